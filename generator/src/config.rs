@@ -1,0 +1,81 @@
+//! `Config`: what to generate and how to lay it out; built with `&mut Self` setters.
+
+/// Options for one run of the generator.
+///
+/// ```
+/// let mut config = openapi_gen::Config::default();
+/// config.spec_label("specs/coveo/openapi.yaml").client(true).server(false);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Config {
+    pub(crate) spec_label: String,
+    pub(crate) client: bool,
+    pub(crate) server: bool,
+    pub(crate) layout: Layout,
+    pub(crate) deny_warnings: bool,
+    pub(crate) allow_external_refs_outside: bool,
+}
+
+/// Where the emitted files go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Layout {
+    /// A module directory (`mod.rs`, `model.rs`, ...) to mount inside an existing crate.
+    /// Client and server are behind the host crate's `client` / `server` features.
+    Module,
+    /// A standalone crate (`Cargo.toml`, `src/lib.rs`, ...) with `client`, `server` and
+    /// per-tag (`tag-<name>`) features.
+    Crate { name: String },
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            spec_label: "openapi.yaml".to_owned(),
+            client: true,
+            server: true,
+            layout: Layout::Module,
+            deny_warnings: false,
+            allow_external_refs_outside: false,
+        }
+    }
+}
+
+impl Config {
+    /// How the spec is named in diagnostics and in the `@generated` header (a path relative to the
+    /// workspace keeps output identical across machines).
+    pub fn spec_label(&mut self, label: impl Into<String>) -> &mut Self {
+        self.spec_label = label.into();
+        self
+    }
+
+    /// Emit the reqwest client (default: on).
+    pub fn client(&mut self, on: bool) -> &mut Self {
+        self.client = on;
+        self
+    }
+
+    /// Emit the axum server (default: on).
+    pub fn server(&mut self, on: bool) -> &mut Self {
+        self.server = on;
+        self
+    }
+
+    pub fn layout(&mut self, layout: Layout) -> &mut Self {
+        self.layout = layout;
+        self
+    }
+
+    /// Treat every warning as an error.
+    pub fn deny_warnings(&mut self, on: bool) -> &mut Self {
+        self.deny_warnings = on;
+        self
+    }
+
+    /// Let external `$ref`s reach files outside the spec's directory tree (default: refused).
+    pub fn allow_external_refs_outside(&mut self, on: bool) -> &mut Self {
+        self.allow_external_refs_outside = on;
+        self
+    }
+}

@@ -1,0 +1,245 @@
+//! Diagnostics: what went wrong (or is doubtful) in a spec, where, and how to fix it.
+//!
+//! Every message the generator can report is built by one constructor below (the catalog),
+//! so wording stays consistent and tests can pin it.
+
+use std::fmt;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Valid input that the generator handles in a degraded way (e.g. falls back to `serde_json::Value`).
+    Warning,
+    /// Input the generator cannot turn into correct code.
+    Error,
+}
+
+/// Line and column (both 1-based) of a node in the spec file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One finding about the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The spec file, as the user named it.
+    pub file: String,
+    /// JSON pointer of the offending node (`#/paths/~1organization/post`); empty for file-level errors.
+    pub pointer: String,
+    /// Where the node starts, when it could be located.
+    pub position: Option<Position>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    fn new(severity: Severity, pointer: &str, message: String) -> Self {
+        Self {
+            severity,
+            file: String::new(),
+            pointer: pointer.to_owned(),
+            position: None,
+            message,
+            hint: None,
+        }
+    }
+
+    pub fn error(pointer: &str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, pointer, message.into())
+    }
+
+    pub fn warning(pointer: &str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, pointer, message.into())
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// Renders in rustc's style: `error: message`, then `--> file:line:column`, the pointer and the hint.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        match self.position {
+            Some(p) => writeln!(f, "  --> {}:{}:{}", self.file, p.line, p.column)?,
+            None => writeln!(f, "  --> {}", self.file)?,
+        }
+        if !self.pointer.is_empty() {
+            writeln!(f, "   = at {}", self.pointer)?;
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "   = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every diagnostic of a run, errors and warnings alike.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Turns every warning into an error (`--deny-warnings`).
+    pub fn deny_warnings(&mut self) {
+        for d in &mut self.0 {
+            d.severity = Severity::Error;
+        }
+    }
+
+    /// Sorts by position then pointer so reports are stable whatever order phases found them in.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (a.position, &a.pointer, &a.message).cmp(&(b.position, &b.pointer, &b.message))
+        });
+        self.0.dedup();
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        let errors = self.errors().count();
+        let warnings = self.len() - errors;
+        if errors > 0 {
+            write!(f, "error: could not generate code: {errors} error(s), {warnings} warning(s)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// Escapes one JSON pointer segment (RFC 6901: `~` then `/`).
+pub fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends segments to a pointer.
+pub fn join(pointer: &str, segments: &[&str]) -> String {
+    let mut out = pointer.to_owned();
+    for s in segments {
+        out.push('/');
+        out.push_str(&escape_segment(s));
+    }
+    out
+}
+
+/// The message catalog: one constructor per kind of finding.
+pub mod catalog {
+    use super::Diagnostic;
+
+    pub fn syntax(message: &str) -> Diagnostic {
+        Diagnostic::error("", format!("the spec is not valid YAML or JSON: {message}"))
+    }
+
+    pub fn not_openapi(message: &str) -> Diagnostic {
+        Diagnostic::error("", format!("the document is not a valid OpenAPI 3.0 description: {message}"))
+    }
+
+    pub fn unsupported_version(found: &str) -> Diagnostic {
+        Diagnostic::error("#/openapi", format!("unsupported OpenAPI version `{found}`"))
+            .with_hint("this generator reads OpenAPI 3.0.x documents; convert Swagger 2.0 with a converter, and 3.1 documents back to 3.0")
+    }
+
+    pub fn swagger2(found: &str) -> Diagnostic {
+        Diagnostic::error("#/swagger", format!("this is a Swagger {found} document, not OpenAPI 3.0.x"))
+            .with_hint("convert it to OpenAPI 3.0 first (e.g. with swagger2openapi); this generator reads OpenAPI 3.0.x")
+    }
+
+    pub fn dangling_ref(pointer: &str, target: &str) -> Diagnostic {
+        Diagnostic::error(pointer, format!("`$ref` target `{target}` does not exist"))
+            .with_hint("check the spelling of the component name; names are case-sensitive")
+    }
+
+    pub fn unsupported_ref(pointer: &str, target: &str, expected: &str) -> Diagnostic {
+        Diagnostic::error(pointer, format!("`$ref` `{target}` must point into `{expected}`"))
+    }
+
+    pub fn external_ref(pointer: &str, target: &str) -> Diagnostic {
+        Diagnostic::error(pointer, format!("external `$ref` `{target}` is not supported here"))
+            .with_hint("only references into this document's `#/components/` can be resolved")
+    }
+
+    pub fn ref_cycle(pointer: &str, target: &str) -> Diagnostic {
+        Diagnostic::error(pointer, format!("`$ref` cycle through `{target}` never reaches a concrete schema"))
+            .with_hint("one schema in the cycle must define properties or a type")
+    }
+
+    pub fn undeclared_path_param(pointer: &str, name: &str) -> Diagnostic {
+        Diagnostic::error(pointer, format!("path template parameter `{{{name}}}` is not declared"))
+            .with_hint(format!("add a parameter with `name: {name}` and `in: path` to the operation or its path item"))
+    }
+
+    pub fn unused_path_param(pointer: &str, name: &str) -> Diagnostic {
+        Diagnostic::warning(pointer, format!("path parameter `{name}` does not appear in the path template; it is ignored"))
+    }
+
+    pub fn duplicate_operation_id(pointer: &str, id: &str, first: &str) -> Diagnostic {
+        Diagnostic::error(pointer, format!("operationId `{id}` is already used by {first}"))
+            .with_hint("operationIds must be unique across the whole document")
+    }
+
+    pub fn fallback(pointer: &str, what: &str) -> Diagnostic {
+        Diagnostic::warning(pointer, format!("{what}; using `serde_json::Value`"))
+    }
+
+    pub fn unknown_format(pointer: &str, format: &str, base: &str) -> Diagnostic {
+        Diagnostic::warning(pointer, format!("unknown format `{format}`; treating it as a plain {base}"))
+    }
+
+    pub fn ambiguous_union(pointer: &str, a: &str, b: &str) -> Diagnostic {
+        Diagnostic::warning(pointer, format!("oneOf/anyOf variants `{a}` and `{b}` accept the same JSON; the first one listed wins"))
+            .with_hint("add a discriminator to make the choice explicit")
+    }
+
+    pub fn renamed(pointer: &str, what: &str, from: &str, to: &str) -> Diagnostic {
+        Diagnostic::warning(pointer, format!("{what} `{from}` collides with another name; emitted as `{to}`"))
+    }
+
+    pub fn conflicting_property(pointer: &str, name: &str) -> Diagnostic {
+        Diagnostic::warning(pointer, format!("allOf members give property `{name}` different schemas; the last one wins"))
+    }
+
+    pub fn unsupported_media(pointer: &str, media: &str) -> Diagnostic {
+        Diagnostic::warning(pointer, format!("media type `{media}` is not supported; the body is sent and received as raw bytes"))
+    }
+}

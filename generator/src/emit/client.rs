@@ -1,0 +1,466 @@
+//! Emits `client.rs`: a `Client` with credentials and one async method per operation.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::common::{doc_attrs, ident, is_copy_scalar, module_allows, rust_type, ModelPath};
+use super::features::operation_cfg;
+use super::operations::{is_json, VariantShape};
+use crate::ir::{
+    Api, ApiKeyLocation, Media, Operation, Param, ParamLocation, Presence, Response, SecurityKind, StatusMatch, Type,
+    TypeKind,
+};
+use crate::names;
+
+pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
+    let allows = module_allows();
+    let default_url = api.servers.first().map(|s| s.url.as_str()).unwrap_or("/");
+    let servers = api.servers.iter().map(|s| {
+        let url = &s.url;
+        let description = s.description.as_deref().unwrap_or("");
+        quote!((#url, #description),)
+    });
+    let scheme_fields = api.security_schemes.len();
+    let schemes = api.security_schemes.iter().map(|s| match &s.kind {
+        SecurityKind::Bearer => quote!(rt::Scheme::Bearer),
+        SecurityKind::Basic => quote!(rt::Scheme::Basic),
+        SecurityKind::ApiKey { location, name, prefix } => match location {
+            ApiKeyLocation::Header => {
+                let prefix = match prefix {
+                    Some(p) => quote!(::std::option::Option::Some(#p)),
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(rt::Scheme::ApiKeyHeader { name: #name, prefix: #prefix })
+            }
+            ApiKeyLocation::Query => quote!(rt::Scheme::ApiKeyQuery { name: #name }),
+            ApiKeyLocation::Cookie => quote!(rt::Scheme::ApiKeyCookie { name: #name }),
+        },
+    });
+    let setters = api.security_schemes.iter().enumerate().map(|(index, s)| {
+        let method = format_ident!("with_{}", names::bare(&s.rust_name));
+        let how = match &s.kind {
+            SecurityKind::Bearer => "Sent as `Authorization: Bearer <token>`.".to_owned(),
+            SecurityKind::Basic => "Sent as HTTP Basic authentication; pass `user:password`.".to_owned(),
+            SecurityKind::ApiKey { location, name, prefix } => match (location, prefix) {
+                (ApiKeyLocation::Header, Some(p)) => format!("Sent as `{name}: {p} <key>`."),
+                (ApiKeyLocation::Header, None) => format!("Sent in the `{name}` header."),
+                (ApiKeyLocation::Query, _) => format!("Sent as the `{name}` query parameter."),
+                (ApiKeyLocation::Cookie, _) => format!("Sent as the `{name}` cookie."),
+            },
+        };
+        let heading = format!("Sets the credential for the `{}` security scheme. {how}", s.wire_name);
+        let docs = doc_attrs(&[Some(&heading), s.doc.as_deref()]);
+        quote! {
+            #docs
+            pub fn #method(mut self, secret: impl ::std::convert::Into<super::runtime::Secret>) -> Self {
+                self.credentials[#index] = ::std::option::Option::Some(secret.into());
+                self
+            }
+        }
+    });
+    let methods = api.operations.iter().map(|op| {
+        let cfg = if tag_features { operation_cfg(api, &op.tags) } else { TokenStream::new() };
+        let method = emit_method(api, op);
+        quote!(#cfg #method)
+    });
+    let options = api.operations.iter().filter_map(|op| {
+        let cfg = if tag_features { operation_cfg(api, &op.tags) } else { TokenStream::new() };
+        emit_options(api, op).map(|o| quote!(#cfg #o))
+    });
+    let none = (0..scheme_fields).map(|_| quote!(::std::option::Option::None));
+    quote! {
+        #allows
+        //! An async client with one method per operation, over `reqwest` (rustls).
+        use super::runtime::client as rt;
+
+        pub use rt::{Error, RawResponse};
+
+        /// The servers the API description lists: `(url, description)`.
+        pub const SERVERS: &[(&str, &str)] = &[#(#servers)*];
+
+        /// How each security scheme (by index) is put on a request.
+        const SCHEMES: &[rt::Scheme] = &[#(#schemes),*];
+
+        /// The API client. Cheap to clone: clones share one connection pool.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            base_url: ::std::string::String,
+            http: rt::reqwest::Client,
+            credentials: [::std::option::Option<super::runtime::Secret>; #scheme_fields],
+            max_response_bytes: usize,
+        }
+
+        impl ::std::default::Default for Client {
+            /// A client for the first server of the API description.
+            fn default() -> Self {
+                Self::new(Self::DEFAULT_BASE_URL)
+            }
+        }
+
+        impl Client {
+            /// The first server of the API description.
+            pub const DEFAULT_BASE_URL: &'static str = #default_url;
+
+            /// A client for `base_url` (e.g. `https://api.example.com`, no trailing slash needed).
+            pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self::with_http_client(base_url, rt::reqwest::Client::new())
+            }
+
+            /// A client that sends through a `reqwest::Client` of your own (timeouts, proxies, TLS).
+            pub fn with_http_client(base_url: impl ::std::convert::Into<::std::string::String>, http: rt::reqwest::Client) -> Self {
+                let base_url: ::std::string::String = base_url.into();
+                Self {
+                    base_url: base_url.trim_end_matches('/').to_owned(),
+                    http,
+                    credentials: [#(#none),*],
+                    max_response_bytes: rt::DEFAULT_MAX_RESPONSE_BYTES,
+                }
+            }
+
+            /// Refuses response bodies larger than `bytes` (default 32 MiB).
+            pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
+                self.max_response_bytes = bytes;
+                self
+            }
+
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            #(#setters)*
+
+            fn request(&self, method: rt::reqwest::Method, path: &str, security: &[&[usize]]) -> rt::reqwest::RequestBuilder {
+                let request = self.http.request(method, format!("{}{}", self.base_url, path));
+                rt::authorize(request, &self.credentials, SCHEMES, security)
+            }
+
+            #(#methods)*
+        }
+
+        #(#options)*
+    }
+}
+
+/// Optional parameters travel in an options struct so adding one to the spec does not break callers.
+fn optional_params(op: &Operation) -> Vec<&Param> {
+    op.params.iter().filter(|p| !p.required).collect()
+}
+
+fn emit_options(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let optional = optional_params(op);
+    if optional.is_empty() {
+        return None;
+    }
+    let name = ident(&op.names.options);
+    let fields = optional.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let ty = rust_type(api, &p.ty, ModelPath::Sibling);
+        let place = format!("`{}` ({} parameter).", p.wire_name, p.location.as_str());
+        let docs = doc_attrs(&[p.doc.as_deref(), Some(&place)]);
+        quote!(#docs pub #field: ::std::option::Option<#ty>,)
+    });
+    let heading = format!("Optional parameters of [`Client::{}`].", names::bare(&op.rust_name));
+    let docs = doc_attrs(&[Some(&heading)]);
+    Some(quote! {
+        #docs
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}
+
+/// How a required parameter is taken: `&str` for strings, by value for small scalars, else by reference.
+fn param_arg(api: &Api, ty: &Type) -> TokenStream {
+    if crate::emit::common::is_string_like(api, ty) {
+        quote!(&str)
+    } else if is_copy_scalar(ty) {
+        rust_type(api, ty, ModelPath::Sibling)
+    } else {
+        let ty = rust_type(api, ty, ModelPath::Sibling);
+        quote!(&#ty)
+    }
+}
+
+/// The Rust type of a request body argument.
+fn body_arg(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let ty = match body.media {
+        Media::Text => quote!(&str),
+        Media::Binary => quote!(&[u8]),
+        _ => {
+            let ty = rust_type(api, &body.ty, ModelPath::Sibling);
+            quote!(&#ty)
+        }
+    };
+    Some(if body.required { ty } else { quote!(::std::option::Option<#ty>) })
+}
+
+fn emit_method(api: &Api, op: &Operation) -> TokenStream {
+    let method = ident(&op.rust_name);
+    let response = ident(&op.names.response);
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let has_options = !optional_params(op).is_empty();
+
+    // Arguments: path parameters in template order, other required parameters, body, options.
+    let mut ordered: Vec<&Param> = Vec::new();
+    for name in crate::ir::template_params(&op.path) {
+        if let Some(p) = required.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            ordered.push(p);
+        }
+    }
+    ordered.extend(required.iter().filter(|p| p.location != ParamLocation::Path));
+    let args = ordered.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = param_arg(api, &p.ty);
+        quote!(#name: #ty)
+    });
+    let body_param = body_arg(api, op).map(|ty| quote!(body: #ty,));
+    let options_name = ident(&op.names.options);
+    let options_param = has_options.then(|| quote!(options: &#options_name,));
+
+    let path = emit_path(op);
+    let value_of = |p: &Param| {
+        let name = ident(&p.rust_name);
+        if p.required {
+            quote!(&#name)
+        } else {
+            quote!(&options.#name)
+        }
+    };
+    let query: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .map(|p| {
+            let wire = &p.wire_name;
+            let value = value_of(p);
+            let explode = p.explode;
+            quote!(query.push(#wire, #value, #explode);)
+        })
+        .collect();
+    let query = (!query.is_empty()).then(|| {
+        quote! {
+            let mut query = rt::Query::default();
+            #(#query)*
+            request = query.apply(request);
+        }
+    });
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
+        let wire = &p.wire_name;
+        let value = value_of(p);
+        quote!(request = rt::header(request, #wire, #value);)
+    });
+    let cookies: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Cookie)
+        .map(|p| {
+            let wire = &p.wire_name;
+            let value = value_of(p);
+            quote!(cookies.push(#wire, #value);)
+        })
+        .collect();
+    let cookies = (!cookies.is_empty()).then(|| {
+        quote! {
+            let mut cookies = rt::Cookies::default();
+            #(#cookies)*
+            request = cookies.apply(request);
+        }
+    });
+    let body = emit_body(api, op);
+    let security = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
+    let http_method = format_ident!("{}", op.method.as_str());
+    let arms = emit_response_arms(op);
+    let mutable = (query.is_some() || cookies.is_some() || op.body.is_some() || op.params.iter().any(|p| p.location == ParamLocation::Header))
+        .then(|| quote!(mut));
+
+    let heading = format!("`{} {}`", op.method.as_str(), op.path);
+    let security_doc = security_doc(api, op);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let docs = doc_attrs(&[op.summary.as_deref(), op.description.as_deref(), Some(&heading), security_doc.as_deref()]);
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #method(&self, #(#args,)* #body_param #options_param) -> ::std::result::Result<super::operations::#response, rt::Error> {
+            let #mutable request = self.request(rt::reqwest::Method::#http_method, &#path, &[#(#security),*]);
+            #query
+            #(#headers)*
+            #cookies
+            #body
+            let response = rt::send(request, self.max_response_bytes).await?;
+            #arms
+        }
+    }
+}
+
+/// Which credentials an operation takes, for its documentation.
+pub(crate) fn security_doc(api: &Api, op: &Operation) -> Option<String> {
+    if op.security.is_empty() {
+        return Some("No authentication.".to_owned());
+    }
+    let alternatives: Vec<String> = op
+        .security
+        .iter()
+        .map(|alt| {
+            if alt.is_empty() {
+                "none".to_owned()
+            } else {
+                alt.iter().map(|i| format!("`{}`", api.security_schemes[*i].wire_name)).collect::<Vec<_>>().join(" and ")
+            }
+        })
+        .collect();
+    Some(format!("Authentication: {}.", alternatives.join(" or ")))
+}
+
+/// `format!("/rest/organizations/{}", rt::path_segment(organization_id)?)`, or a literal.
+fn emit_path(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        template.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
+        template.push_str("{}");
+        let wire = &rest[open + 1..open + close];
+        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
+            let name = ident(&p.rust_name);
+            args.push(quote!(rt::path_segment(&#name)?));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if args.is_empty() {
+        let literal = Literal::string(&op.path);
+        quote!(#literal)
+    } else {
+        quote!(format!(#template, #(#args),*))
+    }
+}
+
+fn emit_body(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let content_type = &body.content_type;
+    let set = match body.media {
+        Media::Json => quote!(request = request.json(body);),
+        Media::Form => quote!(request = request.form(body);),
+        Media::Text => quote!(request = rt::raw_body(request, #content_type, body.to_owned());),
+        Media::Binary => quote!(request = rt::raw_body(request, #content_type, body.to_vec());),
+        Media::Multipart => emit_multipart(api, &body.ty),
+    };
+    Some(if body.required {
+        quote!(#set)
+    } else {
+        quote! {
+            if let ::std::option::Option::Some(body) = body {
+                #set
+            }
+        }
+    })
+}
+
+/// Multipart bodies: each struct field becomes a part; `format: binary` fields are file parts.
+fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
+    let fields = match ty {
+        Type::Named(id) => match &api.types.get(*id).kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(fields) = fields else {
+        return quote!(request = request.multipart(rt::reqwest::multipart::Form::new().part("body", rt::text_part(body)));
+        );
+    };
+    let parts = fields.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let part = |value: TokenStream| {
+            if f.ty == Type::Binary {
+                quote!(rt::reqwest::multipart::Part::bytes(#value.clone()).file_name(#wire))
+            } else {
+                quote!(rt::text_part(#value))
+            }
+        };
+        match f.presence() {
+            Presence::Required => {
+                let part = part(quote!(body.#name));
+                quote!(form = form.part(#wire, #part);)
+            }
+            Presence::RequiredNullable | Presence::Optional => {
+                let part = part(quote!(value));
+                quote!(if let ::std::option::Option::Some(value) = &body.#name { form = form.part(#wire, #part); })
+            }
+            Presence::OptionalNullable => {
+                let part = part(quote!(value));
+                quote!(if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &body.#name { form = form.part(#wire, #part); })
+            }
+        }
+    });
+    quote! {
+        let mut form = rt::reqwest::multipart::Form::new();
+        #(#parts)*
+        request = request.multipart(form);
+    }
+}
+
+/// The `match` on the status: exact codes, then ranges, then `default` or an error.
+fn emit_response_arms(op: &Operation) -> TokenStream {
+    let mut arms = Vec::new();
+    let mut fallback = quote!(_ => ::std::result::Result::Err(response.unexpected()),);
+    for r in &op.responses {
+        let value = emit_response_value(op, r);
+        match r.status {
+            StatusMatch::Code(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                arms.push(quote!(#code => #value,));
+            }
+            StatusMatch::Range(hundreds) => {
+                let low = Literal::u16_unsuffixed(hundreds * 100);
+                let high = Literal::u16_unsuffixed(hundreds * 100 + 99);
+                arms.push(quote!(#low..=#high => #value,));
+            }
+            StatusMatch::Default => fallback = quote!(_ => #value,),
+        }
+    }
+    quote! {
+        match response.status.as_u16() {
+            #(#arms)*
+            #fallback
+        }
+    }
+}
+
+fn emit_response_value(op: &Operation, r: &Response) -> TokenStream {
+    let response = ident(&op.names.response);
+    let variant = ident(&r.rust_name);
+    let shape = VariantShape::of(r);
+    let body = r.body.as_ref().map(|b| match b.media {
+        Media::Text => quote!(response.text()?),
+        Media::Binary => quote!(response.bytes()?),
+        _ if !is_json(b) => quote!(response.bytes()?),
+        _ => quote!(response.json()?),
+    });
+    if shape.is_unit() {
+        return quote!(::std::result::Result::Ok(super::operations::#response::#variant));
+    }
+    if shape.is_tuple() {
+        return quote!(::std::result::Result::Ok(super::operations::#response::#variant(#body)));
+    }
+    let status = shape.status.then(|| quote!(status: response.status.as_u16(),));
+    let body = body.map(|b| quote!(body: #b,));
+    let headers = r.headers_type.as_ref().map(|h| {
+        let h = ident(h);
+        let fields = r.headers.iter().map(|header| {
+            let field = ident(&header.rust_name);
+            let wire = &header.wire_name;
+            if header.required {
+                quote!(#field: response.required_header(#wire)?,)
+            } else {
+                quote!(#field: response.header(#wire)?,)
+            }
+        });
+        quote!(headers: super::operations::#h { #(#fields)* },)
+    });
+    quote!(::std::result::Result::Ok(super::operations::#response::#variant { #status #body #headers }))
+}

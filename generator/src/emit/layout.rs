@@ -1,0 +1,136 @@
+//! Decides which files an API becomes (module or standalone crate) and renders each of them.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::features::UNREFERENCED_FEATURE;
+use crate::config::{Config, Layout};
+use crate::ir::Api;
+use crate::render::{header, render_file};
+use crate::OutputFile;
+
+/// The hand-written runtime, copied into every output.
+const RUNTIME_MOD: &str = include_str!("../runtime/mod.rs");
+const RUNTIME_CLIENT: &str = include_str!("../runtime/client.rs");
+const RUNTIME_SERVER: &str = include_str!("../runtime/server.rs");
+
+/// Dependency lines of a standalone crate; the versions match the workspace's.
+const CRATE_DEPENDENCIES: &str = r#"[dependencies]
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+uuid = { version = "1", features = ["serde"] }
+chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }
+bytes = "1"
+percent-encoding = "2.3"
+reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "json", "multipart"], optional = true }
+axum = { version = "0.8", default-features = false, features = ["http1", "tokio", "query", "json"], optional = true }
+serde_urlencoded = { version = "0.7", optional = true }
+multer = { version = "3", optional = true }
+futures-util = { version = "0.3", default-features = false, optional = true }
+base64 = { version = "0.22", optional = true }
+"#;
+
+/// Renders every file of one API.
+pub fn emit_api(api: &Api, config: &Config) -> Result<Vec<OutputFile>, String> {
+    let label = &config.spec_label;
+    let (src, tag_features) = match &config.layout {
+        Layout::Module => ("", false),
+        Layout::Crate { .. } => ("src/", true),
+    };
+    let mut files = Vec::new();
+    let mut push_rust = |path: String, tokens: TokenStream| -> Result<(), String> {
+        files.push(OutputFile { path, contents: render_file(label, tokens)? });
+        Ok(())
+    };
+    let root = match &config.layout {
+        Layout::Module => "mod.rs".to_owned(),
+        Layout::Crate { .. } => "src/lib.rs".to_owned(),
+    };
+    push_rust(root, emit_root(api, config))?;
+    push_rust(format!("{src}model.rs"), super::model::emit_model(api, tag_features))?;
+    push_rust(format!("{src}operations.rs"), super::operations::emit_operations(api, tag_features))?;
+    if config.client {
+        push_rust(format!("{src}client.rs"), super::client::emit_client(api, tag_features))?;
+    }
+    if config.server {
+        push_rust(format!("{src}server.rs"), super::server::emit_server(api, tag_features))?;
+    }
+    let mut runtime_mod = RUNTIME_MOD.to_owned();
+    if !config.client {
+        runtime_mod = runtime_mod.replace("#[cfg(feature = \"client\")]\npub mod client;\n", "");
+    }
+    if !config.server {
+        runtime_mod = runtime_mod.replace("#[cfg(feature = \"server\")]\npub mod server;\n", "");
+    }
+    let copied = |text: &str| format!("{}{text}", header(label));
+    files.push(OutputFile { path: format!("{src}runtime/mod.rs"), contents: copied(&runtime_mod) });
+    if config.client {
+        files.push(OutputFile { path: format!("{src}runtime/client.rs"), contents: copied(RUNTIME_CLIENT) });
+    }
+    if config.server {
+        files.push(OutputFile { path: format!("{src}runtime/server.rs"), contents: copied(RUNTIME_SERVER) });
+    }
+    if let Layout::Crate { name } = &config.layout {
+        files.push(OutputFile { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, config, name) });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// `mod.rs` (or `lib.rs`): the API's documentation and its modules.
+fn emit_root(api: &Api, config: &Config) -> TokenStream {
+    let doc_lines: Vec<String> = doc_lines(api, config);
+    let client = config.client.then(|| quote!(#[cfg(feature = "client")] pub mod client;));
+    let server = config.server.then(|| quote!(#[cfg(feature = "server")] pub mod server;));
+    let unused_lints = match config.layout {
+        Layout::Crate { .. } => quote!(#![allow(unused_imports)]),
+        Layout::Module => TokenStream::new(),
+    };
+    quote! {
+        #(#![doc = #doc_lines])*
+        #unused_lints
+        pub mod model;
+        pub mod operations;
+        pub mod runtime;
+        #client
+        #server
+    }
+}
+
+fn doc_lines(api: &Api, config: &Config) -> Vec<String> {
+    let title = format!("{} (version {})", api.title, api.version);
+    let source = format!("Generated from `{}`.", config.spec_label);
+    let parts = [Some(title.as_str()), api.description.as_deref(), Some(source.as_str())];
+    let text: Vec<String> = parts.iter().flatten().map(|p| super::common::sanitize_doc(p)).collect();
+    text.join("\n\n").lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
+}
+
+fn cargo_toml(api: &Api, config: &Config, name: &str) -> String {
+    let mut features = String::from("[features]\n");
+    let mut defaults = Vec::new();
+    if config.client {
+        defaults.push("\"client\"".to_owned());
+        features.push_str("client = [\"dep:reqwest\"]\n");
+    }
+    if config.server {
+        defaults.push("\"server\"".to_owned());
+        features.push_str(
+            "server = [\"dep:axum\", \"dep:serde_urlencoded\", \"dep:multer\", \"dep:futures-util\", \"dep:base64\"]\n",
+        );
+    }
+    for tag in &api.tags {
+        defaults.push(format!("\"tag-{}\"", tag.feature_name));
+        features.push_str(&format!("# Operations tagged `{}`.\ntag-{} = []\n", tag.wire_name.replace('\n', " "), tag.feature_name));
+    }
+    defaults.push(format!("\"{UNREFERENCED_FEATURE}\""));
+    features.push_str(&format!("# Schemas that no operation uses.\n{UNREFERENCED_FEATURE} = []\n"));
+    let description = format!("Client and server for {} {}", api.title, api.version).replace('"', "'");
+    format!(
+        "# @generated by `cargo xtask generate` from {label} — do not edit.\n\
+         [package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = \"{description}\"\npublish = false\n\n\
+         # A standalone crate, even when generated inside another workspace.\n[workspace]\n\n\
+         {features}default = [{defaults}]\n\n{CRATE_DEPENDENCIES}",
+        label = config.spec_label,
+        defaults = defaults.join(", "),
+    )
+}

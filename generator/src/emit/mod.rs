@@ -1,0 +1,11 @@
+//! Emits Rust source files from the IR; never sees `openapiv3`.
+
+mod client;
+mod common;
+mod features;
+mod layout;
+mod model;
+mod operations;
+mod server;
+
+pub use layout::emit_api;

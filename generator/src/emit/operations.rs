@@ -1,0 +1,133 @@
+//! Emits `operations.rs`: per-operation response enums and response-header structs, shared by
+//! the client (which decodes them) and the server (which encodes them).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath};
+use super::features::operation_cfg;
+use crate::ir::{Api, Media, Operation, Response, ResponseBody, StatusMatch, Type};
+
+pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
+    let allows = module_allows();
+    let items = api.operations.iter().map(|op| {
+        let cfg = if tag_features { operation_cfg(api, &op.tags) } else { TokenStream::new() };
+        let response = emit_response_enum(api, op);
+        let headers = op.responses.iter().filter_map(|r| emit_headers_struct(api, r)).map(|h| quote!(#cfg #h));
+        quote!(#cfg #response #(#headers)*)
+    });
+    quote! {
+        #allows
+        //! What each operation can answer: one enum per operation with a variant per documented
+        //! status, shared by the client and the server.
+        #(#items)*
+    }
+}
+
+/// The Rust type of a response body.
+pub fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
+    match body.media {
+        Media::Text => quote!(::std::string::String),
+        Media::Binary => quote!(::std::vec::Vec<u8>),
+        Media::Json | Media::Form | Media::Multipart => rust_type(api, &body.ty, ModelPath::Sibling),
+    }
+}
+
+/// The shape of a variant: what it carries besides its name.
+pub struct VariantShape {
+    /// `status: u16` for ranges and `default`.
+    pub status: bool,
+    pub body: bool,
+    pub headers: bool,
+}
+
+impl VariantShape {
+    pub fn of(response: &Response) -> Self {
+        Self {
+            status: !matches!(response.status, StatusMatch::Code(_)),
+            body: response.body.is_some(),
+            headers: response.headers_type.is_some(),
+        }
+    }
+
+    /// A plain tuple variant `Ok(T)` when the body is all it carries.
+    pub fn is_tuple(&self) -> bool {
+        self.body && !self.status && !self.headers
+    }
+
+    pub fn is_unit(&self) -> bool {
+        !self.body && !self.status && !self.headers
+    }
+}
+
+fn emit_response_enum(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.names.response);
+    let summary = format!(
+        "The documented responses of `{}` (`{} {}`).",
+        op.wire_name,
+        op.method.as_str(),
+        op.path
+    );
+    let docs = doc_attrs(&[Some(&summary)]);
+    let variants = op.responses.iter().map(|r| {
+        let variant = ident(&r.rust_name);
+        let status = match r.status {
+            StatusMatch::Code(code) => format!("{code}"),
+            StatusMatch::Range(h) => format!("{h}XX"),
+            StatusMatch::Default => "Any other status".to_owned(),
+        };
+        let heading = match &r.doc {
+            Some(doc) => format!("{status}: {doc}"),
+            None => status,
+        };
+        let docs = doc_attrs(&[Some(&heading)]);
+        let shape = VariantShape::of(r);
+        let body = r.body.as_ref().map(|b| body_type(api, b));
+        if shape.is_unit() {
+            return quote!(#docs #variant,);
+        }
+        if shape.is_tuple() {
+            return quote!(#docs #variant(#body),);
+        }
+        let status_field = shape.status.then(|| quote!(status: u16,));
+        let body_field = body.map(|b| quote!(body: #b,));
+        let headers_field = r.headers_type.as_ref().map(|h| {
+            let h = ident(h);
+            quote!(headers: #h,)
+        });
+        quote!(#docs #variant { #status_field #body_field #headers_field },)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn emit_headers_struct(api: &Api, response: &Response) -> Option<TokenStream> {
+    let name = ident(response.headers_type.as_ref()?);
+    let fields = response.headers.iter().map(|h| {
+        let field = ident(&h.rust_name);
+        let ty = rust_type(api, &h.ty, ModelPath::Sibling);
+        let ty = if h.required { ty } else { quote!(::std::option::Option<#ty>) };
+        let wire = format!("`{}` header.", h.wire_name);
+        let docs = doc_attrs(&[Some(&wire), h.doc.as_deref()]);
+        quote!(#docs pub #field: #ty,)
+    });
+    let docs = doc_attrs(&[Some("Headers declared for this response.")]);
+    let default = response.headers.iter().all(|h| !h.required).then(|| quote!(Default,));
+    Some(quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}
+
+/// Whether a body type is JSON-encoded (as opposed to text or raw bytes).
+pub fn is_json(body: &ResponseBody) -> bool {
+    !matches!(body.media, Media::Text | Media::Binary) && body.ty != Type::Binary
+}

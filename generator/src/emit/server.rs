@@ -1,0 +1,287 @@
+//! Emits `server.rs`: the `Api` trait to implement, typed inputs, and an axum router that
+//! validates requests before they reach the implementation.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath};
+use super::features::operation_cfg;
+use super::operations::{is_json, VariantShape};
+use crate::ir::{Api, ApiKeyLocation, Media, Method, Operation, ParamLocation, SecurityKind, StatusMatch, Type};
+
+pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
+    let allows = module_allows();
+    let cfg_of = |op: &Operation| if tag_features { operation_cfg(api, &op.tags) } else { TokenStream::new() };
+    let credential_fields = api.security_schemes.iter().map(|s| {
+        let name = ident(&s.rust_name);
+        let heading = format!("The credential for `{}`, when the request carries one.", s.wire_name);
+        let docs = doc_attrs(&[Some(&heading)]);
+        quote!(#docs pub #name: ::std::option::Option<super::runtime::Secret>,)
+    });
+    let credential_reads = api.security_schemes.iter().map(|s| {
+        let name = ident(&s.rust_name);
+        let read = match &s.kind {
+            SecurityKind::Bearer => quote!(incoming.bearer()),
+            SecurityKind::Basic => quote!(incoming.basic()),
+            SecurityKind::ApiKey { location: ApiKeyLocation::Header, name: header, prefix } => {
+                let prefix = match prefix {
+                    Some(p) => quote!(::std::option::Option::Some(#p)),
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(incoming.api_key_header(#header, #prefix))
+            }
+            SecurityKind::ApiKey { location: ApiKeyLocation::Query, name: key, .. } => quote!(incoming.api_key_query(#key)),
+            SecurityKind::ApiKey { location: ApiKeyLocation::Cookie, name: key, .. } => quote!(incoming.api_key_cookie(#key)),
+        };
+        quote!(#name: #read,)
+    });
+    let trait_methods = api.operations.iter().map(|op| {
+        let cfg = cfg_of(op);
+        let method = ident(&op.rust_name);
+        let input = ident(&op.names.input);
+        let response = ident(&op.names.response);
+        let heading = format!("`{} {}`", op.method.as_str(), op.path);
+        let security = super::client::security_doc(api, op);
+        let docs = doc_attrs(&[op.summary.as_deref(), op.description.as_deref(), Some(&heading), security.as_deref()]);
+        quote! {
+            #cfg
+            #docs
+            fn #method(&self, input: #input) -> impl ::std::future::Future<Output = super::operations::#response> + ::std::marker::Send;
+        }
+    });
+    let inputs = api.operations.iter().map(|op| {
+        let cfg = cfg_of(op);
+        let input = emit_input(api, op);
+        quote!(#cfg #input)
+    });
+    let handlers = api.operations.iter().map(|op| {
+        let cfg = cfg_of(op);
+        let handler = emit_handler(api, op);
+        quote!(#cfg #handler)
+    });
+    let routes = emit_routes(api, tag_features);
+    quote! {
+        #allows
+        //! Implement [`Api`] and serve [`router`]: routing, parameter parsing, validation and
+        //! serialization are generated; the implementation only sees typed values.
+        use super::runtime::server as rt;
+
+        pub use rt::{Rejection, ServerConfig};
+
+        /// The credentials a request carried, one field per security scheme. The implementation
+        /// decides what a credential may do; the router only checks that an operation's required
+        /// credentials are present (else `401`).
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Credentials {
+            #(#credential_fields)*
+        }
+
+        fn credentials(incoming: &rt::Incoming) -> Credentials {
+            let _ = incoming;
+            Credentials { #(#credential_reads)* }
+        }
+
+        /// The API: one method per operation, each answering one of the documented responses.
+        pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
+            #(#trait_methods)*
+        }
+
+        #(#inputs)*
+
+        /// An axum router serving `api` with the default [`ServerConfig`].
+        pub fn router<A: Api>(api: A) -> rt::axum::Router {
+            router_with_config(api, ServerConfig::default())
+        }
+
+        #routes
+
+        #(#handlers)*
+    }
+}
+
+fn emit_input(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.names.input);
+    let params = op.params.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let ty = rust_type(api, &p.ty, ModelPath::Sibling);
+        let ty = if p.required { ty } else { quote!(::std::option::Option<#ty>) };
+        let place = format!("`{}` ({} parameter).", p.wire_name, p.location.as_str());
+        let docs = doc_attrs(&[p.doc.as_deref(), Some(&place)]);
+        quote!(#docs pub #field: #ty,)
+    });
+    let body = op.body.as_ref().map(|b| {
+        let ty = match b.media {
+            Media::Text => quote!(::std::string::String),
+            Media::Binary => quote!(::std::vec::Vec<u8>),
+            _ => rust_type(api, &b.ty, ModelPath::Sibling),
+        };
+        let ty = if b.required { ty } else { quote!(::std::option::Option<#ty>) };
+        let docs = doc_attrs(&[b.doc.as_deref().or(Some("The request body."))]);
+        quote!(#docs pub body: #ty,)
+    });
+    let heading = format!("Everything a `{}` request carries, parsed and validated.", op.wire_name);
+    let docs = doc_attrs(&[Some(&heading)]);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name {
+            /// The credentials the request carried.
+            pub credentials: Credentials,
+            #(#params)*
+            #body
+        }
+    }
+}
+
+fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
+    let handler = format_ident!("handle_{}", crate::names::bare(&op.rust_name));
+    let method = ident(&op.rust_name);
+    let input = ident(&op.names.input);
+    let response = ident(&op.names.response);
+    let auth_check = (!op.security.is_empty() && op.security.iter().all(|alt| !alt.is_empty())).then(|| {
+        let alternatives = op.security.iter().map(|alt| {
+            let present = alt.iter().map(|i| {
+                let field = ident(&api.security_schemes[*i].rust_name);
+                quote!(credentials.#field.is_some())
+            });
+            quote!((#(#present)&&*))
+        });
+        let names = super::client::security_doc(api, op).unwrap_or_default();
+        let names = names.trim_start_matches("Authentication: ").trim_end_matches('.').to_owned();
+        quote! {
+            if !(#(#alternatives)||*) {
+                return ::std::result::Result::Err(rt::Rejection::unauthorized(#names));
+            }
+        }
+    });
+    let params = op.params.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let wire = &p.wire_name;
+        let location = p.location.as_str();
+        let read = match (p.location, &p.ty) {
+            (ParamLocation::Path, _) => quote!(::std::option::Option::Some(incoming.path(#wire)?)),
+            (ParamLocation::Query, Type::Array(_)) => {
+                let explode = p.explode;
+                quote!(incoming.query_array(#wire, #explode)?)
+            }
+            (ParamLocation::Query, _) => quote!(incoming.query(#wire)?),
+            (ParamLocation::Header, _) => quote!(incoming.header(#wire)?),
+            (ParamLocation::Cookie, _) => quote!(incoming.cookie(#wire)?),
+        };
+        if p.required {
+            quote!(#field: rt::required(#read, #location, #wire)?,)
+        } else {
+            quote!(#field: #read,)
+        }
+    });
+    let body = op.body.as_ref().map(|b| {
+        let read = match b.media {
+            Media::Json => quote!(incoming.json()?),
+            Media::Form => quote!(incoming.form()?),
+            Media::Multipart => quote!(incoming.multipart().await?),
+            Media::Text => quote!(incoming.text()?),
+            Media::Binary => quote!(incoming.bytes()?),
+        };
+        if b.required {
+            quote!(body: rt::required(#read, "body", "")?,)
+        } else {
+            quote!(body: #read,)
+        }
+    });
+    let arms = op.responses.iter().map(|r| {
+        let variant = ident(&r.rust_name);
+        let shape = VariantShape::of(r);
+        let status = match r.status {
+            StatusMatch::Code(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            _ => quote!(status),
+        };
+        let mut reply = match &r.body {
+            None => quote!(rt::Reply::empty(#status)),
+            Some(b) => match b.media {
+                Media::Text => quote!(rt::Reply::text(#status, body)),
+                Media::Binary => {
+                    let ct = &b.content_type;
+                    quote!(rt::Reply::bytes(#status, #ct, body))
+                }
+                _ if !is_json(b) => {
+                    let ct = &b.content_type;
+                    quote!(rt::Reply::bytes(#status, #ct, body))
+                }
+                _ => quote!(rt::Reply::json(#status, &body)),
+            },
+        };
+        for h in &r.headers {
+            let field = ident(&h.rust_name);
+            let wire = &h.wire_name;
+            reply = quote!(#reply.header(#wire, &headers.#field));
+        }
+        let pattern = if shape.is_unit() {
+            quote!(super::operations::#response::#variant)
+        } else if shape.is_tuple() {
+            quote!(super::operations::#response::#variant(body))
+        } else {
+            let status = shape.status.then(|| quote!(status,));
+            let body = shape.body.then(|| quote!(body,));
+            let headers = shape.headers.then(|| quote!(headers,));
+            quote!(super::operations::#response::#variant { #status #body #headers })
+        };
+        quote!(#pattern => #reply,)
+    });
+    quote! {
+        async fn #handler<A: Api>(api: ::std::sync::Arc<A>, incoming: rt::Incoming) -> ::std::result::Result<rt::Reply, rt::Rejection> {
+            let credentials = credentials(&incoming);
+            #auth_check
+            let input = #input {
+                credentials,
+                #(#params)*
+                #body
+            };
+            ::std::result::Result::Ok(match api.#method(input).await {
+                #(#arms)*
+            })
+        }
+    }
+}
+
+/// One `.route(path, method(handler)...)` per path, in path order.
+fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
+    let mut paths: Vec<&str> = api.operations.iter().map(|op| op.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let routes = paths.iter().flat_map(|path| {
+        // Each operation is its own `.route` call so per-tag `cfg`s can remove it; axum merges
+        // method routers registered for the same path.
+        api.operations.iter().filter(move |op| op.path == *path).map(move |op| {
+            let cfg = if tag_features { operation_cfg(api, &op.tags) } else { TokenStream::new() };
+            let handler = format_ident!("handle_{}", crate::names::bare(&op.rust_name));
+            let method = match op.method {
+                Method::Get => quote!(get),
+                Method::Put => quote!(put),
+                Method::Post => quote!(post),
+                Method::Delete => quote!(delete),
+                Method::Options => quote!(options),
+                Method::Head => quote!(head),
+                Method::Patch => quote!(patch),
+                Method::Trace => quote!(trace),
+            };
+            quote! {
+                #cfg
+                let router = router.route(#path, rt::axum::routing::#method(rt::handler(#handler::<A>)));
+            }
+        })
+    });
+    quote! {
+        /// An axum router serving `api` with explicit limits.
+        pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
+            let router = rt::axum::Router::new();
+            #(#routes)*
+            router
+                .fallback(rt::not_found)
+                .method_not_allowed_fallback(rt::method_not_allowed)
+                .with_state(::std::sync::Arc::new(rt::Shared { api: ::std::sync::Arc::new(api), config }))
+        }
+    }
+}

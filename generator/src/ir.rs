@@ -1,0 +1,473 @@
+//! The intermediate representation: plain, owned, sorted data that the emitters read.
+//!
+//! Lowering fills it from the spec; nothing here knows about `openapiv3` or about tokens.
+//! Every named thing keeps its `wire_name` (as in the spec) beside its `rust_name`.
+
+use std::collections::BTreeSet;
+
+/// Index of a [`TypeDef`] in [`TypeSpace::defs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A whole API, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub servers: Vec<Server>,
+    pub security_schemes: Vec<SecurityScheme>,
+    pub types: TypeSpace,
+    /// Sorted by `rust_name`.
+    pub operations: Vec<Operation>,
+    /// Every tag any operation uses, sorted; operations without a tag get [`UNTAGGED`].
+    pub tags: Vec<Tag>,
+}
+
+/// The tag given to operations that have none.
+pub const UNTAGGED: &str = "untagged";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub wire_name: String,
+    /// kebab-case, used as a cargo feature name (`tag-<feature_name>`).
+    pub feature_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    pub url: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    pub wire_name: String,
+    /// snake_case, used for the client's setter and the server's credential field.
+    pub rust_name: String,
+    pub kind: SecurityKind,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// `Authorization: Bearer <token>` (http bearer, and OAuth2 / OpenID Connect access tokens).
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// A key in a header, query parameter or cookie, optionally behind a scheme prefix such as
+    /// `Token` (read from the scheme's description when it shows one).
+    ApiKey { location: ApiKeyLocation, name: String, prefix: Option<String> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// The arena of every named type, in the order they are emitted (sorted by `rust_name`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TypeSpace {
+    pub defs: Vec<TypeDef>,
+}
+
+impl TypeSpace {
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.defs[id.0]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The component name, or the synthesized name of an inline schema.
+    pub wire_name: String,
+    pub rust_name: String,
+    /// Where the schema is defined, as a JSON pointer.
+    pub pointer: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+    /// Which operations' tags reach this type (for per-tag features).
+    pub reach: Reach,
+}
+
+/// Which tags need a type compiled.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Reach {
+    /// Every tag reaches it: always compiled.
+    #[default]
+    All,
+    /// Only these tags (their `wire_name`s) reach it.
+    Tags(BTreeSet<String>),
+    /// No operation uses it.
+    Unreferenced,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(StructDef),
+    Enum(EnumDef),
+    /// `oneOf` with a discriminator property.
+    Tagged(TaggedDef),
+    /// `oneOf` / `anyOf` without a discriminator: the first variant that accepts the JSON wins.
+    Untagged(Vec<UnionVariant>),
+    /// A named schema that is not an object or enum (an array, a string, a map ...).
+    Alias(Type),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    pub fields: Vec<Field>,
+    /// Value type of extra keys (`additionalProperties`), collected into a flattened map.
+    pub additional: Option<Type>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: Type,
+    pub required: bool,
+    pub nullable: bool,
+    pub doc: Option<String>,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// The spec's `default`, as JSON.
+    pub default: Option<serde_json::Value>,
+    /// Set when the field closes a by-value cycle and must be boxed.
+    pub boxed: bool,
+}
+
+impl Field {
+    /// How the field is represented: `T`, `Option<T>` or `Option<Option<T>>`.
+    pub fn presence(&self) -> Presence {
+        match (self.required, self.nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+}
+
+/// Absent, null and a value are distinct only where the spec makes them so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`.
+    Required,
+    /// `Option<T>`, always serialized (`null` when `None`).
+    RequiredNullable,
+    /// `Option<T>`, skipped when `None`.
+    Optional,
+    /// `Option<Option<T>>`: absent, `null`, or a value.
+    OptionalNullable,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    pub variants: Vec<EnumVariant>,
+    pub repr: EnumRepr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    String,
+    Integer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// The JSON value: a string, or an integer's decimal text.
+    pub wire_name: String,
+    pub rust_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedDef {
+    /// The discriminator property.
+    pub tag: String,
+    pub variants: Vec<TaggedVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    /// Discriminator values that select this variant (the first is written back).
+    pub tag_values: Vec<String>,
+    pub rust_name: String,
+    pub ty: Type,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    pub ty: Type,
+}
+
+/// A type expression.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Type {
+    Named(TypeId),
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    Uuid,
+    DateTime,
+    Date,
+    /// `format: binary` outside JSON: raw bytes.
+    Binary,
+    Array(Box<Type>),
+    /// An object with string keys and values of the inner type.
+    Map(Box<Type>),
+    /// Anything: `serde_json::Value`.
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The operationId, or one synthesized from method and path.
+    pub wire_name: String,
+    /// snake_case method name.
+    pub rust_name: String,
+    /// UpperCamelCase stem for the operation's types (`CreateOrganization` -> `CreateOrganizationResponse`).
+    pub type_stem: String,
+    pub method: Method,
+    /// The path template as in the spec (`/rest/organizations/{organizationId}`).
+    pub path: String,
+    pub pointer: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub tags: Vec<String>,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub responses: Vec<Response>,
+    /// Alternatives, each a set of scheme indexes into [`Api::security_schemes`] that must all hold.
+    /// Empty means no authentication.
+    pub security: Vec<Vec<usize>>,
+    /// Names of the operation-level types (input, options, response).
+    pub names: OperationNames,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationNames {
+    /// Everything the server hands the implementation.
+    pub input: String,
+    /// The optional parameters of the client method.
+    pub options: String,
+    /// One variant per documented status.
+    pub response: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub ty: Type,
+    pub required: bool,
+    /// For arrays in the query: repeated keys (`true`, the default) or one comma-separated value.
+    pub explode: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl ParamLocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub media: Media,
+    /// The content type sent (`application/json`, `multipart/form-data`, ...).
+    pub content_type: String,
+    pub ty: Type,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+/// How a body is encoded on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Binary,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: StatusMatch,
+    /// The variant name in the operation's response enum (`Created`, `Conflict`, `Status418`).
+    pub rust_name: String,
+    pub doc: Option<String>,
+    pub body: Option<ResponseBody>,
+    pub headers: Vec<ResponseHeader>,
+    /// Name of the struct holding the typed headers, when there are any.
+    pub headers_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseBody {
+    pub media: Media,
+    pub content_type: String,
+    pub ty: Type,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: Type,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `1XX` ... `5XX`: the hundreds digit.
+    Range(u16),
+    Default,
+}
+
+impl Type {
+    /// Rewrites every `TypeId` inside this type expression.
+    pub fn remap(&mut self, map: &dyn Fn(TypeId) -> TypeId) {
+        match self {
+            Type::Named(id) => *id = map(*id),
+            Type::Array(inner) | Type::Map(inner) => inner.remap(map),
+            _ => {}
+        }
+    }
+
+    /// Every `TypeId` this expression names, by value or behind a container.
+    pub fn named_ids(&self, out: &mut Vec<TypeId>) {
+        match self {
+            Type::Named(id) => out.push(*id),
+            Type::Array(inner) | Type::Map(inner) => inner.named_ids(out),
+            _ => {}
+        }
+    }
+}
+
+impl TypeKind {
+    /// Visits every type expression this definition holds.
+    pub fn for_each_type_mut(&mut self, f: &mut dyn FnMut(&mut Type)) {
+        match self {
+            TypeKind::Struct(s) => {
+                s.fields.iter_mut().for_each(|field| f(&mut field.ty));
+                if let Some(extra) = &mut s.additional {
+                    f(extra);
+                }
+            }
+            TypeKind::Enum(_) => {}
+            TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| f(&mut v.ty)),
+            TypeKind::Untagged(vs) => vs.iter_mut().for_each(|v| f(&mut v.ty)),
+            TypeKind::Alias(t) => f(t),
+        }
+    }
+
+    pub fn for_each_type(&self, f: &mut dyn FnMut(&Type)) {
+        match self {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|field| f(&field.ty));
+                if let Some(extra) = &s.additional {
+                    f(extra);
+                }
+            }
+            TypeKind::Enum(_) => {}
+            TypeKind::Tagged(t) => t.variants.iter().for_each(|v| f(&v.ty)),
+            TypeKind::Untagged(vs) => vs.iter().for_each(|v| f(&v.ty)),
+            TypeKind::Alias(t) => f(t),
+        }
+    }
+}
+
+impl Operation {
+    /// Visits every type expression of parameters, body, responses and response headers.
+    pub fn for_each_type_mut(&mut self, f: &mut dyn FnMut(&mut Type)) {
+        self.params.iter_mut().for_each(|p| f(&mut p.ty));
+        if let Some(body) = &mut self.body {
+            f(&mut body.ty);
+        }
+        for response in &mut self.responses {
+            if let Some(body) = &mut response.body {
+                f(&mut body.ty);
+            }
+            response.headers.iter_mut().for_each(|h| f(&mut h.ty));
+        }
+    }
+
+    pub fn for_each_type(&self, f: &mut dyn FnMut(&Type)) {
+        self.params.iter().for_each(|p| f(&p.ty));
+        if let Some(body) = &self.body {
+            f(&body.ty);
+        }
+        for response in &self.responses {
+            if let Some(body) = &response.body {
+                f(&body.ty);
+            }
+            response.headers.iter().for_each(|h| f(&h.ty));
+        }
+    }
+}
+
+/// Names of `{param}` segments in a path template, in order.
+pub fn template_params(path: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        out.push(&rest[open + 1..open + close]);
+        rest = &rest[open + close + 1..];
+    }
+    out
+}
+

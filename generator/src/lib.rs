@@ -1,0 +1,117 @@
+//! openapi-gen: generates Rust models, an async client and an axum server from OpenAPI 3.0.
+//!
+//! The pipeline runs in one direction: [`load_spec`] (text -> `openapiv3`), [`lower_api`]
+//! (`openapiv3` -> [`ir::Api`]), then the emitters (IR -> Rust tokens -> formatted files).
+//! [`generate`] runs all of it and returns the files in memory; writing them is the caller's job
+//! (the `xtask`, or a `build.rs`).
+//!
+//! ```no_run
+//! let mut config = openapi_gen::Config::default();
+//! config.spec_label("specs/coveo/openapi.yaml");
+//! let output = openapi_gen::generate(&config, std::path::Path::new("specs/coveo/openapi.yaml"))
+//!     .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+//! for file in &output.files {
+//!     println!("{}: {} bytes", file.path, file.contents.len());
+//! }
+//! ```
+
+mod config;
+pub mod diagnostics;
+mod emit;
+pub mod ir;
+mod load;
+mod lower;
+pub mod names;
+mod render;
+mod source_map;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub use config::{Config, Layout};
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use load::{load_spec, parse_spec, LoadedSpec};
+pub use lower::{lower_api, Lowered};
+pub use render::GENERATED_MARKER;
+
+/// One generated file, with a `/`-separated path relative to the output directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// What a successful run produced.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Warnings, with positions filled in.
+    pub warnings: Diagnostics,
+    pub summary: Summary,
+}
+
+/// Counts for the generator's summary line, and how long each phase took.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub operations: usize,
+    pub types: usize,
+    /// JSON pointers of schemas that fell back to `serde_json::Value`.
+    pub fallbacks: Vec<String>,
+    pub lines: usize,
+    pub timings: Timings,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub load: Duration,
+    pub lower: Duration,
+    pub emit: Duration,
+}
+
+/// Loads, lowers and emits the spec at `path`.
+pub fn generate(config: &Config, path: &Path) -> Result<Output, Diagnostics> {
+    let started = Instant::now();
+    let spec = load_spec(path, &config.spec_label)?;
+    let load = started.elapsed();
+    let mut output = generate_from(config, &spec)?;
+    output.summary.timings.load = load;
+    Ok(output)
+}
+
+/// Lowers and emits an already loaded spec.
+pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagnostics> {
+    let started = Instant::now();
+    let lowered = match lower_api(&spec.openapi) {
+        Ok(lowered) => lowered,
+        Err(mut diagnostics) => {
+            source_map::annotate(&mut diagnostics, &spec.label, &spec.source);
+            diagnostics.sort();
+            return Err(diagnostics);
+        }
+    };
+    let lower = started.elapsed();
+    let Lowered { api, mut warnings, fallbacks } = lowered;
+    source_map::annotate(&mut warnings, &spec.label, &spec.source);
+    warnings.sort();
+    if config.deny_warnings && !warnings.is_empty() {
+        warnings.deny_warnings();
+        return Err(warnings);
+    }
+    let started = Instant::now();
+    let files = emit::emit_api(&api, config).map_err(|message| {
+        let mut d = Diagnostic::error("", message);
+        d.file = spec.label.clone();
+        Diagnostics(vec![d])
+    })?;
+    let emit = started.elapsed();
+    let lines = files.iter().map(|f| f.contents.lines().count()).sum();
+    let summary = Summary {
+        operations: api.operations.len(),
+        types: api.types.defs.len(),
+        fallbacks,
+        lines,
+        timings: Timings { load: Duration::ZERO, lower, emit },
+    };
+    Ok(Output { files, warnings, summary })
+}

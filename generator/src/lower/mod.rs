@@ -1,0 +1,201 @@
+//! Lowers a parsed `openapiv3` document into the IR; the only module that reads `openapiv3` types.
+//!
+//! Order matters for determinism and for cycles: every component schema gets a `TypeId` and a
+//! name before any is lowered, then operations are lowered, then the type arena is sorted.
+
+mod cycles;
+mod operation;
+mod refs;
+mod schema;
+mod security;
+mod tags;
+
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use crate::diagnostics::{catalog, Diagnostic, Diagnostics};
+use crate::ir::{Api, Server, Type, TypeDef, TypeId, TypeKind, TypeSpace};
+use crate::names::{self, Namespace};
+
+/// Names the emitters define beside the operation-level types (in `client.rs` and `server.rs`).
+/// Schemas live in `model.rs` and may use them; operation-level types may not.
+const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Credentials", "Error", "RawResponse", "Api", "Rejection", "ServerConfig"];
+
+/// A lowered API plus the warnings found on the way.
+pub struct Lowered {
+    pub api: Api,
+    pub warnings: Diagnostics,
+    /// JSON pointers where a precise type could not be produced.
+    pub fallbacks: Vec<String>,
+}
+
+/// Whether a named schema is still to do, being lowered (cycle guard) or done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Pending,
+    InProgress,
+    Done,
+}
+
+/// State shared by all of lowering.
+pub(crate) struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    diagnostics: Diagnostics,
+    type_names: Namespace,
+    defs: Vec<TypeDef>,
+    states: Vec<State>,
+    /// Component schema name -> its reserved id.
+    components: IndexMap<&'a str, TypeId>,
+    fallbacks: Vec<String>,
+}
+
+/// Lowers the whole document; errors of the phase are collected and returned together.
+pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
+    let mut lowerer = Lowerer::new(spec);
+    lowerer.reserve_components();
+    for name in RESERVED_TYPE_NAMES {
+        lowerer.type_names.claim(name);
+    }
+    for index in 0..lowerer.components.len() {
+        lowerer.lower_component(TypeId(index));
+    }
+    let schemes = security::lower_security_schemes(spec, &mut lowerer.diagnostics);
+    let mut operations = operation::lower_operations(&mut lowerer, &schemes);
+    if lowerer.diagnostics.has_errors() {
+        return Err(lowerer.diagnostics);
+    }
+    let mut defs = std::mem::take(&mut lowerer.defs);
+    cycles::box_cycles(&mut defs);
+    let all_tags = tags::assign_tags(&mut defs, &operations);
+    let types = sort_types(defs, &mut operations);
+    let api = Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        servers: spec
+            .servers
+            .iter()
+            .map(|s| Server { url: s.url.clone(), description: s.description.clone() })
+            .collect(),
+        security_schemes: schemes,
+        types,
+        operations,
+        tags: all_tags,
+    };
+    Ok(Lowered { api, warnings: lowerer.diagnostics, fallbacks: lowerer.fallbacks })
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(spec: &'a OpenAPI) -> Self {
+        Self {
+            spec,
+            diagnostics: Diagnostics::default(),
+            type_names: Namespace::new(),
+            defs: Vec::new(),
+            states: Vec::new(),
+            components: IndexMap::new(),
+            fallbacks: Vec::new(),
+        }
+    }
+
+    fn warn(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Records a fallback to `serde_json::Value` and warns about it.
+    fn fallback(&mut self, pointer: &str, what: &str) -> Type {
+        self.fallbacks.push(pointer.to_owned());
+        self.warn(catalog::fallback(pointer, what));
+        Type::Any
+    }
+
+    /// Gives every component schema an id and a name before any schema is lowered.
+    fn reserve_components(&mut self) {
+        let Some(components) = &self.spec.components else { return };
+        for name in components.schemas.keys() {
+            let pointer = format!("#/components/schemas/{}", crate::diagnostics::escape_segment(name));
+            let id = self.new_def(name, &names::type_name(name), &pointer);
+            self.components.insert(name.as_str(), id);
+        }
+    }
+
+    /// Pushes a placeholder definition with a unique Rust name.
+    fn new_def(&mut self, wire_name: &str, candidate: &str, pointer: &str) -> TypeId {
+        let (rust_name, renamed) = self.type_names.claim(candidate);
+        if renamed {
+            self.warn(catalog::renamed(pointer, "type name", candidate, &rust_name));
+        }
+        let id = TypeId(self.defs.len());
+        self.defs.push(TypeDef {
+            wire_name: wire_name.to_owned(),
+            rust_name,
+            pointer: pointer.to_owned(),
+            doc: None,
+            kind: TypeKind::Alias(Type::Any),
+            reach: Default::default(),
+        });
+        self.states.push(State::Pending);
+        id
+    }
+
+    /// Claims a name for an operation-level type (input, options, response enum).
+    fn claim_type_name(&mut self, candidate: &str, pointer: &str) -> String {
+        let (name, renamed) = self.type_names.claim(candidate);
+        if renamed {
+            self.warn(catalog::renamed(pointer, "type name", candidate, &name));
+        }
+        name
+    }
+
+    fn component_schema(&self, id: TypeId) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
+        let (name, _) = self.components.get_index(id.0)?;
+        let schema = self.spec.components.as_ref()?.schemas.get(*name)?;
+        Some((name, schema))
+    }
+
+    /// Lowers a component schema once; a schema met again while in progress is a cycle and is
+    /// simply referred to by id (boxing is decided later).
+    fn lower_component(&mut self, id: TypeId) {
+        if self.states[id.0] != State::Pending {
+            return;
+        }
+        let Some((_, schema)) = self.component_schema(id) else { return };
+        self.states[id.0] = State::InProgress;
+        let pointer = self.defs[id.0].pointer.clone();
+        let rust_name = self.defs[id.0].rust_name.clone();
+        let (kind, doc) = self.lower_definition(schema, &rust_name, &pointer);
+        self.defs[id.0].kind = kind;
+        self.defs[id.0].doc = doc;
+        self.states[id.0] = State::Done;
+    }
+
+    fn is_in_progress(&self, id: TypeId) -> bool {
+        self.states[id.0] == State::InProgress
+    }
+}
+
+/// Sorts definitions by Rust name and rewrites every `TypeId` to match.
+fn sort_types(defs: Vec<TypeDef>, operations: &mut [crate::ir::Operation]) -> TypeSpace {
+    let mut order: Vec<usize> = (0..defs.len()).collect();
+    order.sort_by(|a, b| defs[*a].rust_name.cmp(&defs[*b].rust_name));
+    let mut new_id = vec![0usize; defs.len()];
+    for (new, old) in order.iter().enumerate() {
+        new_id[*old] = new;
+    }
+    let remap = |ty: &mut Type| ty.remap(&|id| TypeId(new_id[id.0]));
+    let mut slots: Vec<Option<TypeDef>> = defs.into_iter().map(Some).collect();
+    let mut sorted = Vec::with_capacity(slots.len());
+    for old in order {
+        let mut def = slots[old].take().expect("each definition is moved once");
+        def.kind.for_each_type_mut(&mut |t| remap(t));
+        sorted.push(def);
+    }
+    for op in operations {
+        op.for_each_type_mut(&mut |t| remap(t));
+    }
+    TypeSpace { defs: sorted }
+}

@@ -1,0 +1,446 @@
+//! Lowers paths and operations: parameters, request bodies, responses and security.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode,
+};
+
+use super::Lowerer;
+use crate::diagnostics::{catalog, escape_segment, join, Diagnostic};
+use crate::ir::{template_params, 
+    Media, Method, Operation, OperationNames, Param, ParamLocation, RequestBody, Response, ResponseBody,
+    ResponseHeader, SecurityScheme, StatusMatch, Type, UNTAGGED,
+};
+use crate::names::{self, Namespace};
+
+/// Method names the emitted `Client` defines itself.
+const RESERVED_METHODS: &[&str] = &["new", "with_http_client", "base_url", "http_client", "builder", "default"];
+/// Field names the emitted `<Op>Input` struct defines itself.
+const RESERVED_INPUT_FIELDS: &[&str] = &["body", "credentials", "options"];
+
+pub(crate) fn lower_operations<'a>(lowerer: &mut Lowerer<'a>, schemes: &[SecurityScheme]) -> Vec<Operation> {
+    let spec = lowerer.spec;
+    let mut reserved: Vec<String> = RESERVED_METHODS.iter().map(|s| (*s).to_owned()).collect();
+    reserved.extend(schemes.iter().map(|s| format!("with_{}", names::bare(&s.rust_name))));
+    let reserved_refs: Vec<&str> = reserved.iter().map(String::as_str).collect();
+    let mut method_names = Namespace::with_reserved(&reserved_refs);
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut operations = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let path_pointer = format!("#/paths/{}", escape_segment(path));
+        let ReferenceOr::Item(item) = item else {
+            lowerer.error(Diagnostic::error(&path_pointer, "path item `$ref`s are not supported").with_hint("inline the path item"));
+            continue;
+        };
+        for (method, op) in methods(item) {
+            let pointer = join(&path_pointer, &[&method.as_str().to_ascii_lowercase()]);
+            let wire_name = op.operation_id.clone().unwrap_or_else(|| synthesize_id(method, path));
+            if let Some(first) = seen_ids.get(&wire_name) {
+                lowerer.error(catalog::duplicate_operation_id(&join(&pointer, &["operationId"]), &wire_name, first));
+                continue;
+            }
+            seen_ids.insert(wire_name.clone(), pointer.clone());
+            let (rust_name, renamed) = method_names.claim(&names::field_name(&wire_name));
+            if renamed {
+                lowerer.warn(catalog::renamed(&pointer, "operation name", &names::field_name(&wire_name), &rust_name));
+            }
+            let lowered = lower_operation(lowerer, OperationSite { path, item, op, method, pointer: &pointer }, wire_name, rust_name, schemes);
+            operations.push(lowered);
+        }
+    }
+    operations.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    operations
+}
+
+struct OperationSite<'a, 'p> {
+    path: &'a str,
+    item: &'a PathItem,
+    op: &'a openapiv3::Operation,
+    method: Method,
+    pointer: &'p str,
+}
+
+fn methods(item: &PathItem) -> Vec<(Method, &openapiv3::Operation)> {
+    [
+        (Method::Get, &item.get),
+        (Method::Put, &item.put),
+        (Method::Post, &item.post),
+        (Method::Delete, &item.delete),
+        (Method::Options, &item.options),
+        (Method::Head, &item.head),
+        (Method::Patch, &item.patch),
+        (Method::Trace, &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
+    .collect()
+}
+
+/// `DELETE /rest/organizations/{organizationId}` -> `delete_rest_organizations_by_organizationId`.
+fn synthesize_id(method: Method, path: &str) -> String {
+    let mut id = method.as_str().to_ascii_lowercase();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => {
+                id.push_str("by_");
+                id.push_str(param);
+            }
+            None => id.push_str(segment),
+        }
+    }
+    if id.len() == method.as_str().len() {
+        id.push_str("_root");
+    }
+    id
+}
+
+fn lower_operation<'a>(
+    lowerer: &mut Lowerer<'a>,
+    site: OperationSite<'a, '_>,
+    wire_name: String,
+    rust_name: String,
+    schemes: &[SecurityScheme],
+) -> Operation {
+    let OperationSite { path, item, op, method, pointer } = site;
+    let type_stem = names::type_name(&wire_name);
+    let params = lower_params(lowerer, path, item, op, &type_stem, pointer);
+    let body = op.request_body.as_ref().and_then(|b| lower_body(lowerer, b, &type_stem, &join(pointer, &["requestBody"])));
+    let responses = lower_responses(lowerer, op, &type_stem, pointer);
+    let security = lower_security(lowerer, op, schemes, pointer);
+    let names = OperationNames {
+        input: lowerer.claim_type_name(&format!("{type_stem}Input"), pointer),
+        options: lowerer.claim_type_name(&format!("{type_stem}Options"), pointer),
+        response: lowerer.claim_type_name(&format!("{type_stem}Response"), pointer),
+    };
+    let tags = if op.tags.is_empty() { vec![UNTAGGED.to_owned()] } else { op.tags.clone() };
+    Operation {
+        wire_name,
+        rust_name,
+        type_stem,
+        method,
+        path: path.to_owned(),
+        pointer: pointer.to_owned(),
+        summary: op.summary.clone(),
+        description: op.description.clone(),
+        deprecated: op.deprecated,
+        tags,
+        params,
+        body,
+        responses,
+        security,
+        names,
+    }
+}
+
+fn lower_params<'a>(
+    lowerer: &mut Lowerer<'a>,
+    path: &str,
+    item: &'a PathItem,
+    op: &'a openapiv3::Operation,
+    stem: &str,
+    pointer: &str,
+) -> Vec<Param> {
+    // Path-item parameters first; an operation parameter with the same name and location wins.
+    let path_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
+    let mut declared: Vec<(&'a Parameter, String)> = Vec::new();
+    let sources = [(&item.parameters, path_pointer), (&op.parameters, pointer.to_owned())];
+    for (list, base) in sources {
+        for (index, param) in list.iter().enumerate() {
+            let at = join(&base, &["parameters", &index.to_string()]);
+            let Some((param, _)) = lowerer.resolve(param, &at, "parameters", |c| &c.parameters) else { continue };
+            let key = (param.parameter_data_ref().name.clone(), location_of(param));
+            declared.retain(|(p, _)| (p.parameter_data_ref().name.clone(), location_of(p)) != key);
+            declared.push((param, at));
+        }
+    }
+    let template = template_params(path);
+    for name in &template {
+        let found = declared.iter().any(|(p, _)| location_of(p) == ParamLocation::Path && p.parameter_data_ref().name == *name);
+        if !found {
+            lowerer.error(catalog::undeclared_path_param(pointer, name));
+        }
+    }
+    let mut ns = Namespace::with_reserved(RESERVED_INPUT_FIELDS);
+    let mut out = Vec::new();
+    for (param, at) in declared {
+        let data = param.parameter_data_ref();
+        let location = location_of(param);
+        if location == ParamLocation::Path && !template.contains(&data.name.as_str()) {
+            lowerer.warn(catalog::unused_path_param(&at, &data.name));
+            continue;
+        }
+        if location == ParamLocation::Header && is_transport_header(&data.name) {
+            continue;
+        }
+        let hint = format!("{stem}{}", names::type_name(&data.name));
+        let ty = param_type(lowerer, data, &hint, &at);
+        let explode = match param {
+            Parameter::Query { .. } | Parameter::Cookie { .. } => data.explode.unwrap_or(true),
+            _ => data.explode.unwrap_or(false),
+        };
+        let (rust_name, _) = ns.claim(&names::field_name(&data.name));
+        out.push(Param {
+            wire_name: data.name.clone(),
+            rust_name,
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            explode,
+            doc: data.description.clone(),
+        });
+    }
+    out
+}
+
+/// Headers the HTTP stack sets itself; declaring them as parameters would fight it.
+fn is_transport_header(name: &str) -> bool {
+    ["accept", "content-type", "authorization", "content-length"].iter().any(|h| name.eq_ignore_ascii_case(h))
+}
+
+fn location_of(param: &Parameter) -> ParamLocation {
+    match param {
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+fn param_type<'a>(lowerer: &mut Lowerer<'a>, data: &'a ParameterData, hint: &str, pointer: &str) -> Type {
+    match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => lowerer.type_of(schema, hint, &join(pointer, &["schema"])),
+        ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+            Some((media, MediaType { schema: Some(schema), .. })) => {
+                lowerer.type_of(schema, hint, &join(pointer, &["content", media, "schema"]))
+            }
+            _ => Type::String,
+        },
+    }
+}
+
+/// Picks the media type to use from a content map: JSON first, then forms, text and bytes.
+fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType, Media)> {
+    let classify = |name: &str| {
+        let essence = name.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+            Some((0, Media::Json))
+        } else if essence == "application/x-www-form-urlencoded" {
+            Some((1, Media::Form))
+        } else if essence == "multipart/form-data" {
+            Some((2, Media::Multipart))
+        } else if essence.starts_with("text/") {
+            Some((3, Media::Text))
+        } else if essence == "application/octet-stream" || essence.starts_with("image/") || essence.starts_with("application/") {
+            Some((4, Media::Binary))
+        } else {
+            None
+        }
+    };
+    content
+        .iter()
+        .filter_map(|(name, media)| classify(name).map(|(rank, kind)| (rank, name, media, kind)))
+        .min_by_key(|(rank, ..)| *rank)
+        .map(|(_, name, media, kind)| (name, media, kind))
+}
+
+fn media_type<'a>(lowerer: &mut Lowerer<'a>, media: &'a MediaType, kind: Media, hint: &str, pointer: &str) -> Type {
+    match kind {
+        Media::Text => Type::String,
+        Media::Binary => Type::Binary,
+        Media::Json | Media::Form | Media::Multipart => match &media.schema {
+            Some(schema) => lowerer.type_of(schema, hint, &join(pointer, &["schema"])),
+            None => Type::Any,
+        },
+    }
+}
+
+fn lower_body<'a>(
+    lowerer: &mut Lowerer<'a>,
+    body: &'a ReferenceOr<openapiv3::RequestBody>,
+    stem: &str,
+    pointer: &str,
+) -> Option<RequestBody> {
+    let (body, _) = lowerer.resolve(body, pointer, "requestBodies", |c| &c.request_bodies)?;
+    let Some((content_type, media, kind)) = pick_media(&body.content) else {
+        if let Some(first) = body.content.keys().next() {
+            lowerer.warn(catalog::unsupported_media(pointer, first));
+            return Some(RequestBody {
+                media: Media::Binary,
+                content_type: first.clone(),
+                ty: Type::Binary,
+                required: body.required,
+                doc: body.description.clone(),
+            });
+        }
+        return None;
+    };
+    let at = join(pointer, &["content", content_type]);
+    let ty = media_type(lowerer, media, kind, &format!("{stem}Body"), &at);
+    Some(RequestBody {
+        media: kind,
+        content_type: content_type.split(';').next().unwrap_or(content_type).trim().to_owned(),
+        ty,
+        required: body.required,
+        doc: body.description.clone(),
+    })
+}
+
+fn lower_responses<'a>(lowerer: &mut Lowerer<'a>, op: &'a openapiv3::Operation, stem: &str, pointer: &str) -> Vec<Response> {
+    let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+    for (status, response) in &op.responses.responses {
+        let (key, matcher) = match status {
+            StatusCode::Code(code) => (code.to_string(), StatusMatch::Code(*code)),
+            StatusCode::Range(hundreds) => (format!("{hundreds}XX"), StatusMatch::Range(*hundreds)),
+        };
+        entries.push((matcher, response, join(pointer, &["responses", &key])));
+    }
+    if let Some(default) = &op.responses.default {
+        entries.push((StatusMatch::Default, default, join(pointer, &["responses", "default"])));
+    }
+    entries.sort_by_key(|(status, ..)| *status);
+    let mut variant_names = Namespace::new();
+    let mut out = Vec::new();
+    for (status, response, at) in entries {
+        let Some((response, _)) = lowerer.resolve(response, &at, "responses", |c| &c.responses) else { continue };
+        let (rust_name, _) = variant_names.claim(&status_variant(status));
+        let body = match pick_media(&response.content) {
+            Some((content_type, media, kind)) => {
+                let media_pointer = join(&at, &["content", content_type]);
+                let ty = media_type(lowerer, media, kind, &format!("{stem}{rust_name}Body"), &media_pointer);
+                Some(ResponseBody {
+                    media: kind,
+                    content_type: content_type.split(';').next().unwrap_or(content_type).trim().to_owned(),
+                    ty,
+                })
+            }
+            None => None,
+        };
+        let mut header_names = Namespace::new();
+        let mut headers = Vec::new();
+        for (name, header) in &response.headers {
+            if name.eq_ignore_ascii_case("content-type") || name.eq_ignore_ascii_case("content-length") {
+                continue;
+            }
+            let header_at = join(&at, &["headers", name]);
+            let Some((header, _)) = lowerer.resolve(header, &header_at, "headers", |c| &c.headers) else { continue };
+            let hint = format!("{stem}{rust_name}{}", names::type_name(name));
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => lowerer.type_of(schema, &hint, &join(&header_at, &["schema"])),
+                ParameterSchemaOrContent::Content(_) => Type::String,
+            };
+            headers.push(ResponseHeader {
+                wire_name: name.clone(),
+                rust_name: header_names.claim(&names::field_name(name)).0,
+                ty,
+                required: header.required,
+                doc: header.description.clone(),
+            });
+        }
+        let headers_type = (!headers.is_empty())
+            .then(|| lowerer.claim_type_name(&format!("{stem}{rust_name}Headers"), &at));
+        out.push(Response {
+            status,
+            rust_name,
+            doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+            body,
+            headers,
+            headers_type,
+        });
+    }
+    out
+}
+
+/// The variant name for a status: its reason phrase (`Created`, `Conflict`), else `Status<code>`.
+fn status_variant(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Default => "Default".to_owned(),
+        StatusMatch::Range(hundreds) => format!("Status{hundreds}xx"),
+        StatusMatch::Code(code) => match code {
+            100 => "Continue",
+            101 => "SwitchingProtocols",
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            203 => "NonAuthoritativeInformation",
+            204 => "NoContent",
+            205 => "ResetContent",
+            206 => "PartialContent",
+            207 => "MultiStatus",
+            300 => "MultipleChoices",
+            301 => "MovedPermanently",
+            302 => "Found",
+            303 => "SeeOther",
+            304 => "NotModified",
+            307 => "TemporaryRedirect",
+            308 => "PermanentRedirect",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            411 => "LengthRequired",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            414 => "UriTooLong",
+            415 => "UnsupportedMediaType",
+            416 => "RangeNotSatisfiable",
+            417 => "ExpectationFailed",
+            418 => "ImATeapot",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            424 => "FailedDependency",
+            425 => "TooEarly",
+            426 => "UpgradeRequired",
+            428 => "PreconditionRequired",
+            429 => "TooManyRequests",
+            431 => "RequestHeaderFieldsTooLarge",
+            451 => "UnavailableForLegalReasons",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            505 => "HttpVersionNotSupported",
+            507 => "InsufficientStorage",
+            other => return format!("Status{other}"),
+        }
+        .to_owned(),
+    }
+}
+
+fn lower_security(
+    lowerer: &mut Lowerer<'_>,
+    op: &openapiv3::Operation,
+    schemes: &[SecurityScheme],
+    pointer: &str,
+) -> Vec<Vec<usize>> {
+    let (requirements, at) = match &op.security {
+        Some(list) => (list, join(pointer, &["security"])),
+        None => match &lowerer.spec.security {
+            Some(list) => (list, "#/security".to_owned()),
+            None => return Vec::new(),
+        },
+    };
+    let mut out = Vec::new();
+    for (index, requirement) in requirements.iter().enumerate() {
+        let mut alternative = Vec::new();
+        for name in requirement.keys() {
+            match schemes.iter().position(|s| &s.wire_name == name) {
+                Some(i) => alternative.push(i),
+                None => lowerer.error(
+                    Diagnostic::error(&join(&at, &[&index.to_string()]), format!("security scheme `{name}` is not defined"))
+                        .with_hint("define it under `components.securitySchemes`"),
+                ),
+            }
+        }
+        out.push(alternative);
+    }
+    out
+}

@@ -1,0 +1,114 @@
+//! Resolves local `$ref`s (`#/components/<section>/<name>`) to the objects they name.
+//!
+//! Dangling, foreign and cyclic references become diagnostics that name the referring place.
+
+use indexmap::IndexMap;
+use openapiv3::{Components, ReferenceOr, Schema};
+
+use super::Lowerer;
+use crate::diagnostics::{catalog, escape_segment};
+use crate::ir::{Type, TypeId};
+
+/// How many `$ref` hops a chain may take before it is called a cycle.
+const MAX_REF_HOPS: usize = 32;
+
+/// The component name in `#/components/<section>/<name>`, unescaped; `None` for anything else.
+pub(crate) fn local_name(reference: &str, section: &str) -> Option<String> {
+    let rest = reference.strip_prefix("#/components/")?.strip_prefix(section)?.strip_prefix('/')?;
+    if rest.contains('/') {
+        return None;
+    }
+    Some(rest.replace("~1", "/").replace("~0", "~"))
+}
+
+impl<'a> Lowerer<'a> {
+    /// Follows a chain of `$ref`s into `components.<section>` until it reaches an object.
+    ///
+    /// Returns the object and the pointer where it is defined.
+    pub(crate) fn resolve<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        pointer: &str,
+        section: &str,
+        table: fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'a T, String)> {
+        let mut current = item;
+        let mut at = pointer.to_owned();
+        for _ in 0..MAX_REF_HOPS {
+            match current {
+                ReferenceOr::Item(object) => return Some((object, at)),
+                ReferenceOr::Reference { reference } => {
+                    let Some(name) = local_name(reference, section) else {
+                        self.error(self.foreign_ref(pointer, reference, section));
+                        return None;
+                    };
+                    let found = self.spec.components.as_ref().and_then(|c| table(c).get(&name));
+                    let Some(next) = found else {
+                        self.error(catalog::dangling_ref(pointer, reference));
+                        return None;
+                    };
+                    at = format!("#/components/{section}/{}", escape_segment(&name));
+                    current = next;
+                }
+            }
+        }
+        self.error(catalog::ref_cycle(pointer, &at));
+        None
+    }
+
+    fn foreign_ref(&self, pointer: &str, reference: &str, section: &str) -> crate::diagnostics::Diagnostic {
+        if reference.starts_with('#') {
+            catalog::unsupported_ref(pointer, reference, &format!("#/components/{section}/"))
+        } else {
+            catalog::external_ref(pointer, reference)
+        }
+    }
+
+    /// The type a schema `$ref` stands for: the component's reserved id.
+    pub(crate) fn schema_ref_type(&mut self, reference: &str, pointer: &str) -> Type {
+        match self.schema_ref_id(reference, pointer) {
+            Some(id) => Type::Named(id),
+            None => Type::Any,
+        }
+    }
+
+    pub(crate) fn schema_ref_id(&mut self, reference: &str, pointer: &str) -> Option<TypeId> {
+        let Some(name) = local_name(reference, "schemas") else {
+            self.error(self.foreign_ref(pointer, reference, "schemas"));
+            return None;
+        };
+        match self.components.get(name.as_str()) {
+            Some(id) => Some(*id),
+            None => {
+                self.error(catalog::dangling_ref(pointer, reference));
+                None
+            }
+        }
+    }
+
+    /// The schema object behind a schema or `$ref`, following chains; `None` when dangling or cyclic
+    /// (a diagnostic is already recorded then).
+    pub(crate) fn resolve_schema(&mut self, item: &'a ReferenceOr<Schema>, pointer: &str) -> Option<&'a Schema> {
+        self.resolve(item, pointer, "schemas", |c| &c.schemas).map(|(schema, _)| schema)
+    }
+
+    /// Like [`Self::resolve_schema`] for the boxed references used by properties and items.
+    pub(crate) fn resolve_boxed_schema(&mut self, item: &'a ReferenceOr<Box<Schema>>, pointer: &str) -> Option<&'a Schema> {
+        match item {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => {
+                let name = local_name(reference, "schemas");
+                let found = name
+                    .as_deref()
+                    .and_then(|n| self.spec.components.as_ref().and_then(|c| c.schemas.get(n)));
+                match found {
+                    Some(next) => self.resolve_schema(next, pointer),
+                    None => {
+                        self.schema_ref_id(reference, pointer);
+                        None
+                    }
+                }
+            }
+        }
+    }
+}

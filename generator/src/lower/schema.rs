@@ -1,0 +1,615 @@
+//! Lowers JSON schemas into type expressions and type definitions.
+//!
+//! Named schemas become definitions; inline objects, enums and unions get a definition with a
+//! name derived from where they appear (`Organization` + `organization_plan` ->
+//! `OrganizationOrganizationPlan`), so names are stable across runs.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat,
+    Type as OaType, VariantOrUnknownOrEmpty,
+};
+
+use super::{Lowerer, State};
+use crate::diagnostics::{catalog, join};
+use crate::ir::{
+    EnumDef, EnumRepr, EnumVariant, Field, StructDef, TaggedDef, TaggedVariant, Type, TypeId, TypeKind,
+    UnionVariant,
+};
+use crate::names::{self, Namespace};
+
+/// String formats that are plain strings in Rust, so they need no warning.
+const PLAIN_STRING_FORMATS: &[&str] = &[
+    "email", "idn-email", "uri", "url", "uri-reference", "iri", "iri-reference", "uri-template", "hostname",
+    "idn-hostname", "ipv4", "ipv6", "time", "duration", "regex", "json-pointer", "relative-json-pointer",
+    "password", "byte", "int64", "int32", "decimal", "cidr", "mac", "semver", "html", "markdown", "color",
+];
+
+/// A property collected while flattening an object or `allOf`.
+struct Collected {
+    field: Field,
+}
+
+impl<'a> Lowerer<'a> {
+    /// The definition a named schema gets: a struct, enum, union, or an alias of another type.
+    pub(crate) fn lower_definition(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        rust_name: &str,
+        pointer: &str,
+    ) -> (TypeKind, Option<String>) {
+        match schema {
+            ReferenceOr::Reference { reference } => (TypeKind::Alias(self.schema_ref_type(reference, pointer)), None),
+            ReferenceOr::Item(schema) => {
+                let doc = doc_of(schema);
+                (self.lower_schema_kind(schema, rust_name, pointer), doc)
+            }
+        }
+    }
+
+    /// Lowers a schema that owns a definition.
+    fn lower_schema_kind(&mut self, schema: &'a Schema, name: &str, pointer: &str) -> TypeKind {
+        if let Some(kind) = self.definition_kind(schema, name, pointer) {
+            return kind;
+        }
+        TypeKind::Alias(self.inline_type(schema, name, pointer))
+    }
+
+    /// The definition for schemas that need one (objects with properties, enums, unions, allOf);
+    /// `None` for schemas that are just a type expression.
+    fn definition_kind(&mut self, schema: &'a Schema, name: &str, pointer: &str) -> Option<TypeKind> {
+        match &schema.schema_kind {
+            SchemaKind::Type(OaType::String(s)) if !s.enumeration.is_empty() => {
+                let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+                Some(self.string_enum(&values, pointer))
+            }
+            SchemaKind::Type(OaType::Integer(i)) if !i.enumeration.is_empty() => {
+                let values: Vec<String> = i.enumeration.iter().flatten().map(|v| v.to_string()).collect();
+                Some(self.integer_enum(&values, pointer))
+            }
+            SchemaKind::Type(OaType::Object(o)) if !o.properties.is_empty() => {
+                Some(self.object_struct(Some(&o.properties), &o.required, o.additional_properties.as_ref(), &[], name, pointer))
+            }
+            SchemaKind::AllOf { all_of } => {
+                if let [single] = all_of.as_slice() {
+                    return match single {
+                        ReferenceOr::Reference { reference } => {
+                            Some(TypeKind::Alias(self.schema_ref_type(reference, &join(pointer, &["allOf", "0"]))))
+                        }
+                        ReferenceOr::Item(inner) => {
+                            Some(self.lower_schema_kind(inner, name, &join(pointer, &["allOf", "0"])))
+                        }
+                    };
+                }
+                Some(self.object_struct(None, &[], None, all_of, name, pointer))
+            }
+            SchemaKind::OneOf { one_of } => Some(self.union(one_of, schema, name, pointer, "oneOf")),
+            SchemaKind::AnyOf { any_of } => Some(self.union(any_of, schema, name, pointer, "anyOf")),
+            SchemaKind::Any(any) => self.any_definition(any, schema, name, pointer),
+            _ => None,
+        }
+    }
+
+    /// Schemas that openapiv3 could not classify: mixes such as `type: object` with `allOf`.
+    fn any_definition(&mut self, any: &'a AnySchema, schema: &'a Schema, name: &str, pointer: &str) -> Option<TypeKind> {
+        if !any.one_of.is_empty() && any.properties.is_empty() && any.all_of.is_empty() {
+            return Some(self.union(&any.one_of, schema, name, pointer, "oneOf"));
+        }
+        if !any.any_of.is_empty() && any.properties.is_empty() && any.all_of.is_empty() {
+            return Some(self.union(&any.any_of, schema, name, pointer, "anyOf"));
+        }
+        if !any.properties.is_empty() || !any.all_of.is_empty() {
+            return Some(self.object_struct(
+                Some(&any.properties),
+                &any.required,
+                any.additional_properties.as_ref(),
+                &any.all_of,
+                name,
+                pointer,
+            ));
+        }
+        let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        if !any.enumeration.is_empty() && strings.len() == any.enumeration.iter().filter(|v| !v.is_null()).count() {
+            return Some(self.string_enum(&strings, pointer));
+        }
+        None
+    }
+
+    /// The type of a schema that may be a `$ref`; inline schemas that need a definition get one
+    /// named `hint`.
+    pub(crate) fn type_of(&mut self, schema: &'a ReferenceOr<Schema>, hint: &str, pointer: &str) -> Type {
+        match schema {
+            ReferenceOr::Reference { reference } => self.schema_ref_type(reference, pointer),
+            ReferenceOr::Item(schema) => self.inline_type(schema, hint, pointer),
+        }
+    }
+
+    pub(crate) fn boxed_type_of(&mut self, schema: &'a ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Type {
+        match schema {
+            ReferenceOr::Reference { reference } => self.schema_ref_type(reference, pointer),
+            ReferenceOr::Item(schema) => self.inline_type(schema, hint, pointer),
+        }
+    }
+
+    /// The type of an inline schema.
+    pub(crate) fn inline_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
+        // `allOf: [$ref]` (often with `nullable` or a description beside it) is that type.
+        if let SchemaKind::AllOf { all_of } | SchemaKind::OneOf { one_of: all_of } | SchemaKind::AnyOf { any_of: all_of } =
+            &schema.schema_kind
+        {
+            let concrete: Vec<&ReferenceOr<Schema>> = all_of.iter().filter(|s| !is_null_schema(s)).collect();
+            if let [ReferenceOr::Reference { reference }] = concrete.as_slice() {
+                return self.schema_ref_type(reference, pointer);
+            }
+        }
+        if self.needs_definition(schema) {
+            let id = self.new_def(hint, &names::type_name(hint), pointer);
+            self.states[id.0] = State::InProgress;
+            let kind = self.lower_schema_kind(schema, &self.defs[id.0].rust_name.clone(), pointer);
+            self.defs[id.0].kind = kind;
+            self.defs[id.0].doc = doc_of(schema);
+            self.states[id.0] = State::Done;
+            return Type::Named(id);
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(OaType::String(s)) => self.string_type(&s.format, pointer),
+            SchemaKind::Type(OaType::Integer(i)) => match &i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Type::I32,
+                VariantOrUnknownOrEmpty::Unknown(f) if !PLAIN_STRING_FORMATS.contains(&f.as_str()) => {
+                    self.warn(catalog::unknown_format(pointer, f, "integer (i64)"));
+                    Type::I64
+                }
+                _ => Type::I64,
+            },
+            SchemaKind::Type(OaType::Number(n)) => match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Type::F32,
+                VariantOrUnknownOrEmpty::Unknown(f) if !PLAIN_STRING_FORMATS.contains(&f.as_str()) => {
+                    self.warn(catalog::unknown_format(pointer, f, "number (f64)"));
+                    Type::F64
+                }
+                _ => Type::F64,
+            },
+            SchemaKind::Type(OaType::Boolean(_)) => Type::Bool,
+            SchemaKind::Type(OaType::Array(a)) => match &a.items {
+                Some(items) => {
+                    let inner = self.boxed_type_of(items, &format!("{hint}Item"), &join(pointer, &["items"]));
+                    Type::Array(Box::new(inner))
+                }
+                None => Type::Array(Box::new(Type::Any)),
+            },
+            SchemaKind::Type(OaType::Object(o)) => self.map_type(o.additional_properties.as_ref(), hint, pointer),
+            SchemaKind::Any(any) => self.any_type(any, hint, pointer),
+            SchemaKind::Not { .. } => self.fallback(pointer, "`not` schemas cannot be expressed as a Rust type"),
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => Type::Any,
+        }
+    }
+
+    /// Whether an inline schema gets its own named definition.
+    fn needs_definition(&self, schema: &Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(OaType::String(s)) => !s.enumeration.iter().flatten().collect::<Vec<_>>().is_empty(),
+            SchemaKind::Type(OaType::Integer(i)) => !i.enumeration.iter().flatten().collect::<Vec<_>>().is_empty(),
+            SchemaKind::Type(OaType::Object(o)) => !o.properties.is_empty(),
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+            SchemaKind::Any(any) => {
+                !any.properties.is_empty()
+                    || !any.all_of.is_empty()
+                    || !any.one_of.is_empty()
+                    || !any.any_of.is_empty()
+                    || (!any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()))
+            }
+            _ => false,
+        }
+    }
+
+    fn string_type(&mut self, format: &VariantOrUnknownOrEmpty<StringFormat>, pointer: &str) -> Type {
+        match format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Type::DateTime,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Type::Date,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Type::Binary,
+            VariantOrUnknownOrEmpty::Item(_) | VariantOrUnknownOrEmpty::Empty => Type::String,
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Type::Uuid,
+            VariantOrUnknownOrEmpty::Unknown(f) => {
+                if !PLAIN_STRING_FORMATS.contains(&f.as_str()) {
+                    self.warn(catalog::unknown_format(pointer, f, "string"));
+                }
+                Type::String
+            }
+        }
+    }
+
+    /// An object without properties: a map of its `additionalProperties`, or free-form.
+    fn map_type(&mut self, additional: Option<&'a AdditionalProperties>, hint: &str, pointer: &str) -> Type {
+        match additional {
+            Some(AdditionalProperties::Schema(inner)) => {
+                let value = self.type_of(inner, &format!("{hint}Value"), &join(pointer, &["additionalProperties"]));
+                Type::Map(Box::new(value))
+            }
+            _ => Type::Map(Box::new(Type::Any)),
+        }
+    }
+
+    /// Schemas openapiv3 could not classify and that need no definition.
+    fn any_type(&mut self, any: &'a AnySchema, hint: &str, pointer: &str) -> Type {
+        match any.typ.as_deref() {
+            None if any.items.is_none() && any.additional_properties.is_none() => Type::Any,
+            Some("string") => match any.format.as_deref() {
+                Some("uuid") => Type::Uuid,
+                Some("date-time") => Type::DateTime,
+                Some("date") => Type::Date,
+                _ => Type::String,
+            },
+            Some("integer") => match any.format.as_deref() {
+                Some("int32") => Type::I32,
+                _ => Type::I64,
+            },
+            Some("number") => match any.format.as_deref() {
+                Some("float") => Type::F32,
+                _ => Type::F64,
+            },
+            Some("boolean") => Type::Bool,
+            Some("array") | None if any.items.is_some() => {
+                let items = any.items.as_ref().expect("checked by the guard");
+                Type::Array(Box::new(self.boxed_type_of(items, &format!("{hint}Item"), &join(pointer, &["items"]))))
+            }
+            Some("object") | None => self.map_type(any.additional_properties.as_ref(), hint, pointer),
+            Some(other) => {
+                let what = format!("schema type `{other}` is not an OpenAPI 3.0 type");
+                self.fallback(pointer, &what)
+            }
+        }
+    }
+
+    fn string_enum(&mut self, values: &[String], pointer: &str) -> TypeKind {
+        let mut ns = Namespace::with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::new();
+        for value in values {
+            if !seen.insert(value.clone()) {
+                continue;
+            }
+            let (rust_name, _) = ns.claim(&names::variant_name(value));
+            variants.push(EnumVariant { wire_name: value.clone(), rust_name });
+        }
+        let _ = pointer;
+        TypeKind::Enum(EnumDef { variants, repr: EnumRepr::String })
+    }
+
+    fn integer_enum(&mut self, values: &[String], _pointer: &str) -> TypeKind {
+        let mut ns = Namespace::with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::new();
+        for value in values {
+            if !seen.insert(value.clone()) {
+                continue;
+            }
+            let candidate = match value.strip_prefix('-') {
+                Some(abs) => format!("Minus{abs}"),
+                None => format!("V{value}"),
+            };
+            let (rust_name, _) = ns.claim(&candidate);
+            variants.push(EnumVariant { wire_name: value.clone(), rust_name });
+        }
+        TypeKind::Enum(EnumDef { variants, repr: EnumRepr::Integer })
+    }
+
+    /// A struct from properties plus every `allOf` member, flattened in order.
+    fn object_struct(
+        &mut self,
+        properties: Option<&'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>>,
+        required: &'a [String],
+        additional: Option<&'a AdditionalProperties>,
+        all_of: &'a [ReferenceOr<Schema>],
+        name: &str,
+        pointer: &str,
+    ) -> TypeKind {
+        let mut collected: Vec<Collected> = Vec::new();
+        let mut extra: Option<Type> = None;
+        let mut required_set: BTreeSet<String> = required.iter().cloned().collect();
+        for (index, member) in all_of.iter().enumerate() {
+            let at = join(pointer, &["allOf", &index.to_string()]);
+            self.collect_member(member, name, &at, &mut collected, &mut required_set, &mut extra);
+        }
+        if let Some(properties) = properties {
+            self.collect_properties(properties, name, pointer, &mut collected);
+        }
+        if let Some(AdditionalProperties::Schema(inner)) = additional {
+            let hint = format!("{name}Value");
+            extra = Some(self.type_of(inner, &hint, &join(pointer, &["additionalProperties"])));
+        } else if let Some(AdditionalProperties::Any(true)) = additional {
+            extra = Some(Type::Any);
+        }
+        let mut ns = Namespace::with_reserved(if extra.is_some() { &["additional_properties"] } else { &[] });
+        let fields = collected
+            .into_iter()
+            .map(|c| {
+                let mut field = c.field;
+                field.required |= required_set.contains(&field.wire_name);
+                field.rust_name = ns.claim(&names::field_name(&field.wire_name)).0;
+                field
+            })
+            .collect();
+        TypeKind::Struct(StructDef { fields, additional: extra })
+    }
+
+    /// Adds the properties of one `allOf` member.
+    fn collect_member(
+        &mut self,
+        member: &'a ReferenceOr<Schema>,
+        name: &str,
+        pointer: &str,
+        collected: &mut Vec<Collected>,
+        required: &mut BTreeSet<String>,
+        extra: &mut Option<Type>,
+    ) {
+        match member {
+            ReferenceOr::Reference { reference } => {
+                let Some(id) = self.schema_ref_id(reference, pointer) else { return };
+                if self.is_in_progress(id) {
+                    self.error(catalog::ref_cycle(pointer, reference));
+                    return;
+                }
+                self.lower_component(id);
+                self.copy_fields_of(id, pointer, collected, extra);
+            }
+            ReferenceOr::Item(schema) => match &schema.schema_kind {
+                SchemaKind::Type(OaType::Object(o)) => {
+                    required.extend(o.required.iter().cloned());
+                    self.collect_properties(&o.properties, name, pointer, collected);
+                    if let Some(AdditionalProperties::Schema(inner)) = &o.additional_properties {
+                        *extra = Some(self.type_of(inner, &format!("{name}Value"), pointer));
+                    }
+                }
+                SchemaKind::AllOf { all_of } => {
+                    for (index, inner) in all_of.iter().enumerate() {
+                        let at = join(pointer, &["allOf", &index.to_string()]);
+                        self.collect_member(inner, name, &at, collected, required, extra);
+                    }
+                }
+                SchemaKind::Any(any) => {
+                    required.extend(any.required.iter().cloned());
+                    self.collect_properties(&any.properties, name, pointer, collected);
+                    for (index, inner) in any.all_of.iter().enumerate() {
+                        let at = join(pointer, &["allOf", &index.to_string()]);
+                        self.collect_member(inner, name, &at, collected, required, extra);
+                    }
+                }
+                _ => {
+                    self.fallbacks.push(pointer.to_owned());
+                    self.warn(catalog::fallback(pointer, "an allOf member that is not an object is ignored"));
+                }
+            },
+        }
+    }
+
+    /// Copies the (already lowered) fields of a named struct into an `allOf` being flattened.
+    fn copy_fields_of(&mut self, id: TypeId, pointer: &str, collected: &mut Vec<Collected>, extra: &mut Option<Type>) {
+        let mut current = id;
+        // Follow aliases of aliases (`A: {$ref: B}`) to the struct.
+        for _ in 0..32 {
+            match &self.defs[current.0].kind {
+                TypeKind::Alias(Type::Named(next)) => {
+                    let next = *next;
+                    self.lower_component(next);
+                    current = next;
+                }
+                _ => break,
+            }
+        }
+        match self.defs[current.0].kind.clone() {
+            TypeKind::Struct(def) => {
+                for field in def.fields {
+                    push_field(self, collected, field, pointer);
+                }
+                if def.additional.is_some() {
+                    *extra = def.additional;
+                }
+            }
+            TypeKind::Alias(Type::Map(value)) => *extra = Some(*value),
+            _ => {
+                self.fallbacks.push(pointer.to_owned());
+                self.warn(catalog::fallback(pointer, "an allOf member that is not an object is ignored"));
+            }
+        }
+    }
+
+    fn collect_properties(
+        &mut self,
+        properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        name: &str,
+        pointer: &str,
+        collected: &mut Vec<Collected>,
+    ) {
+        for (wire, schema) in properties {
+            let at = join(pointer, &["properties", wire]);
+            let hint = format!("{name}{}", names::type_name(wire));
+            let ty = self.boxed_type_of(schema, &hint, &at);
+            let resolved = self.resolve_boxed_schema(schema, &at);
+            let (nullable, doc, read_only, write_only, default) = match (schema, resolved) {
+                (ReferenceOr::Item(s), _) => (
+                    is_nullable(s),
+                    doc_of(s),
+                    s.schema_data.read_only,
+                    s.schema_data.write_only,
+                    s.schema_data.default.clone(),
+                ),
+                (ReferenceOr::Reference { .. }, Some(target)) => (is_nullable(target), None, false, false, None),
+                (ReferenceOr::Reference { .. }, None) => (false, None, false, false, None),
+            };
+            let field = Field {
+                wire_name: wire.clone(),
+                rust_name: String::new(),
+                ty,
+                required: false,
+                nullable,
+                doc,
+                read_only,
+                write_only,
+                default,
+                boxed: false,
+            };
+            push_field(self, collected, field, &at);
+        }
+    }
+
+    /// `oneOf` / `anyOf`: tagged when a discriminator names the property, untagged otherwise.
+    fn union(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        schema: &'a Schema,
+        name: &str,
+        pointer: &str,
+        keyword: &str,
+    ) -> TypeKind {
+        let mut ns = Namespace::new();
+        let mut variants = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            if is_null_schema(member) {
+                continue;
+            }
+            let at = join(pointer, &[keyword, &index.to_string()]);
+            let ty = self.type_of(member, &format!("{name}Variant{index}"), &at);
+            let candidate = self.variant_label(&ty, member);
+            let (rust_name, _) = ns.claim(&candidate);
+            variants.push((UnionVariant { rust_name, ty }, member));
+        }
+        if let Some(discriminator) = &schema.schema_data.discriminator {
+            let all_named = variants.iter().all(|(v, _)| matches!(v.ty, Type::Named(_)));
+            if all_named {
+                let tagged = variants
+                    .into_iter()
+                    .map(|(variant, member)| {
+                        let default_value = match member {
+                            ReferenceOr::Reference { reference } => {
+                                super::refs::local_name(reference, "schemas").unwrap_or_default()
+                            }
+                            ReferenceOr::Item(_) => variant.rust_name.clone(),
+                        };
+                        let mut tag_values: Vec<String> = discriminator
+                            .mapping
+                            .iter()
+                            .filter(|(_, target)| match member {
+                                ReferenceOr::Reference { reference } => {
+                                    *target == reference || super::refs::local_name(reference, "schemas").as_deref() == Some(target.as_str())
+                                }
+                                ReferenceOr::Item(_) => false,
+                            })
+                            .map(|(value, _)| value.clone())
+                            .collect();
+                        if tag_values.is_empty() {
+                            tag_values.push(default_value);
+                        }
+                        TaggedVariant { tag_values, rust_name: variant.rust_name, ty: variant.ty }
+                    })
+                    .collect();
+                return TypeKind::Tagged(TaggedDef { tag: discriminator.property_name.clone(), variants: tagged });
+            }
+        }
+        let mut plain: Vec<UnionVariant> = variants.into_iter().map(|(v, _)| v).collect();
+        self.order_untagged(&mut plain, pointer);
+        TypeKind::Untagged(plain)
+    }
+
+    /// A variant name: the referenced type's name, or the kind of an inline schema.
+    fn variant_label(&self, ty: &Type, member: &ReferenceOr<Schema>) -> String {
+        if let ReferenceOr::Item(schema) = member {
+            if let Some(title) = &schema.schema_data.title {
+                return names::type_name(title);
+            }
+        }
+        match ty {
+            Type::Named(id) => self.defs[id.0].rust_name.clone(),
+            Type::String | Type::Uuid | Type::DateTime | Type::Date | Type::Binary => "String".to_owned(),
+            Type::Bool => "Boolean".to_owned(),
+            Type::I32 | Type::I64 => "Integer".to_owned(),
+            Type::F32 | Type::F64 => "Number".to_owned(),
+            Type::Array(_) => "Array".to_owned(),
+            Type::Map(_) => "Object".to_owned(),
+            Type::Any => "Any".to_owned(),
+        }
+    }
+
+    /// Orders untagged variants so the most specific one is tried first, and warns about pairs
+    /// that accept the same JSON.
+    fn order_untagged(&mut self, variants: &mut [UnionVariant], pointer: &str) {
+        let keys: Vec<(u32, String)> = variants.iter().map(|v| self.specificity(&v.ty)).collect();
+        let mut indexed: Vec<(usize, (u32, String))> = keys.into_iter().enumerate().collect();
+        indexed.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        for pair in indexed.windows(2) {
+            if pair[0].1 == pair[1].1 {
+                let (a, b) = (&variants[pair[0].0].rust_name, &variants[pair[1].0].rust_name);
+                let warning = catalog::ambiguous_union(pointer, a, b);
+                self.warn(warning);
+            }
+        }
+        let order: Vec<usize> = indexed.iter().map(|(i, _)| *i).collect();
+        let sorted: Vec<UnionVariant> = order.iter().map(|i| variants[*i].clone()).collect();
+        variants.clone_from_slice(&sorted);
+    }
+
+    /// A score (higher = tried first) and a shape key (equal keys are ambiguous).
+    fn specificity(&self, ty: &Type) -> (u32, String) {
+        match ty {
+            Type::Named(id) => match &self.defs[id.0].kind {
+                TypeKind::Struct(s) => {
+                    let required: Vec<&str> =
+                        s.fields.iter().filter(|f| f.required).map(|f| f.wire_name.as_str()).collect();
+                    let score = 1000 + 10 * required.len() as u32 + s.fields.len() as u32;
+                    let shape = format!("struct:{}:{}", required.join(","), s.fields.len());
+                    (score, shape)
+                }
+                TypeKind::Enum(_) => (600, format!("enum:{}", id.0)),
+                TypeKind::Tagged(_) | TypeKind::Untagged(_) => (900, format!("union:{}", id.0)),
+                TypeKind::Alias(inner) => self.specificity(inner),
+            },
+            Type::Uuid | Type::DateTime | Type::Date => (500, format!("{ty:?}")),
+            Type::I32 | Type::I64 => (400, "integer".to_owned()),
+            Type::F32 | Type::F64 => (300, "number".to_owned()),
+            Type::Bool => (350, "bool".to_owned()),
+            Type::String | Type::Binary => (200, "string".to_owned()),
+            Type::Array(_) => (250, format!("{ty:?}")),
+            Type::Map(_) => (100, "map".to_owned()),
+            Type::Any => (0, "any".to_owned()),
+        }
+    }
+}
+
+/// Adds a field, or replaces an earlier one with the same wire name (later allOf members win).
+fn push_field(lowerer: &mut Lowerer<'_>, collected: &mut Vec<Collected>, field: Field, pointer: &str) {
+    if let Some(existing) = collected.iter_mut().find(|c| c.field.wire_name == field.wire_name) {
+        if existing.field.ty != field.ty {
+            lowerer.warn(catalog::conflicting_property(pointer, &field.wire_name));
+            existing.field.ty = field.ty;
+        }
+        existing.field.required |= field.required;
+        existing.field.nullable &= field.nullable;
+        if existing.field.doc.is_none() {
+            existing.field.doc = field.doc;
+        }
+        return;
+    }
+    collected.push(Collected { field });
+}
+
+/// Whether a schema admits `null` (OpenAPI 3.0 `nullable`, or an enum listing `null`).
+pub(crate) fn is_nullable(schema: &Schema) -> bool {
+    if schema.schema_data.nullable {
+        return true;
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(OaType::String(s)) => s.enumeration.iter().any(Option::is_none),
+        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members.iter().any(is_null_schema),
+        _ => false,
+    }
+}
+
+/// `{type: "null"}`-like members some specs put in unions; OpenAPI 3.0 spells it `nullable`.
+fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(AnySchema { typ: Some(t), .. }), .. }) if t == "null")
+}
+
+/// The documentation of a schema: its description, else its title.
+pub(crate) fn doc_of(schema: &Schema) -> Option<String> {
+    schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone())
+}

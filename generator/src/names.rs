@@ -1,0 +1,189 @@
+//! Turns wire names from the spec into Rust identifiers: casing, keyword escaping and collisions.
+//!
+//! Every identifier the emitters print comes from here, so the rules live in one place.
+//! This module is pure: no spec types, no I/O.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords that a raw identifier (`r#...`) can stand for.
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "static",
+    "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual",
+    "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a `_` suffix instead.
+const SUFFIX_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
+
+/// Replaces every character that cannot appear in an identifier by a word break.
+///
+/// Non-ASCII letters are dropped too: they would trip `non_ascii_idents` style lints downstream.
+fn words(wire: &str) -> String {
+    wire.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// Makes a cased candidate into a legal identifier.
+fn finish(cased: String, empty: &str) -> String {
+    let mut ident = if cased.is_empty() { empty.to_owned() } else { cased };
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    if SUFFIX_KEYWORDS.contains(&ident.as_str()) {
+        ident.push('_');
+    } else if RAW_KEYWORDS.contains(&ident.as_str()) {
+        ident.insert_str(0, "r#");
+    }
+    ident
+}
+
+/// `UpperCamelCase` name of a type (struct, enum, alias) or enum variant.
+pub fn type_name(wire: &str) -> String {
+    finish(words(wire).to_upper_camel_case(), "Value")
+}
+
+/// `UpperCamelCase` name of an enum variant; an empty wire value becomes `Empty`.
+pub fn variant_name(wire: &str) -> String {
+    finish(words(wire).to_upper_camel_case(), "Empty")
+}
+
+/// `snake_case` name of a field, parameter or method.
+pub fn field_name(wire: &str) -> String {
+    finish(words(wire).to_snake_case(), "field")
+}
+
+/// `SCREAMING_SNAKE_CASE`-free helper: the identifier without its `r#` prefix, for building
+/// derived names such as `set_type` from `r#type`.
+pub fn bare(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// Hands out unique names within one namespace (a module, a struct's fields, an enum's variants).
+///
+/// The first claimant of a name keeps it; later ones get `2`, `3`, ... appended, so the result
+/// depends only on the order of claims, which callers keep deterministic.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A namespace where `reserved` names are already taken (e.g. names the emitter defines).
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Self {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// Claims `candidate`, or the first free `candidate2`, `candidate3`, ...
+    ///
+    /// Returns the claimed name and whether it had to change.
+    pub fn claim(&mut self, candidate: &str) -> (String, bool) {
+        if self.taken.insert(candidate.to_owned()) {
+            return (candidate.to_owned(), false);
+        }
+        let base = bare(candidate);
+        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) || base.contains('_') {
+            "_"
+        } else {
+            ""
+        };
+        let mut n = 2usize;
+        loop {
+            let next = format!("{base}{separator}{n}");
+            if self.taken.insert(next.clone()) {
+                return (next, true);
+            }
+            n += 1;
+        }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names() {
+        let table = [
+            ("Organization", "Organization"),
+            ("organization_request", "OrganizationRequest"),
+            ("PlanEnum", "PlanEnum"),
+            ("self", "Self_"),
+            ("Self", "Self_"),
+            ("2fa-config", "_2faConfig"),
+            ("", "Value"),
+            ("$$$", "Value"),
+            ("a.b c", "ABC"),
+            ("Café", "Caf"),
+            ("type", "Type"),
+        ];
+        for (wire, want) in table {
+            assert_eq!(type_name(wire), want, "type_name({wire:?})");
+        }
+    }
+
+    #[test]
+    fn field_names() {
+        let table = [
+            ("createdDate", "created_date"),
+            ("type", "r#type"),
+            ("self", "self_"),
+            ("super", "super_"),
+            ("crate", "crate_"),
+            ("async", "r#async"),
+            ("gen", "r#gen"),
+            ("1st", "_1st"),
+            ("", "field"),
+            ("-", "field"),
+            ("_", "field"),
+            ("X-Request-ID", "x_request_id"),
+            ("$ref", "r#ref"),
+        ];
+        for (wire, want) in table {
+            assert_eq!(field_name(wire), want, "field_name({wire:?})");
+        }
+    }
+
+    #[test]
+    fn variant_names() {
+        let table = [
+            ("TEAM_YEARLY", "TeamYearly"),
+            ("", "Empty"),
+            ("a b", "AB"),
+            ("1", "_1"),
+            ("USER_2025", "User2025"),
+        ];
+        for (wire, want) in table {
+            assert_eq!(variant_name(wire), want, "variant_name({wire:?})");
+        }
+    }
+
+    #[test]
+    fn namespace_resolves_collisions_in_claim_order() {
+        let mut ns = Namespace::with_reserved(&["Client"]);
+        assert_eq!(ns.claim("Client"), ("Client2".to_owned(), true));
+        assert_eq!(ns.claim("Org"), ("Org".to_owned(), false));
+        assert_eq!(ns.claim("Org"), ("Org2".to_owned(), true));
+        assert_eq!(ns.claim("Org"), ("Org3".to_owned(), true));
+        assert_eq!(ns.claim("foo_bar"), ("foo_bar".to_owned(), false));
+        assert_eq!(ns.claim("foo_bar"), ("foo_bar_2".to_owned(), true));
+        assert_eq!(ns.claim("r#type"), ("r#type".to_owned(), false));
+        assert_eq!(ns.claim("r#type"), ("type2".to_owned(), true));
+        assert_eq!(ns.claim("v1"), ("v1".to_owned(), false));
+        assert_eq!(ns.claim("v1"), ("v1_2".to_owned(), true));
+    }
+}

@@ -1,0 +1,304 @@
+//! Client runtime: request building, credentials, sending and response decoding, written once
+//! for every generated operation method.
+
+use std::fmt;
+
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::{param_string, parse_param, Secret};
+
+pub use reqwest;
+
+/// Responses larger than this are refused unless the client is configured otherwise.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Everything that can go wrong with a call, besides a documented response.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request could not be built (e.g. a path parameter that would change the path).
+    InvalidRequest(String),
+    /// The server did not answer in time.
+    Timeout(reqwest::Error),
+    /// Connecting, sending or receiving failed (refused, reset, closed connection, TLS ...).
+    Transport(reqwest::Error),
+    /// The server answered with a status the API description does not document.
+    UnexpectedStatus(Box<RawResponse>),
+    /// A documented status came with a body (or header) that does not match its schema.
+    InvalidBody { response: Box<RawResponse>, message: String },
+    /// The response body was larger than the client's limit.
+    ResponseTooLarge { status: StatusCode, headers: HeaderMap, limit: usize },
+}
+
+impl Error {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::UnexpectedStatus(r) | Error::InvalidBody { response: r, .. } => Some(r.status),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The whole response (status, headers, raw body), when one arrived.
+    pub fn response(&self) -> Option<&RawResponse> {
+        match self {
+            Error::UnexpectedStatus(r) | Error::InvalidBody { response: r, .. } => Some(r),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+            Error::Timeout(e) => write!(f, "request timed out: {e}"),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::UnexpectedStatus(r) => write!(f, "undocumented response status {}", r.status),
+            Error::InvalidBody { response, message } => {
+                write!(f, "response with status {} does not match the API description: {message}", response.status)
+            }
+            Error::ResponseTooLarge { status, limit, .. } => {
+                write!(f, "response with status {status} is larger than the {limit}-byte limit")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout(e) | Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    /// URLs are dropped from transport errors: query strings may carry API keys.
+    fn from(error: reqwest::Error) -> Self {
+        let error = error.without_url();
+        if error.is_timeout() {
+            Error::Timeout(error)
+        } else if error.is_builder() {
+            Error::InvalidRequest(error.to_string())
+        } else {
+            Error::Transport(error)
+        }
+    }
+}
+
+/// A response as received: kept whole so errors can show what the server really said.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    fn invalid(&self, message: String) -> Error {
+        Error::InvalidBody { response: Box::new(self.clone()), message }
+    }
+
+    /// Decodes a JSON body.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|e| self.invalid(e.to_string()))
+    }
+
+    /// Decodes a text body.
+    pub fn text(&self) -> Result<String, Error> {
+        String::from_utf8(self.body.to_vec()).map_err(|e| self.invalid(e.to_string()))
+    }
+
+    /// The raw body.
+    pub fn bytes(&self) -> Result<Vec<u8>, Error> {
+        Ok(self.body.to_vec())
+    }
+
+    /// A declared optional header, parsed.
+    pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Error> {
+        match self.headers.get(name) {
+            None => Ok(None),
+            Some(value) => {
+                let text = value.to_str().map_err(|e| self.invalid(format!("header `{name}`: {e}")))?;
+                parse_param(text).map(Some).map_err(|e| self.invalid(format!("header `{name}`: {e}")))
+            }
+        }
+    }
+
+    /// A declared required header, parsed.
+    pub fn required_header<T: DeserializeOwned>(&self, name: &str) -> Result<T, Error> {
+        self.header(name)?.ok_or_else(|| self.invalid(format!("required header `{name}` is missing")))
+    }
+
+    /// The error for a status the API description does not document.
+    pub fn unexpected(self) -> Error {
+        Error::UnexpectedStatus(Box::new(self))
+    }
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~').remove(b'.');
+
+/// Percent-encodes a path parameter as exactly one segment.
+///
+/// `/`, `?`, `#` and `%` are encoded, so `a/b` or `../admin` stay inside the segment. A value of
+/// `.`, `..` or nothing cannot be one segment at all (URL parsers fold dot segments, even
+/// encoded ones), so it is refused rather than sent to another path.
+pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    let text = param_string(value);
+    if text.is_empty() || text == "." || text == ".." {
+        return Err(Error::InvalidRequest(format!("path parameter value {text:?} cannot be sent as a path segment")));
+    }
+    Ok(utf8_percent_encode(&text, SEGMENT).to_string())
+}
+
+/// Query parameters in the order the operation declares them.
+#[derive(Debug, Default)]
+pub struct Query(Vec<(String, String)>);
+
+impl Query {
+    /// Adds a parameter; `None` adds nothing, an array adds one pair per item (`explode`) or one
+    /// comma-separated pair.
+    pub fn push<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, explode: bool) {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) | Err(_) => {}
+            Ok(serde_json::Value::Array(items)) => {
+                let texts: Vec<String> = items.iter().map(param_string).collect();
+                if explode {
+                    self.0.extend(texts.into_iter().map(|t| (name.to_owned(), t)));
+                } else {
+                    self.0.push((name.to_owned(), texts.join(",")));
+                }
+            }
+            Ok(other) => self.0.push((name.to_owned(), param_string(&other))),
+        }
+    }
+
+    pub fn apply(self, request: RequestBuilder) -> RequestBuilder {
+        if self.0.is_empty() {
+            request
+        } else {
+            request.query(&self.0)
+        }
+    }
+}
+
+/// Adds a header parameter; `None` adds nothing.
+pub fn header<T: Serialize + ?Sized>(request: RequestBuilder, name: &str, value: &T) -> RequestBuilder {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Null) | Err(_) => request,
+        Ok(other) => request.header(name, param_string(&other)),
+    }
+}
+
+/// Cookie parameters, sent as one `Cookie` header.
+#[derive(Debug, Default)]
+pub struct Cookies(Vec<String>);
+
+impl Cookies {
+    pub fn push<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) | Err(_) => {}
+            Ok(other) => {
+                let text = utf8_percent_encode(&param_string(&other), SEGMENT).to_string();
+                self.0.push(format!("{name}={text}"));
+            }
+        }
+    }
+
+    pub fn apply(self, request: RequestBuilder) -> RequestBuilder {
+        if self.0.is_empty() {
+            request
+        } else {
+            request.header(reqwest::header::COOKIE, self.0.join("; "))
+        }
+    }
+}
+
+/// How a security scheme puts its credential on a request.
+#[derive(Debug, Clone, Copy)]
+pub enum Scheme {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`; the secret holds `user:password`.
+    Basic,
+    /// A header, with an optional scheme prefix (`Authorization: Token <key>`).
+    ApiKeyHeader { name: &'static str, prefix: Option<&'static str> },
+    ApiKeyQuery { name: &'static str },
+    ApiKeyCookie { name: &'static str },
+}
+
+/// Applies the first alternative whose credentials are all configured; with none, the request
+/// goes out as it is and the server decides.
+pub fn authorize(
+    mut request: RequestBuilder,
+    credentials: &[Option<Secret>],
+    schemes: &[Scheme],
+    alternatives: &[&[usize]],
+) -> RequestBuilder {
+    let configured = |i: &usize| credentials.get(*i).is_some_and(Option::is_some);
+    let Some(chosen) = alternatives.iter().find(|alt| alt.iter().all(configured)) else { return request };
+    for index in chosen.iter() {
+        let secret = credentials[*index].as_ref().expect("checked by `configured`").expose();
+        request = match schemes[*index] {
+            Scheme::Bearer => request.header(reqwest::header::AUTHORIZATION, sensitive(format!("Bearer {secret}"))),
+            Scheme::Basic => {
+                let (user, password) = secret.split_once(':').unwrap_or((secret, ""));
+                request.basic_auth(user, Some(password))
+            }
+            Scheme::ApiKeyHeader { name, prefix } => {
+                let value = match prefix {
+                    Some(prefix) => format!("{prefix} {secret}"),
+                    None => secret.to_owned(),
+                };
+                request.header(name, sensitive(value))
+            }
+            Scheme::ApiKeyQuery { name } => request.query(&[(name, secret)]),
+            Scheme::ApiKeyCookie { name } => request.header(reqwest::header::COOKIE, sensitive(format!("{name}={secret}"))),
+        };
+    }
+    request
+}
+
+/// A header value marked sensitive, so HTTP stacks keep it out of their logs.
+fn sensitive(text: String) -> HeaderValue {
+    let mut value = HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""));
+    value.set_sensitive(true);
+    value
+}
+
+/// Sends a request and reads the whole response, up to `limit` bytes.
+pub async fn send(request: RequestBuilder, limit: usize) -> Result<RawResponse, Error> {
+    let mut response = request.send().await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(Error::ResponseTooLarge { status, headers, limit });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Err(Error::ResponseTooLarge { status, headers, limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(RawResponse { status, headers, body: Bytes::from(body) })
+}
+
+/// Sets a body with an explicit content type.
+pub fn raw_body(request: RequestBuilder, content_type: &'static str, body: impl Into<reqwest::Body>) -> RequestBuilder {
+    request.header(reqwest::header::CONTENT_TYPE, content_type).body(body)
+}
+
+/// A multipart text part for any serializable field.
+pub fn text_part<T: Serialize + ?Sized>(value: &T) -> reqwest::multipart::Part {
+    reqwest::multipart::Part::text(param_string(value))
+}

@@ -1,0 +1,399 @@
+//! Server runtime: reads and validates requests, turns failures into JSON 4xx answers and typed
+//! replies into HTTP responses, written once for every generated handler.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, RawPathParams, Request, State};
+use axum::http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::{param_string, parse_param, Secret};
+
+pub use axum;
+
+/// Limits applied before a request reaches the implementation.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ServerConfig {
+    /// Largest accepted request body, in bytes; larger ones get `413`.
+    pub body_limit: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self { body_limit: 2 * 1024 * 1024 }
+    }
+}
+
+impl ServerConfig {
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+}
+
+/// The router's state: the implementation and the limits.
+pub struct Shared<A> {
+    pub api: Arc<A>,
+    pub config: ServerConfig,
+}
+
+/// Why a request was refused before reaching the implementation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub status: StatusCode,
+    pub message: String,
+    /// Where the problem is: `query.name`, `path.organizationId`, `header.X-Id`, `body`, ...
+    pub location: Option<String>,
+}
+
+impl Rejection {
+    pub fn new(status: StatusCode, message: impl Into<String>, location: Option<String>) -> Self {
+        Self { status, message: message.into(), location }
+    }
+
+    pub fn bad_request(message: impl Into<String>, location: String) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message, Some(location))
+    }
+
+    /// No credentials for any of the operation's security alternatives.
+    pub fn unauthorized(schemes: &str) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, format!("missing credentials: this operation needs {schemes}"), None)
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "status": self.status.as_u16(),
+            "error": self.status.canonical_reason().unwrap_or("error"),
+            "message": self.message,
+            "location": self.location,
+        });
+        let mut response = (self.status, [(CONTENT_TYPE, "application/json")], body.to_string()).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// A request, read whole and split into the parts parameters come from.
+#[derive(Debug)]
+pub struct Incoming {
+    path: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Incoming {
+    /// Reads the request, refusing bodies over `limit` bytes and undecodable paths or queries.
+    pub async fn read(request: Request, limit: usize) -> Result<Self, Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let path = RawPathParams::from_request_parts(&mut parts, &())
+            .await
+            .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, e.body_text(), Some("path".to_owned())))?
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let query = serde_urlencoded::from_str::<Vec<(String, String)>>(parts.uri.query().unwrap_or(""))
+            .map_err(|e| Rejection::bad_request(format!("malformed query string: {e}"), "query".to_owned()))?;
+        let too_large = || {
+            Rejection::new(StatusCode::PAYLOAD_TOO_LARGE, format!("request body is larger than {limit} bytes"), Some("body".to_owned()))
+        };
+        let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+        let body = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
+        Ok(Self { path, query, headers: parts.headers, body })
+    }
+
+    fn parse<T: DeserializeOwned>(text: &str, location: &str, name: &str) -> Result<T, Rejection> {
+        parse_param(text).map_err(|e| Rejection::bad_request(format!("invalid value {text:?}: {e}"), format!("{location}.{name}")))
+    }
+
+    pub fn path<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+        match self.path.iter().find(|(k, _)| k == name) {
+            Some((_, v)) => Self::parse(v, "path", name),
+            None => Err(Rejection::bad_request("missing path parameter", format!("path.{name}"))),
+        }
+    }
+
+    pub fn query<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
+        match self.query.iter().find(|(k, _)| k == name) {
+            Some((_, v)) => Self::parse(v, "query", name).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// An array query parameter: repeated keys (`explode`) or one comma-separated value.
+    pub fn query_array<T: DeserializeOwned>(&self, name: &str, explode: bool) -> Result<Option<Vec<T>>, Rejection> {
+        let values: Vec<&str> = self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
+        if values.is_empty() {
+            return Ok(None);
+        }
+        let items: Vec<&str> = if explode { values } else { values.iter().flat_map(|v| v.split(',')).collect() };
+        items.into_iter().map(|v| Self::parse(v, "query", name)).collect::<Result<_, _>>().map(Some)
+    }
+
+    pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
+        match self.headers.get(name) {
+            None => Ok(None),
+            Some(value) => {
+                let text = value
+                    .to_str()
+                    .map_err(|_| Rejection::bad_request("header value is not visible ASCII", format!("header.{name}")))?;
+                Self::parse(text, "header", name).map(Some)
+            }
+        }
+    }
+
+    fn cookie_text(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned())
+    }
+
+    pub fn cookie<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
+        match self.cookie_text(name) {
+            Some(text) => Self::parse(&text, "cookie", name).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Refuses a body whose declared content type is not the expected one.
+    fn check_content_type(&self, accepts: fn(&str) -> bool, expected: &str) -> Result<(), Rejection> {
+        let Some(value) = self.headers.get(CONTENT_TYPE) else { return Ok(()) };
+        let essence = value.to_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if accepts(&essence) {
+            Ok(())
+        } else {
+            Err(Rejection::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("expected a `{expected}` body, got `{essence}`"),
+                Some("header.Content-Type".to_owned()),
+            ))
+        }
+    }
+
+    /// A JSON body; `None` when the body is empty.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<Option<T>, Rejection> {
+        if self.body.is_empty() {
+            return Ok(None);
+        }
+        self.check_content_type(|e| e == "application/json" || e.ends_with("+json"), "application/json")?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let value = T::deserialize(&mut deserializer)
+            .and_then(|v| deserializer.end().map(|()| v))
+            .map_err(|e| Rejection::bad_request(format!("invalid JSON body: {e}"), "body".to_owned()))?;
+        Ok(Some(value))
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form<T: DeserializeOwned>(&self) -> Result<Option<T>, Rejection> {
+        if self.body.is_empty() {
+            return Ok(None);
+        }
+        self.check_content_type(|e| e == "application/x-www-form-urlencoded", "application/x-www-form-urlencoded")?;
+        serde_urlencoded::from_bytes(&self.body)
+            .map(Some)
+            .map_err(|e| Rejection::bad_request(format!("invalid form body: {e}"), "body".to_owned()))
+    }
+
+    /// A `multipart/form-data` body: text parts become strings and file parts byte arrays of a
+    /// JSON object, which is then read as `T`.
+    pub async fn multipart<T: DeserializeOwned>(&self) -> Result<Option<T>, Rejection> {
+        if self.body.is_empty() {
+            return Ok(None);
+        }
+        let content_type = self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let boundary = multer::parse_boundary(content_type).map_err(|e| {
+            Rejection::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("expected a multipart/form-data body: {e}"), Some("header.Content-Type".to_owned()))
+        })?;
+        let body = self.body.clone();
+        let stream = futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(body) });
+        let mut multipart = multer::Multipart::new(stream, boundary);
+        let mut object = serde_json::Map::new();
+        let bad = |e: multer::Error| Rejection::bad_request(format!("invalid multipart body: {e}"), "body".to_owned());
+        while let Some(field) = multipart.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            let is_file = field.file_name().is_some();
+            let data = field.bytes().await.map_err(bad)?;
+            let value = match (is_file, std::str::from_utf8(&data)) {
+                (false, Ok(text)) => serde_json::from_str::<serde_json::Value>(text)
+                    .ok()
+                    .filter(|v| !v.is_string())
+                    .unwrap_or_else(|| serde_json::Value::String(text.to_owned())),
+                _ => serde_json::Value::Array(data.iter().map(|b| serde_json::Value::from(*b)).collect()),
+            };
+            object.insert(name, value);
+        }
+        serde_json::from_value(serde_json::Value::Object(object))
+            .map(Some)
+            .map_err(|e| Rejection::bad_request(format!("invalid multipart body: {e}"), "body".to_owned()))
+    }
+
+    pub fn text(&self) -> Result<Option<String>, Rejection> {
+        if self.body.is_empty() {
+            return Ok(None);
+        }
+        String::from_utf8(self.body.to_vec())
+            .map(Some)
+            .map_err(|_| Rejection::bad_request("the body is not valid UTF-8", "body".to_owned()))
+    }
+
+    pub fn bytes(&self) -> Result<Option<Vec<u8>>, Rejection> {
+        Ok((!self.body.is_empty()).then(|| self.body.to_vec()))
+    }
+
+    fn authorization(&self, scheme: &str) -> Option<Secret> {
+        let value = self.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+        let (name, credential) = value.split_once(' ')?;
+        (name.eq_ignore_ascii_case(scheme) && !credential.trim().is_empty()).then(|| Secret::new(credential.trim()))
+    }
+
+    /// The token of `Authorization: Bearer <token>`.
+    pub fn bearer(&self) -> Option<Secret> {
+        self.authorization("Bearer")
+    }
+
+    /// `user:password` from `Authorization: Basic ...`.
+    pub fn basic(&self) -> Option<Secret> {
+        use base64::Engine as _;
+        let encoded = self.authorization("Basic")?;
+        let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.expose()).ok()?;
+        String::from_utf8(decoded).ok().map(Secret::new)
+    }
+
+    /// An API key in a header, behind its scheme prefix when it has one.
+    pub fn api_key_header(&self, name: &str, prefix: Option<&str>) -> Option<Secret> {
+        match prefix {
+            Some(prefix) if name.eq_ignore_ascii_case("authorization") => self.authorization(prefix),
+            Some(prefix) => {
+                let value = self.headers.get(name)?.to_str().ok()?;
+                let (found, key) = value.split_once(' ')?;
+                found.eq_ignore_ascii_case(prefix).then(|| Secret::new(key.trim()))
+            }
+            None => self.headers.get(name)?.to_str().ok().filter(|v| !v.is_empty()).map(Secret::new),
+        }
+    }
+
+    pub fn api_key_query(&self, name: &str) -> Option<Secret> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| Secret::new(v.clone()))
+    }
+
+    pub fn api_key_cookie(&self, name: &str) -> Option<Secret> {
+        self.cookie_text(name).map(Secret::new)
+    }
+}
+
+/// A required value, or a `400` naming where it was expected.
+pub fn required<T>(value: Option<T>, location: &str, name: &str) -> Result<T, Rejection> {
+    value.ok_or_else(|| {
+        let place = if name.is_empty() { location.to_owned() } else { format!("{location}.{name}") };
+        Rejection::bad_request(format!("missing required {location}{}", if name.is_empty() { String::new() } else { format!(" parameter `{name}`") }), place)
+    })
+}
+
+/// What a handler answers, before it becomes an HTTP response.
+#[derive(Debug)]
+pub struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Option<(&'static str, Vec<u8>)>,
+}
+
+impl Reply {
+    pub fn empty(status: u16) -> Self {
+        Self { status, headers: Vec::new(), body: None }
+    }
+
+    pub fn json<T: Serialize + ?Sized>(status: u16, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => Self { status, headers: Vec::new(), body: Some(("application/json", bytes)) },
+            Err(_) => Self::empty(500),
+        }
+    }
+
+    pub fn text(status: u16, body: String) -> Self {
+        Self { status, headers: Vec::new(), body: Some(("text/plain; charset=utf-8", body.into_bytes())) }
+    }
+
+    pub fn bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Self {
+        Self { status, headers: Vec::new(), body: Some((content_type, body)) }
+    }
+
+    /// Adds a declared response header; `None` adds nothing.
+    pub fn header<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        if !matches!(serde_json::to_value(value), Ok(serde_json::Value::Null) | Err(_)) {
+            self.headers.push((name, param_string(value)));
+        }
+        self
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = match self.body {
+            Some((content_type, bytes)) => (status, [(CONTENT_TYPE, content_type)], bytes).into_response(),
+            None => (status, Body::empty()).into_response(),
+        };
+        for (name, value) in self.headers {
+            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+                response.headers_mut().append(name, value);
+            }
+        }
+        response
+    }
+}
+
+/// A boxed handler future, so every route has the same handler type.
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+/// Wraps a generated handler (`fn(Arc<A>, Incoming) -> Result<Reply, Rejection>`) as an axum
+/// handler that reads the request first and answers rejections as JSON.
+pub fn handler<A, F, Fut>(f: F) -> impl Fn(State<Arc<Shared<A>>>, Request) -> HandlerFuture + Clone + Send + Sync + 'static
+where
+    A: Send + Sync + 'static,
+    F: Fn(Arc<A>, Incoming) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<Reply, Rejection>> + Send + 'static,
+{
+    move |State(shared): State<Arc<Shared<A>>>, request: Request| {
+        let f = f.clone();
+        Box::pin(async move {
+            let incoming = match Incoming::read(request, shared.config.body_limit).await {
+                Ok(incoming) => incoming,
+                Err(rejection) => return rejection.into_response(),
+            };
+            match f(shared.api.clone(), incoming).await {
+                Ok(reply) => reply.into_response(),
+                Err(rejection) => rejection.into_response(),
+            }
+        })
+    }
+}
+
+/// `404` for paths the API does not define.
+pub async fn not_found() -> Response {
+    Rejection::new(StatusCode::NOT_FOUND, "no operation is defined at this path", None).into_response()
+}
+
+/// `405` for methods a path does not define.
+pub async fn method_not_allowed() -> Response {
+    Rejection::new(StatusCode::METHOD_NOT_ALLOWED, "this path does not support the request method", None).into_response()
+}

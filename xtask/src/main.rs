@@ -1,0 +1,43 @@
+//! Workspace automation: `cargo xtask generate` (and `--check`), `cargo xtask bench`.
+//!
+//! Exit codes: 0 success, 1 spec errors or drift, 2 usage or I/O errors.
+
+mod generate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "Workspace tasks for the OpenAPI generator")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate `generated/src/<api>/` from `specs/<api>/openapi.*`, or one spec into a standalone crate.
+    Generate(generate::GenerateArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let outcome = match cli.command {
+        Command::Generate(args) => generate::run(&args),
+    };
+    match outcome {
+        Ok(generate::Outcome::Done) => ExitCode::SUCCESS,
+        Ok(generate::Outcome::SpecErrors) | Ok(generate::Outcome::Stale) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
