@@ -119,8 +119,8 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
             rt::axum::routing::delete(rt::handler(handle_delete_organization::<A>)),
         );
     router
-        .fallback(rt::not_found)
-        .method_not_allowed_fallback(rt::method_not_allowed)
+        .fallback(rt::not_found::<A>)
+        .method_not_allowed_fallback(rt::method_not_allowed::<A>)
         .with_state(
             ::std::sync::Arc::new(rt::Shared {
                 api: ::std::sync::Arc::new(api),
@@ -133,7 +133,7 @@ async fn handle_create_organization<A: Api>(
     incoming: rt::Incoming,
 ) -> ::std::result::Result<rt::Reply, rt::Rejection> {
     let credentials = credentials(&incoming);
-    if !((credentials.bearer_auth.is_some())) {
+    if !(credentials.bearer_auth.is_some()) {
         return ::std::result::Result::Err(rt::Rejection::unauthorized("`bearerAuth`"));
     }
     let input = CreateOrganizationInput {
@@ -162,16 +162,12 @@ async fn handle_delete_organization<A: Api>(
     incoming: rt::Incoming,
 ) -> ::std::result::Result<rt::Reply, rt::Rejection> {
     let credentials = credentials(&incoming);
-    if !((credentials.bearer_auth.is_some())) {
+    if !(credentials.bearer_auth.is_some()) {
         return ::std::result::Result::Err(rt::Rejection::unauthorized("`bearerAuth`"));
     }
     let input = DeleteOrganizationInput {
         credentials,
-        organization_id: rt::required(
-            ::std::option::Option::Some(incoming.path("organizationId")?),
-            "path",
-            "organizationId",
-        )?,
+        organization_id: incoming.path("organizationId")?,
     };
     ::std::result::Result::Ok(
         match api.delete_organization(input).await {
@@ -195,7 +191,7 @@ async fn handle_list_organizations<A: Api>(
     incoming: rt::Incoming,
 ) -> ::std::result::Result<rt::Reply, rt::Rejection> {
     let credentials = credentials(&incoming);
-    if !((credentials.bearer_auth.is_some())) {
+    if !(credentials.bearer_auth.is_some()) {
         return ::std::result::Result::Err(rt::Rejection::unauthorized("`bearerAuth`"));
     }
     let input = ListOrganizationsInput {

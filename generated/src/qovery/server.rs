@@ -67,8 +67,8 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
             rt::axum::routing::post(rt::handler(handle_create_organization::<A>)),
         );
     router
-        .fallback(rt::not_found)
-        .method_not_allowed_fallback(rt::method_not_allowed)
+        .fallback(rt::not_found::<A>)
+        .method_not_allowed_fallback(rt::method_not_allowed::<A>)
         .with_state(
             ::std::sync::Arc::new(rt::Shared {
                 api: ::std::sync::Arc::new(api),
@@ -81,7 +81,7 @@ async fn handle_create_organization<A: Api>(
     incoming: rt::Incoming,
 ) -> ::std::result::Result<rt::Reply, rt::Rejection> {
     let credentials = credentials(&incoming);
-    if !((credentials.bearer_auth.is_some()) || (credentials.api_key_auth.is_some())) {
+    if !(credentials.bearer_auth.is_some() || credentials.api_key_auth.is_some()) {
         return ::std::result::Result::Err(
             rt::Rejection::unauthorized("`bearerAuth` or `ApiKeyAuth`"),
         );

@@ -144,7 +144,11 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
                 let field = ident(&api.security_schemes[*i].rust_name);
                 quote!(credentials.#field.is_some())
             });
-            quote!((#(#present)&&*))
+            if alt.len() == 1 {
+                quote!(#(#present)*)
+            } else {
+                quote!((#(#present)&&*))
+            }
         });
         let names = super::client::security_doc(api, op).unwrap_or_default();
         let names = names.trim_start_matches("Authentication: ").trim_end_matches('.').to_owned();
@@ -159,7 +163,7 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let location = p.location.as_str();
         let read = match (p.location, &p.ty) {
-            (ParamLocation::Path, _) => quote!(::std::option::Option::Some(incoming.path(#wire)?)),
+            (ParamLocation::Path, _) => return quote!(#field: incoming.path(#wire)?,),
             (ParamLocation::Query, Type::Array(_)) => {
                 let explode = p.explode;
                 quote!(incoming.query_array(#wire, #explode)?)
@@ -279,8 +283,8 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
             let router = rt::axum::Router::new();
             #(#routes)*
             router
-                .fallback(rt::not_found)
-                .method_not_allowed_fallback(rt::method_not_allowed)
+                .fallback(rt::not_found::<A>)
+                .method_not_allowed_fallback(rt::method_not_allowed::<A>)
                 .with_state(::std::sync::Arc::new(rt::Shared { api: ::std::sync::Arc::new(api), config }))
         }
     }

@@ -3,7 +3,7 @@
 //! Dangling, foreign and cyclic references become diagnostics that name the referring place.
 
 use indexmap::IndexMap;
-use openapiv3::{Components, ReferenceOr, Schema};
+use openapiv3::{Components, Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 
 use super::Lowerer;
 use crate::diagnostics::{catalog, escape_segment};
@@ -21,11 +21,78 @@ pub(crate) fn local_name(reference: &str, section: &str) -> Option<String> {
     Some(rest.replace("~1", "/").replace("~0", "~"))
 }
 
+/// The decoded segments of a local JSON pointer (`#/a/b~1c` -> `["a", "b/c"]`), percent-decoding
+/// included, since pointers in URI fragments may encode `{` and `}`.
+fn pointer_segments(reference: &str) -> Option<Vec<String>> {
+    let rest = reference.strip_prefix("#/")?;
+    Some(
+        rest.split('/')
+            .map(|s| percent_decode(s).replace("~1", "/").replace("~0", "~"))
+            .collect(),
+    )
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(value) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(value);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Objects that a `$ref` may also reach through `#/paths/...` (some real specs reuse an
+/// operation's inline parameter that way).
+pub(crate) trait PathLookup: Sized {
+    fn lookup<'a>(spec: &'a OpenAPI, segments: &[String]) -> Option<&'a ReferenceOr<Self>>;
+}
+
+impl PathLookup for Parameter {
+    fn lookup<'a>(spec: &'a OpenAPI, segments: &[String]) -> Option<&'a ReferenceOr<Self>> {
+        let [first, path, rest @ ..] = segments else { return None };
+        if first != "paths" {
+            return None;
+        }
+        let ReferenceOr::Item(item) = spec.paths.paths.get(path)? else { return None };
+        let (list, index) = match rest {
+            [params, index] if params == "parameters" => (&item.parameters, index),
+            [method, params, index] if params == "parameters" => {
+                let op = item.iter().find(|(m, _)| m.eq_ignore_ascii_case(method)).map(|(_, op)| op)?;
+                (&op.parameters, index)
+            }
+            _ => return None,
+        };
+        list.get(index.parse::<usize>().ok()?)
+    }
+}
+
+macro_rules! no_path_lookup {
+    ($($t:ty),*) => {$(
+        impl PathLookup for $t {
+            fn lookup<'a>(_: &'a OpenAPI, _: &[String]) -> Option<&'a ReferenceOr<Self>> {
+                None
+            }
+        }
+    )*};
+}
+
+no_path_lookup!(Schema, RequestBody, Response, Header);
+
 impl<'a> Lowerer<'a> {
     /// Follows a chain of `$ref`s into `components.<section>` until it reaches an object.
     ///
     /// Returns the object and the pointer where it is defined.
-    pub(crate) fn resolve<T>(
+    pub(crate) fn resolve<T: PathLookup>(
         &mut self,
         item: &'a ReferenceOr<T>,
         pointer: &str,
@@ -39,6 +106,11 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(object) => return Some((object, at)),
                 ReferenceOr::Reference { reference } => {
                     let Some(name) = local_name(reference, section) else {
+                        if let Some(found) = pointer_segments(reference).and_then(|s| T::lookup(self.spec, &s)) {
+                            at = reference.clone();
+                            current = found;
+                            continue;
+                        }
                         self.error(self.foreign_ref(pointer, reference, section));
                         return None;
                     };

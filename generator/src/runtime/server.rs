@@ -18,23 +18,31 @@ use super::{param_string, parse_param, Secret};
 
 pub use axum;
 
-/// Limits applied before a request reaches the implementation.
+/// Limits and error format applied before a request reaches the implementation.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ServerConfig {
     /// Largest accepted request body, in bytes; larger ones get `413`.
     pub body_limit: usize,
+    /// Renders the JSON body of a refused request, so refusals can follow the API's own error
+    /// schema; the default is [`Rejection::default_body`].
+    pub rejection_body: fn(&Rejection) -> serde_json::Value,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { body_limit: 2 * 1024 * 1024 }
+        Self { body_limit: 2 * 1024 * 1024, rejection_body: Rejection::default_body }
     }
 }
 
 impl ServerConfig {
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
+        self
+    }
+
+    pub fn rejection_body(mut self, render: fn(&Rejection) -> serde_json::Value) -> Self {
+        self.rejection_body = render;
         self
     }
 }
@@ -69,19 +77,31 @@ impl Rejection {
     }
 }
 
-impl IntoResponse for Rejection {
-    fn into_response(self) -> Response {
-        let body = serde_json::json!({
+impl Rejection {
+    /// `{"status": 400, "error": "Bad Request", "message": "...", "location": "query.name"}`.
+    pub fn default_body(&self) -> serde_json::Value {
+        serde_json::json!({
             "status": self.status.as_u16(),
             "error": self.status.canonical_reason().unwrap_or("error"),
             "message": self.message,
             "location": self.location,
-        });
+        })
+    }
+
+    /// The HTTP response, with the body `render` makes.
+    pub fn respond(&self, render: fn(&Rejection) -> serde_json::Value) -> Response {
+        let body = render(self);
         let mut response = (self.status, [(CONTENT_TYPE, "application/json")], body.to_string()).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        self.respond(Rejection::default_body)
     }
 }
 
@@ -376,24 +396,26 @@ where
     move |State(shared): State<Arc<Shared<A>>>, request: Request| {
         let f = f.clone();
         Box::pin(async move {
+            let render = shared.config.rejection_body;
             let incoming = match Incoming::read(request, shared.config.body_limit).await {
                 Ok(incoming) => incoming,
-                Err(rejection) => return rejection.into_response(),
+                Err(rejection) => return rejection.respond(render),
             };
             match f(shared.api.clone(), incoming).await {
                 Ok(reply) => reply.into_response(),
-                Err(rejection) => rejection.into_response(),
+                Err(rejection) => rejection.respond(render),
             }
         })
     }
 }
 
 /// `404` for paths the API does not define.
-pub async fn not_found() -> Response {
-    Rejection::new(StatusCode::NOT_FOUND, "no operation is defined at this path", None).into_response()
+pub async fn not_found<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>) -> Response {
+    Rejection::new(StatusCode::NOT_FOUND, "no operation is defined at this path", None).respond(shared.config.rejection_body)
 }
 
 /// `405` for methods a path does not define.
-pub async fn method_not_allowed() -> Response {
-    Rejection::new(StatusCode::METHOD_NOT_ALLOWED, "this path does not support the request method", None).into_response()
+pub async fn method_not_allowed<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>) -> Response {
+    Rejection::new(StatusCode::METHOD_NOT_ALLOWED, "this path does not support the request method", None)
+        .respond(shared.config.rejection_body)
 }
