@@ -34,6 +34,9 @@ pub use load::{load_spec, parse_spec, LoadedSpec};
 pub use lower::{lower_api, Lowered};
 pub use render::GENERATED_MARKER;
 
+/// The `[dependencies]` section a standalone crate gets; emitted code needs exactly these.
+pub use emit::CRATE_DEPENDENCIES;
+
 /// One generated file, with a `/`-separated path relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {

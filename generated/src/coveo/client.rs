@@ -98,7 +98,7 @@ impl Client {
         rt::Error,
     > {
         let mut request = self
-            .request(rt::reqwest::Method::POST, &"/rest/organizations", &[&[0usize]]);
+            .request(rt::reqwest::Method::POST, "/rest/organizations", &[&[0usize]]);
         let mut query = rt::Query::default();
         query.push("name", &name, true);
         request = query.apply(request);
@@ -199,7 +199,7 @@ impl Client {
         &self,
     ) -> ::std::result::Result<super::operations::ListOrganizationsResponse, rt::Error> {
         let request = self
-            .request(rt::reqwest::Method::GET, &"/rest/organizations", &[&[0usize]]);
+            .request(rt::reqwest::Method::GET, "/rest/organizations", &[&[0usize]]);
         let response = rt::send(request, self.max_response_bytes).await?;
         match response.status.as_u16() {
             200 => {

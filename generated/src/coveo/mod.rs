@@ -4,6 +4,7 @@
 //! The organization endpoints of the Coveo Platform REST API: create an organization, find the organizationId of the organizations an access token may view, and permanently delete an organization.
 //!
 //! Generated from `specs/coveo/openapi.yaml`.
+#![allow(clippy::module_inception)]
 pub mod model;
 pub mod operations;
 pub mod runtime;

@@ -109,7 +109,7 @@ impl Client {
         let mut request = self
             .request(
                 rt::reqwest::Method::POST,
-                &"/organization",
+                "/organization",
                 &[&[0usize], &[1usize]],
             );
         if let ::std::option::Option::Some(body) = body {

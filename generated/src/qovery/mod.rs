@@ -5,6 +5,7 @@
 //! - ℹ️ The API is stable and still in development.
 //!
 //! Generated from `specs/qovery/openapi.yaml`.
+#![allow(clippy::module_inception)]
 pub mod model;
 pub mod operations;
 pub mod runtime;

@@ -68,6 +68,8 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         emit_options(api, op).map(|o| quote!(#cfg #o))
     });
     let none = (0..scheme_fields).map(|_| quote!(::std::option::Option::None));
+    // With no operations nothing sends a request; the client still exists for a uniform API.
+    let unused = api.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
     quote! {
         #allows
         //! An async client with one method per operation, over `reqwest` (rustls).
@@ -79,10 +81,12 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         pub const SERVERS: &[(&str, &str)] = &[#(#servers)*];
 
         /// How each security scheme (by index) is put on a request.
+        #unused
         const SCHEMES: &[rt::Scheme] = &[#(#schemes),*];
 
         /// The API client. Cheap to clone: clones share one connection pool.
         #[derive(Debug, Clone)]
+        #unused
         pub struct Client {
             base_url: ::std::string::String,
             http: rt::reqwest::Client,
@@ -129,6 +133,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
 
             #(#setters)*
 
+            #unused
             fn request(&self, method: rt::reqwest::Method, path: &str, security: &[&[usize]]) -> rt::reqwest::RequestBuilder {
                 let request = self.http.request(method, format!("{}{}", self.base_url, path));
                 rt::authorize(request, &self.credentials, SCHEMES, security)
@@ -283,7 +288,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         #docs
         #deprecated
         pub async fn #method(&self, #(#args,)* #body_param #options_param) -> ::std::result::Result<super::operations::#response, rt::Error> {
-            let #mutable request = self.request(rt::reqwest::Method::#http_method, &#path, &[#(#security),*]);
+            let #mutable request = self.request(rt::reqwest::Method::#http_method, #path, &[#(#security),*]);
             #query
             #(#headers)*
             #cookies
@@ -334,7 +339,7 @@ fn emit_path(op: &Operation) -> TokenStream {
         let literal = Literal::string(&op.path);
         quote!(#literal)
     } else {
-        quote!(format!(#template, #(#args),*))
+        quote!(&format!(#template, #(#args),*))
     }
 }
 

@@ -19,10 +19,15 @@ pub fn reach_cfg(api: &Api, reach: &Reach) -> TokenStream {
     match reach {
         Reach::All => TokenStream::new(),
         Reach::Unreferenced => quote!(#[cfg(feature = #UNREFERENCED_FEATURE)]),
-        Reach::Tags(tags) => {
-            let features: Vec<String> = tags.iter().map(|t| tag_feature(api, t)).collect();
-            quote!(#[cfg(any(#(feature = #features),*))])
-        }
+        Reach::Tags(tags) => cfg_any(tags.iter().map(|t| tag_feature(api, t)).collect()),
+    }
+}
+
+/// `#[cfg(feature = "a")]` for one feature, `#[cfg(any(...))]` for several.
+fn cfg_any(features: Vec<String>) -> TokenStream {
+    match features.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        _ => quote!(#[cfg(any(#(feature = #features),*))]),
     }
 }
 
@@ -31,6 +36,5 @@ pub fn operation_cfg(api: &Api, tags: &[String]) -> TokenStream {
     if api.tags.len() <= 1 {
         return TokenStream::new();
     }
-    let features: Vec<String> = tags.iter().map(|t| tag_feature(api, t)).collect();
-    quote!(#[cfg(any(#(feature = #features),*))])
+    cfg_any(tags.iter().map(|t| tag_feature(api, t)).collect())
 }

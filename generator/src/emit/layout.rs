@@ -15,7 +15,7 @@ const RUNTIME_CLIENT: &str = include_str!("../runtime/client.rs");
 const RUNTIME_SERVER: &str = include_str!("../runtime/server.rs");
 
 /// Dependency lines of a standalone crate; the versions match the workspace's.
-const CRATE_DEPENDENCIES: &str = r#"[dependencies]
+pub const CRATE_DEPENDENCIES: &str = r#"[dependencies]
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 uuid = { version = "1", features = ["serde"] }
@@ -88,6 +88,7 @@ fn emit_root(api: &Api, config: &Config) -> TokenStream {
     };
     quote! {
         #(#![doc = #doc_lines])*
+        #![allow(clippy::module_inception)]
         #unused_lints
         pub mod model;
         pub mod operations;

@@ -8,4 +8,4 @@ mod model;
 mod operations;
 mod server;
 
-pub use layout::emit_api;
+pub use layout::{emit_api, CRATE_DEPENDENCIES};

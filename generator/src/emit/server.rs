@@ -60,6 +60,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         quote!(#cfg #handler)
     });
     let routes = emit_routes(api, tag_features);
+    let unused = api.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
     quote! {
         #allows
         //! Implement [`Api`] and serve [`router`]: routing, parameter parsing, validation and
@@ -76,6 +77,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
             #(#credential_fields)*
         }
 
+        #unused
         fn credentials(incoming: &rt::Incoming) -> Credentials {
             let _ = incoming;
             Credentials { #(#credential_reads)* }

@@ -16,8 +16,10 @@ use crate::names::{self, Namespace};
 
 /// Method names the emitted `Client` defines itself.
 const RESERVED_METHODS: &[&str] = &["new", "with_http_client", "base_url", "http_client", "builder", "default"];
-/// Field names the emitted `<Op>Input` struct defines itself.
-const RESERVED_INPUT_FIELDS: &[&str] = &["body", "credentials", "options"];
+/// Names the emitted code uses beside parameters: `<Op>Input` fields and the locals of client
+/// methods and server handlers.
+const RESERVED_INPUT_FIELDS: &[&str] =
+    &["body", "credentials", "options", "request", "response", "query", "cookies", "form", "incoming", "api", "input"];
 
 pub(crate) fn lower_operations<'a>(lowerer: &mut Lowerer<'a>, schemes: &[SecurityScheme]) -> Vec<Operation> {
     let spec = lowerer.spec;

@@ -391,6 +391,11 @@ impl<'a> Lowerer<'a> {
             match &self.defs[current.0].kind {
                 TypeKind::Alias(Type::Named(next)) => {
                     let next = *next;
+                    if self.is_in_progress(next) {
+                        let target = self.defs[next.0].pointer.clone();
+                        self.error(catalog::ref_cycle(pointer, &target));
+                        return;
+                    }
                     self.lower_component(next);
                     current = next;
                 }

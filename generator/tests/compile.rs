@@ -1,0 +1,53 @@
+//! Compile test: every valid fixture's output, client and server included, builds warning-free
+//! under clippy (`#![deny(warnings)]` plus `-D warnings`).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use openapi_gen::{generate, Config, CRATE_DEPENDENCIES};
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+#[test]
+fn fixtures_compile_without_warnings() {
+    let root = workspace_root();
+    let crate_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures-crate");
+    let _ = std::fs::remove_dir_all(crate_dir.join("src"));
+    let mut lib = String::from("#![deny(warnings)]\n");
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("generator/tests/fixtures/valid"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    fixtures.sort();
+    for path in &fixtures {
+        let module = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let mut config = Config::default();
+        config.spec_label(format!("fixtures/{module}.yaml"));
+        let output = generate(&config, path).unwrap_or_else(|d| panic!("{d}"));
+        for file in output.files {
+            let target = crate_dir.join("src").join(&module).join(&file.path);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, file.contents).unwrap();
+        }
+        writeln!(lib, "pub mod {module};").unwrap();
+    }
+    std::fs::write(crate_dir.join("src/lib.rs"), lib).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"fixtures\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n\
+         [features]\ndefault = [\"client\", \"server\"]\nclient = [\"dep:reqwest\"]\n\
+         server = [\"dep:axum\", \"dep:serde_urlencoded\", \"dep:multer\", \"dep:futures-util\", \"dep:base64\"]\n\n{CRATE_DEPENDENCIES}"
+    );
+    std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
+    // The workspace lock file pins the same versions the workspace already built.
+    std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+        .current_dir(&crate_dir)
+        .env("CARGO_TARGET_DIR", root.join("target/fixtures-check"))
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "the fixtures' generated code does not compile warning-free; see the output above");
+}

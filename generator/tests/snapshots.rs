@@ -1,0 +1,62 @@
+//! Snapshot tests: each fixture spec's IR and emitted code, and each invalid fixture's diagnostics.
+
+use std::path::Path;
+
+use openapi_gen::{generate, load_spec, lower_api, Config};
+
+fn config_for(path: &Path) -> Config {
+    let mut config = Config::default();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    config.spec_label(format!("fixtures/{name}"));
+    config
+}
+
+#[test]
+fn valid_fixtures() {
+    insta::glob!("fixtures/valid/*.yaml", |path| {
+        let config = config_for(path);
+        let label = format!("fixtures/{}", path.file_name().unwrap().to_string_lossy());
+        let spec = load_spec(path, &label).unwrap_or_else(|d| panic!("{d}"));
+        let lowered = lower_api(&spec.openapi).unwrap_or_else(|d| panic!("{d}"));
+        insta::assert_snapshot!("ir", format!("{:#?}", lowered.api));
+        let output = generate(&config, path).unwrap_or_else(|d| panic!("{d}"));
+        let mut text = String::new();
+        for warning in &output.warnings.0 {
+            text.push_str(&warning.to_string());
+        }
+        for file in output.files.iter().filter(|f| !f.path.starts_with("runtime/")) {
+            text.push_str(&format!("==> {} <==\n{}\n", file.path, file.contents));
+        }
+        insta::assert_snapshot!("code", text);
+    });
+}
+
+#[test]
+fn invalid_fixtures() {
+    insta::glob!("fixtures/invalid/*", |path| {
+        let config = config_for(path);
+        let diagnostics = generate(&config, path).expect_err("an invalid fixture must not generate");
+        assert!(diagnostics.has_errors());
+        insta::assert_snapshot!(diagnostics.to_string());
+    });
+}
+
+#[test]
+fn warnings_can_be_denied() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/formats.yaml");
+    let mut config = config_for(&path);
+    assert!(generate(&config, &path).is_ok());
+    config.deny_warnings(true);
+    let diagnostics = generate(&config, &path).expect_err("formats.yaml has an unknown format");
+    assert!(diagnostics.to_string().contains("error: unknown format `something-new`"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    insta::glob!("fixtures/valid/*.yaml", |path| {
+        let config = config_for(path);
+        let first = generate(&config, path).unwrap().files;
+        let second = generate(&config, path).unwrap().files;
+        assert_eq!(first, second);
+    });
+}
