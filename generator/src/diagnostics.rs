@@ -140,7 +140,10 @@ impl fmt::Display for Diagnostics {
         let errors = self.errors().count();
         let warnings = self.len() - errors;
         if errors > 0 {
-            write!(f, "error: could not generate code: {errors} error(s), {warnings} warning(s)")?;
+            write!(
+                f,
+                "error: could not generate code: {errors} error(s), {warnings} warning(s)"
+            )?;
         }
         Ok(())
     }
@@ -172,7 +175,10 @@ pub mod catalog {
     }
 
     pub fn not_openapi(message: &str) -> Diagnostic {
-        Diagnostic::error("", format!("the document is not a valid OpenAPI 3.0 description: {message}"))
+        Diagnostic::error(
+            "",
+            format!("the document is not a valid OpenAPI 3.0 description: {message}"),
+        )
     }
 
     pub fn unsupported_version(found: &str) -> Diagnostic {
@@ -191,31 +197,51 @@ pub mod catalog {
     }
 
     pub fn unsupported_ref(pointer: &str, target: &str, expected: &str) -> Diagnostic {
-        Diagnostic::error(pointer, format!("`$ref` `{target}` must point into `{expected}`"))
+        Diagnostic::error(
+            pointer,
+            format!("`$ref` `{target}` must point into `{expected}`"),
+        )
     }
 
     pub fn external_ref(pointer: &str, target: &str) -> Diagnostic {
-        Diagnostic::error(pointer, format!("external `$ref` `{target}` is not supported here"))
-            .with_hint("only references into this document's `#/components/` can be resolved")
+        Diagnostic::error(
+            pointer,
+            format!("external `$ref` `{target}` is not supported here"),
+        )
+        .with_hint("only references into this document's `#/components/` can be resolved")
     }
 
     pub fn ref_cycle(pointer: &str, target: &str) -> Diagnostic {
-        Diagnostic::error(pointer, format!("`$ref` cycle through `{target}` never reaches a concrete schema"))
-            .with_hint("one schema in the cycle must define properties or a type")
+        Diagnostic::error(
+            pointer,
+            format!("`$ref` cycle through `{target}` never reaches a concrete schema"),
+        )
+        .with_hint("one schema in the cycle must define properties or a type")
     }
 
     pub fn undeclared_path_param(pointer: &str, name: &str) -> Diagnostic {
-        Diagnostic::error(pointer, format!("path template parameter `{{{name}}}` is not declared"))
-            .with_hint(format!("add a parameter with `name: {name}` and `in: path` to the operation or its path item"))
+        Diagnostic::error(
+            pointer,
+            format!("path template parameter `{{{name}}}` is not declared"),
+        )
+        .with_hint(format!(
+            "add a parameter with `name: {name}` and `in: path` to the operation or its path item"
+        ))
     }
 
     pub fn unused_path_param(pointer: &str, name: &str) -> Diagnostic {
-        Diagnostic::warning(pointer, format!("path parameter `{name}` does not appear in the path template; it is ignored"))
+        Diagnostic::warning(
+            pointer,
+            format!("path parameter `{name}` does not appear in the path template; it is ignored"),
+        )
     }
 
     pub fn duplicate_operation_id(pointer: &str, id: &str, first: &str) -> Diagnostic {
-        Diagnostic::error(pointer, format!("operationId `{id}` is already used by {first}"))
-            .with_hint("operationIds must be unique across the whole document")
+        Diagnostic::error(
+            pointer,
+            format!("operationId `{id}` is already used by {first}"),
+        )
+        .with_hint("operationIds must be unique across the whole document")
     }
 
     pub fn fallback(pointer: &str, what: &str) -> Diagnostic {
@@ -223,7 +249,10 @@ pub mod catalog {
     }
 
     pub fn unknown_format(pointer: &str, format: &str, base: &str) -> Diagnostic {
-        Diagnostic::warning(pointer, format!("unknown format `{format}`; treating it as a plain {base}"))
+        Diagnostic::warning(
+            pointer,
+            format!("unknown format `{format}`; treating it as a plain {base}"),
+        )
     }
 
     pub fn ambiguous_union(pointer: &str, a: &str, b: &str) -> Diagnostic {
@@ -232,14 +261,25 @@ pub mod catalog {
     }
 
     pub fn renamed(pointer: &str, what: &str, from: &str, to: &str) -> Diagnostic {
-        Diagnostic::warning(pointer, format!("{what} `{from}` collides with another name; emitted as `{to}`"))
+        Diagnostic::warning(
+            pointer,
+            format!("{what} `{from}` collides with another name; emitted as `{to}`"),
+        )
     }
 
     pub fn conflicting_property(pointer: &str, name: &str) -> Diagnostic {
-        Diagnostic::warning(pointer, format!("allOf members give property `{name}` different schemas; the last one wins"))
+        Diagnostic::warning(
+            pointer,
+            format!("allOf members give property `{name}` different schemas; the last one wins"),
+        )
     }
 
     pub fn unsupported_media(pointer: &str, media: &str) -> Diagnostic {
-        Diagnostic::warning(pointer, format!("media type `{media}` is not supported; the body is sent and received as raw bytes"))
+        Diagnostic::warning(
+            pointer,
+            format!(
+                "media type `{media}` is not supported; the body is sent and received as raw bytes"
+            ),
+        )
     }
 }

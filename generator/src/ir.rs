@@ -57,7 +57,11 @@ pub enum SecurityKind {
     Basic,
     /// A key in a header, query parameter or cookie, optionally behind a scheme prefix such as
     /// `Token` (read from the scheme's description when it shows one).
-    ApiKey { location: ApiKeyLocation, name: String, prefix: Option<String> },
+    ApiKey {
+        location: ApiKeyLocation,
+        name: String,
+        prefix: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -464,10 +468,11 @@ pub fn template_params(path: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         out.push(&rest[open + 1..open + close]);
         rest = &rest[open + close + 1..];
     }
     out
 }
-

@@ -94,7 +94,11 @@ pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagn
         }
     };
     let lower = started.elapsed();
-    let Lowered { api, mut warnings, fallbacks } = lowered;
+    let Lowered {
+        api,
+        mut warnings,
+        fallbacks,
+    } = lowered;
     source_map::annotate(&mut warnings, &spec.label, &spec.source);
     warnings.sort();
     if config.deny_warnings && !warnings.is_empty() {
@@ -114,7 +118,15 @@ pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagn
         types: api.types.defs.len(),
         fallbacks,
         lines,
-        timings: Timings { load: Duration::ZERO, lower, emit },
+        timings: Timings {
+            load: Duration::ZERO,
+            lower,
+            emit,
+        },
     };
-    Ok(Output { files, warnings, summary })
+    Ok(Output {
+        files,
+        warnings,
+        summary,
+    })
 }

@@ -32,22 +32,35 @@ pub fn load_spec(path: &Path, label: &str) -> Result<LoadedSpec, Diagnostics> {
 pub fn parse_spec(source: String, label: &str) -> Result<LoadedSpec, Diagnostics> {
     let located = |mut d: Diagnostic, location: Option<serde_yaml::Location>| {
         d.file = label.to_owned();
-        d.position = location.map(|l| Position { line: l.line(), column: l.column() });
+        d.position = location.map(|l| Position {
+            line: l.line(),
+            column: l.column(),
+        });
         Diagnostics(vec![d])
     };
     match serde_yaml::from_str::<OpenAPI>(&source) {
         Ok(openapi) => {
             if !is_supported_version(&openapi.openapi) {
-                let mut diagnostics = Diagnostics(vec![catalog::unsupported_version(&openapi.openapi)]);
+                let mut diagnostics =
+                    Diagnostics(vec![catalog::unsupported_version(&openapi.openapi)]);
                 crate::source_map::annotate(&mut diagnostics, label, &source);
                 return Err(diagnostics);
             }
-            Ok(LoadedSpec { openapi, source, label: label.to_owned() })
+            Ok(LoadedSpec {
+                openapi,
+                source,
+                label: label.to_owned(),
+            })
         }
         Err(error) => {
             // Tell a wrong kind of document apart from a broken one before blaming the syntax.
             let diagnostic = match serde_yaml::from_str::<serde_yaml::Value>(&source) {
-                Err(syntax) => return Err(located(catalog::syntax(&strip_location(&syntax)), syntax.location())),
+                Err(syntax) => {
+                    return Err(located(
+                        catalog::syntax(&strip_location(&syntax)),
+                        syntax.location(),
+                    ))
+                }
                 Ok(value) => version_diagnostic(&value),
             };
             match diagnostic {
@@ -56,7 +69,10 @@ pub fn parse_spec(source: String, label: &str) -> Result<LoadedSpec, Diagnostics
                     crate::source_map::annotate(&mut diagnostics, label, &source);
                     Err(diagnostics)
                 }
-                None => Err(located(catalog::not_openapi(&strip_location(&error)), error.location())),
+                None => Err(located(
+                    catalog::not_openapi(&strip_location(&error)),
+                    error.location(),
+                )),
             }
         }
     }
@@ -71,7 +87,10 @@ fn version_diagnostic(document: &serde_yaml::Value) -> Option<Diagnostic> {
     let field = |name: &str| {
         document.get(name).map(|v| match v {
             serde_yaml::Value::String(s) => s.clone(),
-            other => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
+            other => serde_yaml::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
         })
     };
     if let Some(found) = field("swagger") {
@@ -81,10 +100,16 @@ fn version_diagnostic(document: &serde_yaml::Value) -> Option<Diagnostic> {
         Some(found) if !is_supported_version(&found) => Some(catalog::unsupported_version(&found)),
         Some(_) => None,
         None if document.as_mapping().is_some() => Some(
-            Diagnostic::error("", "the document has no `openapi` field; it is not an OpenAPI 3.0 description")
-                .with_hint("an OpenAPI document starts with `openapi: 3.0.3`"),
+            Diagnostic::error(
+                "",
+                "the document has no `openapi` field; it is not an OpenAPI 3.0 description",
+            )
+            .with_hint("an OpenAPI document starts with `openapi: 3.0.3`"),
         ),
-        None => Some(Diagnostic::error("", "the document is not a mapping; it is not an OpenAPI description")),
+        None => Some(Diagnostic::error(
+            "",
+            "the document is not a mapping; it is not an OpenAPI description",
+        )),
     }
 }
 

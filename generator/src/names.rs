@@ -30,7 +30,11 @@ fn words(wire: &str) -> String {
 
 /// Makes a cased candidate into a legal identifier.
 fn finish(cased: String, empty: &str) -> String {
-    let mut ident = if cased.is_empty() { empty.to_owned() } else { cased };
+    let mut ident = if cased.is_empty() {
+        empty.to_owned()
+    } else {
+        cased
+    };
     if ident.starts_with(|c: char| c.is_ascii_digit()) {
         ident.insert(0, '_');
     }

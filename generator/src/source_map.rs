@@ -11,8 +11,13 @@ use yaml_rust2::scanner::Marker;
 use crate::diagnostics::{escape_segment, Diagnostics, Position};
 
 enum Frame {
-    Mapping { pending_key: Option<String>, key_mark: Option<Marker> },
-    Sequence { next_index: usize },
+    Mapping {
+        pending_key: Option<String>,
+        key_mark: Option<Marker>,
+    },
+    Sequence {
+        next_index: usize,
+    },
 }
 
 struct Walker<'a> {
@@ -34,7 +39,10 @@ impl Walker<'_> {
                 *next_index += 1;
                 Some((pointer, mark))
             }
-            Some(Frame::Mapping { pending_key, key_mark }) => {
+            Some(Frame::Mapping {
+                pending_key,
+                key_mark,
+            }) => {
                 let key = pending_key.take()?;
                 let at = key_mark.take().unwrap_or(mark);
                 Some((format!("{parent}/{}", escape_segment(&key)), at))
@@ -44,7 +52,10 @@ impl Walker<'_> {
 
     fn record(&mut self, pointer: &str, mark: Marker) {
         if self.wanted.contains(pointer) {
-            self.found.entry(pointer.to_owned()).or_insert(Position { line: mark.line(), column: mark.col() + 1 });
+            self.found.entry(pointer.to_owned()).or_insert(Position {
+                line: mark.line(),
+                column: mark.col() + 1,
+            });
         }
     }
 
@@ -59,14 +70,24 @@ impl Walker<'_> {
 impl MarkedEventReceiver for Walker<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
         match event {
-            Event::MappingStart(..) => self.open(mark, Frame::Mapping { pending_key: None, key_mark: None }),
+            Event::MappingStart(..) => self.open(
+                mark,
+                Frame::Mapping {
+                    pending_key: None,
+                    key_mark: None,
+                },
+            ),
             Event::SequenceStart(..) => self.open(mark, Frame::Sequence { next_index: 0 }),
             Event::MappingEnd | Event::SequenceEnd => {
                 self.frames.pop();
                 self.path.pop();
             }
             Event::Scalar(value, ..) => {
-                if let Some(Frame::Mapping { pending_key: pending @ None, key_mark }) = self.frames.last_mut() {
+                if let Some(Frame::Mapping {
+                    pending_key: pending @ None,
+                    key_mark,
+                }) = self.frames.last_mut()
+                {
                     *pending = Some(value);
                     *key_mark = Some(mark);
                 } else if let Some((pointer, at)) = self.child(mark) {
@@ -93,7 +114,12 @@ pub fn locate(source: &str, wanted: &BTreeSet<String>) -> BTreeMap<String, Posit
             prefixes.insert(p.to_owned());
         }
     }
-    let mut walker = Walker { wanted: &prefixes, path: Vec::new(), frames: Vec::new(), found: BTreeMap::new() };
+    let mut walker = Walker {
+        wanted: &prefixes,
+        path: Vec::new(),
+        frames: Vec::new(),
+        found: BTreeMap::new(),
+    };
     // A syntax error only stops the walk early; positions found so far are still right.
     let _ = Parser::new_from_str(source).load(&mut walker, false);
     let mut out = BTreeMap::new();
@@ -121,7 +147,11 @@ pub fn annotate(diagnostics: &mut Diagnostics, file: &str, source: &str) {
         .filter(|d| d.position.is_none() && !d.pointer.is_empty())
         .map(|d| d.pointer.clone())
         .collect();
-    let found = if wanted.is_empty() { BTreeMap::new() } else { locate(source, &wanted) };
+    let found = if wanted.is_empty() {
+        BTreeMap::new()
+    } else {
+        locate(source, &wanted)
+    };
     for d in &mut diagnostics.0 {
         if d.file.is_empty() {
             d.file = file.to_owned();
@@ -139,15 +169,30 @@ mod tests {
     #[test]
     fn finds_keys_and_items() {
         let text = "openapi: 3.0.0\npaths:\n  /organization:\n    post:\n      tags:\n        - A\n        - B\n";
-        let wanted: BTreeSet<String> =
-            ["#/paths/~1organization/post", "#/paths/~1organization/post/tags/1", "#/paths/~1organization/post/nope/x"]
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect();
+        let wanted: BTreeSet<String> = [
+            "#/paths/~1organization/post",
+            "#/paths/~1organization/post/tags/1",
+            "#/paths/~1organization/post/nope/x",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
         let found = locate(text, &wanted);
-        assert_eq!(found["#/paths/~1organization/post"], Position { line: 4, column: 5 });
-        assert_eq!(found["#/paths/~1organization/post/tags/1"], Position { line: 7, column: 11 });
-        assert_eq!(found["#/paths/~1organization/post/nope/x"], Position { line: 4, column: 5 });
+        assert_eq!(
+            found["#/paths/~1organization/post"],
+            Position { line: 4, column: 5 }
+        );
+        assert_eq!(
+            found["#/paths/~1organization/post/tags/1"],
+            Position {
+                line: 7,
+                column: 11
+            }
+        );
+        assert_eq!(
+            found["#/paths/~1organization/post/nope/x"],
+            Position { line: 4, column: 5 }
+        );
     }
 
     #[test]

@@ -8,7 +8,10 @@ use std::process::Command;
 use openapi_gen::{generate, Config, CRATE_DEPENDENCIES};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 #[test]
@@ -49,5 +52,8 @@ fn fixtures_compile_without_warnings() {
         .env("CARGO_TARGET_DIR", root.join("target/fixtures-check"))
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "the fixtures' generated code does not compile warning-free; see the output above");
+    assert!(
+        status.success(),
+        "the fixtures' generated code does not compile warning-free; see the output above"
+    );
 }

@@ -24,7 +24,11 @@ fn valid_fixtures() {
         for warning in &output.warnings.0 {
             text.push_str(&warning.to_string());
         }
-        for file in output.files.iter().filter(|f| !f.path.starts_with("runtime/")) {
+        for file in output
+            .files
+            .iter()
+            .filter(|f| !f.path.starts_with("runtime/"))
+        {
             text.push_str(&format!("==> {} <==\n{}\n", file.path, file.contents));
         }
         insta::assert_snapshot!("code", text);
@@ -35,7 +39,8 @@ fn valid_fixtures() {
 fn invalid_fixtures() {
     insta::glob!("fixtures/invalid/*", |path| {
         let config = config_for(path);
-        let diagnostics = generate(&config, path).expect_err("an invalid fixture must not generate");
+        let diagnostics =
+            generate(&config, path).expect_err("an invalid fixture must not generate");
         assert!(diagnostics.has_errors());
         insta::assert_snapshot!(diagnostics.to_string());
     });
@@ -48,7 +53,9 @@ fn warnings_can_be_denied() {
     assert!(generate(&config, &path).is_ok());
     config.deny_warnings(true);
     let diagnostics = generate(&config, &path).expect_err("formats.yaml has an unknown format");
-    assert!(diagnostics.to_string().contains("error: unknown format `something-new`"));
+    assert!(diagnostics
+        .to_string()
+        .contains("error: unknown format `something-new`"));
 }
 
 #[test]

@@ -44,7 +44,10 @@ pub enum Outcome {
 
 /// The workspace root: the parent of this crate's manifest directory.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
 }
 
 pub fn run(args: &GenerateArgs) -> Result<Outcome> {
@@ -66,7 +69,12 @@ fn config_for(args: &GenerateArgs, label: &str, layout: Layout) -> Config {
 }
 
 /// Generates one spec; prints diagnostics and the summary. `None` when the spec has errors.
-fn generate_one(args: &GenerateArgs, config: &Config, path: &Path, label: &str) -> Option<Vec<OutputFile>> {
+fn generate_one(
+    args: &GenerateArgs,
+    config: &Config,
+    path: &Path,
+    label: &str,
+) -> Option<Vec<OutputFile>> {
     match openapi_gen::generate(config, path) {
         Ok(output) => {
             if !args.quiet {
@@ -105,10 +113,16 @@ pub fn find_specs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
             continue;
         }
         let api = entry.file_name().to_string_lossy().into_owned();
-        let found = ["openapi.yaml", "openapi.yml", "openapi.json"].iter().map(|f| entry.path().join(f)).find(|p| p.is_file());
+        let found = ["openapi.yaml", "openapi.yml", "openapi.json"]
+            .iter()
+            .map(|f| entry.path().join(f))
+            .find(|p| p.is_file());
         match found {
             Some(path) => specs.push((api, path)),
-            None => bail!("{} has no openapi.yaml, openapi.yml or openapi.json", entry.path().display()),
+            None => bail!(
+                "{} has no openapi.yaml, openapi.yml or openapi.json",
+                entry.path().display()
+            ),
         }
     }
     specs.sort();
@@ -116,18 +130,28 @@ pub fn find_specs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
 }
 
 /// Renders every workspace spec; `None` when any has errors (then nothing is written).
-pub fn render_workspace(args: &GenerateArgs, root: &Path) -> Result<Option<BTreeMap<PathBuf, String>>> {
+pub fn render_workspace(
+    args: &GenerateArgs,
+    root: &Path,
+) -> Result<Option<BTreeMap<PathBuf, String>>> {
     let mut wanted = BTreeMap::new();
     let mut failed = false;
     for (api, path) in find_specs(root)? {
-        let file_name = path.file_name().expect("found by name").to_string_lossy().into_owned();
+        let file_name = path
+            .file_name()
+            .expect("found by name")
+            .to_string_lossy()
+            .into_owned();
         let label = format!("specs/{api}/{file_name}");
         let config = config_for(args, &label, Layout::Module);
         match generate_one(args, &config, &path, &label) {
             Some(files) => {
                 let module = openapi_gen::names::field_name(&api);
                 for file in files {
-                    wanted.insert(Path::new("generated/src").join(&module).join(&file.path), file.contents);
+                    wanted.insert(
+                        Path::new("generated/src").join(&module).join(&file.path),
+                        file.contents,
+                    );
                 }
             }
             None => failed = true,
@@ -137,10 +161,16 @@ pub fn render_workspace(args: &GenerateArgs, root: &Path) -> Result<Option<BTree
 }
 
 fn workspace(args: &GenerateArgs, root: &Path) -> Result<Outcome> {
-    let Some(wanted) = render_workspace(args, root)? else { return Ok(Outcome::SpecErrors) };
+    let Some(wanted) = render_workspace(args, root)? else {
+        return Ok(Outcome::SpecErrors);
+    };
     let existing = generated_files(&root.join("generated/src"))?
         .into_iter()
-        .map(|p| p.strip_prefix(root).expect("listed under root").to_path_buf())
+        .map(|p| {
+            p.strip_prefix(root)
+                .expect("listed under root")
+                .to_path_buf()
+        })
         .collect::<Vec<_>>();
     let drift = compare(root, &wanted, &existing)?;
     if args.check {
@@ -197,7 +227,11 @@ impl Drift {
 }
 
 /// Compares wanted contents with the files on disk (newlines normalised).
-pub fn compare(root: &Path, wanted: &BTreeMap<PathBuf, String>, existing: &[PathBuf]) -> Result<Vec<Drift>> {
+pub fn compare(
+    root: &Path,
+    wanted: &BTreeMap<PathBuf, String>,
+    existing: &[PathBuf],
+) -> Result<Vec<Drift>> {
     let mut drift = Vec::new();
     for (path, contents) in wanted {
         let on_disk = root.join(path);
@@ -205,16 +239,27 @@ pub fn compare(root: &Path, wanted: &BTreeMap<PathBuf, String>, existing: &[Path
             Ok(current) => {
                 let current = current.replace("\r\n", "\n");
                 if current != *contents {
-                    drift.push(Drift { path: path.clone(), kind: DriftKind::Changed { diff: first_diff(&current, contents) } });
+                    drift.push(Drift {
+                        path: path.clone(),
+                        kind: DriftKind::Changed {
+                            diff: first_diff(&current, contents),
+                        },
+                    });
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => drift.push(Drift { path: path.clone(), kind: DriftKind::Missing }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => drift.push(Drift {
+                path: path.clone(),
+                kind: DriftKind::Missing,
+            }),
             Err(e) => return Err(e).with_context(|| format!("reading {}", on_disk.display())),
         }
     }
     for path in existing {
         if !wanted.contains_key(path) {
-            drift.push(Drift { path: path.clone(), kind: DriftKind::Extra });
+            drift.push(Drift {
+                path: path.clone(),
+                kind: DriftKind::Extra,
+            });
         }
     }
     Ok(drift)
@@ -223,12 +268,20 @@ pub fn compare(root: &Path, wanted: &BTreeMap<PathBuf, String>, existing: &[Path
 /// The first few changed lines, as a unified diff.
 fn first_diff(old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
-    let text = diff.unified_diff().context_radius(2).header("on disk", "generator output").to_string();
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header("on disk", "generator output")
+        .to_string();
     let mut lines: Vec<&str> = text.lines().take(40).collect();
     if text.lines().count() > 40 {
         lines.push("  ... (diff truncated)");
     }
-    lines.iter().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
+    lines
+        .iter()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Files under `dir` (recursively) whose first line is the `@generated` marker; others are never touched.
@@ -239,7 +292,9 @@ pub fn generated_files(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current).with_context(|| format!("reading {}", current.display()))? {
+        for entry in
+            fs::read_dir(&current).with_context(|| format!("reading {}", current.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
@@ -253,7 +308,9 @@ pub fn generated_files(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn is_generated(path: &Path) -> bool {
-    fs::read_to_string(path).map(|text| text.starts_with(GENERATED_MARKER)).unwrap_or(false)
+    fs::read_to_string(path)
+        .map(|text| text.starts_with(GENERATED_MARKER))
+        .unwrap_or(false)
 }
 
 /// Writes through a temporary file in the same directory and renames it into place, so a reader
@@ -261,9 +318,11 @@ fn is_generated(path: &Path) -> bool {
 pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
     let dir = path.parent().context("output path has no parent")?;
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     std::io::Write::write_all(&mut temp, contents.as_bytes())?;
-    temp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    temp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 
@@ -286,14 +345,29 @@ fn remove_empty_dirs(dir: &Path) -> Result<()> {
 /// Generates a standalone crate into `out`: everything is written to a fresh sibling directory
 /// first and swapped in at the end, so an error leaves the previous tree untouched.
 fn standalone(args: &GenerateArgs, spec: &Path, out: &Path, name: &str) -> Result<Outcome> {
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         bail!("--crate-name {name:?} is not a valid package name (letters, digits, `-` and `_`)");
     }
     let label = spec.display().to_string();
-    let config = config_for(args, &label, Layout::Crate { name: name.to_owned() });
-    let Some(files) = generate_one(args, &config, spec, &label) else { return Ok(Outcome::SpecErrors) };
+    let config = config_for(
+        args,
+        &label,
+        Layout::Crate {
+            name: name.to_owned(),
+        },
+    );
+    let Some(files) = generate_one(args, &config, spec, &label) else {
+        return Ok(Outcome::SpecErrors);
+    };
     if args.check {
-        let wanted: BTreeMap<PathBuf, String> = files.into_iter().map(|f| (PathBuf::from(f.path), f.contents)).collect();
+        let wanted: BTreeMap<PathBuf, String> = files
+            .into_iter()
+            .map(|f| (PathBuf::from(f.path), f.contents))
+            .collect();
         let existing: Vec<PathBuf> = generated_files(out)?
             .into_iter()
             .filter_map(|p| p.strip_prefix(out).ok().map(Path::to_path_buf))
@@ -303,7 +377,11 @@ fn standalone(args: &GenerateArgs, spec: &Path, out: &Path, name: &str) -> Resul
         for item in &drift {
             eprintln!("{}", item.describe());
         }
-        return Ok(if drift.is_empty() { Outcome::Done } else { Outcome::Stale });
+        return Ok(if drift.is_empty() {
+            Outcome::Done
+        } else {
+            Outcome::Stale
+        });
     }
     write_tree(out, &files)?;
     eprintln!("wrote crate `{name}` to {}", out.display());
@@ -331,14 +409,19 @@ pub fn write_tree(out: &Path, files: &[OutputFile]) -> Result<()> {
         for keep in ["target", "Cargo.lock"] {
             let old = out.join(keep);
             if old.exists() {
-                fs::rename(&old, staging.path().join(keep)).with_context(|| format!("moving {}", old.display()))?;
+                fs::rename(&old, staging.path().join(keep))
+                    .with_context(|| format!("moving {}", old.display()))?;
             }
         }
-        let trash = tempfile::Builder::new().prefix(".openapi-gen-old-").tempdir_in(&parent)?;
-        fs::rename(out, trash.path().join("old")).with_context(|| format!("moving the old {} aside", out.display()))?;
+        let trash = tempfile::Builder::new()
+            .prefix(".openapi-gen-old-")
+            .tempdir_in(&parent)?;
+        fs::rename(out, trash.path().join("old"))
+            .with_context(|| format!("moving the old {} aside", out.display()))?;
     }
     let staged = staging.keep();
-    fs::rename(&staged, out).with_context(|| format!("moving the new tree to {}", out.display()))?;
+    fs::rename(&staged, out)
+        .with_context(|| format!("moving the new tree to {}", out.display()))?;
     Ok(())
 }
 
@@ -350,8 +433,13 @@ mod tests {
     #[test]
     fn generated_is_fresh() {
         let root = workspace_root();
-        let args = GenerateArgs { quiet: true, ..Default::default() };
-        let wanted = render_workspace(&args, &root).unwrap().expect("the workspace specs generate without errors");
+        let args = GenerateArgs {
+            quiet: true,
+            ..Default::default()
+        };
+        let wanted = render_workspace(&args, &root)
+            .unwrap()
+            .expect("the workspace specs generate without errors");
         let existing: Vec<PathBuf> = generated_files(&root.join("generated/src"))
             .unwrap()
             .into_iter()
@@ -359,14 +447,21 @@ mod tests {
             .collect();
         let drift = compare(&root, &wanted, &existing).unwrap();
         let report: Vec<String> = drift.iter().map(Drift::describe).collect();
-        assert!(drift.is_empty(), "generated/ is stale; run `cargo xtask generate`:\n{}", report.join("\n"));
+        assert!(
+            drift.is_empty(),
+            "generated/ is stale; run `cargo xtask generate`:\n{}",
+            report.join("\n")
+        );
     }
 
     /// Generating twice gives the same bytes.
     #[test]
     fn generation_is_deterministic() {
         let root = workspace_root();
-        let args = GenerateArgs { quiet: true, ..Default::default() };
+        let args = GenerateArgs {
+            quiet: true,
+            ..Default::default()
+        };
         let first = render_workspace(&args, &root).unwrap().unwrap();
         let second = render_workspace(&args, &root).unwrap().unwrap();
         assert_eq!(first, second);

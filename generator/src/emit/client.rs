@@ -7,8 +7,8 @@ use super::common::{doc_attrs, ident, is_copy_scalar, module_allows, rust_type, 
 use super::features::operation_cfg;
 use super::operations::{is_json, VariantShape};
 use crate::ir::{
-    Api, ApiKeyLocation, Media, Operation, Param, ParamLocation, Presence, Response, SecurityKind, StatusMatch, Type,
-    TypeKind,
+    Api, ApiKeyLocation, Media, Operation, Param, ParamLocation, Presence, Response, SecurityKind,
+    StatusMatch, Type, TypeKind,
 };
 use crate::names;
 
@@ -24,7 +24,11 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
     let schemes = api.security_schemes.iter().map(|s| match &s.kind {
         SecurityKind::Bearer => quote!(rt::Scheme::Bearer),
         SecurityKind::Basic => quote!(rt::Scheme::Basic),
-        SecurityKind::ApiKey { location, name, prefix } => match location {
+        SecurityKind::ApiKey {
+            location,
+            name,
+            prefix,
+        } => match location {
             ApiKeyLocation::Header => {
                 let prefix = match prefix {
                     Some(p) => quote!(::std::option::Option::Some(#p)),
@@ -59,17 +63,28 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         }
     });
     let methods = api.operations.iter().map(|op| {
-        let cfg = if tag_features { operation_cfg(api, &op.tags) } else { TokenStream::new() };
+        let cfg = if tag_features {
+            operation_cfg(api, &op.tags)
+        } else {
+            TokenStream::new()
+        };
         let method = emit_method(api, op);
         quote!(#cfg #method)
     });
     let options = api.operations.iter().filter_map(|op| {
-        let cfg = if tag_features { operation_cfg(api, &op.tags) } else { TokenStream::new() };
+        let cfg = if tag_features {
+            operation_cfg(api, &op.tags)
+        } else {
+            TokenStream::new()
+        };
         emit_options(api, op).map(|o| quote!(#cfg #o))
     });
     let none = (0..scheme_fields).map(|_| quote!(::std::option::Option::None));
     // With no operations nothing sends a request; the client still exists for a uniform API.
-    let unused = api.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
+    let unused = api
+        .operations
+        .is_empty()
+        .then(|| quote!(#[allow(dead_code)]));
     quote! {
         #allows
         //! An async client with one method per operation, over `reqwest` (rustls).
@@ -164,7 +179,10 @@ fn emit_options(api: &Api, op: &Operation) -> Option<TokenStream> {
         let docs = doc_attrs(&[p.doc.as_deref(), Some(&place)]);
         quote!(#docs pub #field: ::std::option::Option<#ty>,)
     });
-    let heading = format!("Optional parameters of [`Client::{}`].", names::bare(&op.rust_name));
+    let heading = format!(
+        "Optional parameters of [`Client::{}`].",
+        names::bare(&op.rust_name)
+    );
     let docs = doc_attrs(&[Some(&heading)]);
     Some(quote! {
         #docs
@@ -198,7 +216,11 @@ fn body_arg(api: &Api, op: &Operation) -> Option<TokenStream> {
             quote!(&#ty)
         }
     };
-    Some(if body.required { ty } else { quote!(::std::option::Option<#ty>) })
+    Some(if body.required {
+        ty
+    } else {
+        quote!(::std::option::Option<#ty>)
+    })
 }
 
 fn emit_method(api: &Api, op: &Operation) -> TokenStream {
@@ -210,11 +232,18 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     // Arguments: path parameters in template order, other required parameters, body, options.
     let mut ordered: Vec<&Param> = Vec::new();
     for name in crate::ir::template_params(&op.path) {
-        if let Some(p) = required.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+        if let Some(p) = required
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
+        {
             ordered.push(p);
         }
     }
-    ordered.extend(required.iter().filter(|p| p.location != ParamLocation::Path));
+    ordered.extend(
+        required
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path),
+    );
     let args = ordered.iter().map(|p| {
         let name = ident(&p.rust_name);
         let ty = param_arg(api, &p.ty);
@@ -251,11 +280,15 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
             request = query.apply(request);
         }
     });
-    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
-        let wire = &p.wire_name;
-        let value = value_of(p);
-        quote!(request = rt::header(request, #wire, #value);)
-    });
+    let headers = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|p| {
+            let wire = &p.wire_name;
+            let value = value_of(p);
+            quote!(request = rt::header(request, #wire, #value);)
+        });
     let cookies: Vec<TokenStream> = op
         .params
         .iter()
@@ -277,13 +310,24 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     let security = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
     let http_method = format_ident!("{}", op.method.as_str());
     let arms = emit_response_arms(op);
-    let mutable = (query.is_some() || cookies.is_some() || op.body.is_some() || op.params.iter().any(|p| p.location == ParamLocation::Header))
-        .then(|| quote!(mut));
+    let mutable = (query.is_some()
+        || cookies.is_some()
+        || op.body.is_some()
+        || op
+            .params
+            .iter()
+            .any(|p| p.location == ParamLocation::Header))
+    .then(|| quote!(mut));
 
     let heading = format!("`{} {}`", op.method.as_str(), op.path);
     let security_doc = security_doc(api, op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let docs = doc_attrs(&[op.summary.as_deref(), op.description.as_deref(), Some(&heading), security_doc.as_deref()]);
+    let docs = doc_attrs(&[
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(&heading),
+        security_doc.as_deref(),
+    ]);
     quote! {
         #docs
         #deprecated
@@ -311,7 +355,10 @@ pub(crate) fn security_doc(api: &Api, op: &Operation) -> Option<String> {
             if alt.is_empty() {
                 "none".to_owned()
             } else {
-                alt.iter().map(|i| format!("`{}`", api.security_schemes[*i].wire_name)).collect::<Vec<_>>().join(" and ")
+                alt.iter()
+                    .map(|i| format!("`{}`", api.security_schemes[*i].wire_name))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
             }
         })
         .collect();
@@ -324,11 +371,17 @@ fn emit_path(op: &Operation) -> TokenStream {
     let mut args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         template.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
         template.push_str("{}");
         let wire = &rest[open + 1..open + close];
-        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
+        if let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
+        {
             let name = ident(&p.rust_name);
             args.push(quote!(rt::path_segment(&#name)?));
         }
@@ -452,7 +505,9 @@ fn emit_response_value(op: &Operation, r: &Response) -> TokenStream {
     if shape.is_tuple() {
         return quote!(::std::result::Result::Ok(super::operations::#response::#variant(#body)));
     }
-    let status = shape.status.then(|| quote!(status: response.status.as_u16(),));
+    let status = shape
+        .status
+        .then(|| quote!(status: response.status.as_u16(),));
     let body = body.map(|b| quote!(body: #b,));
     let headers = r.headers_type.as_ref().map(|h| {
         let h = ident(h);

@@ -56,14 +56,19 @@ pub fn rust_type(api: &Api, ty: &Type, at: ModelPath) -> TokenStream {
 
 /// Whether values of the type are cheap `Copy` scalars, passed by value.
 pub fn is_copy_scalar(ty: &Type) -> bool {
-    matches!(ty, Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::Uuid | Type::Date)
+    matches!(
+        ty,
+        Type::Bool | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::Uuid | Type::Date
+    )
 }
 
 /// Whether the type (or anything it contains) is a float, which rules out `Eq`/`Hash`.
 pub fn is_string_like(api: &Api, ty: &Type) -> bool {
     match ty {
         Type::String => true,
-        Type::Named(id) => matches!(&api.types.get(*id).kind, TypeKind::Alias(inner) if is_string_like(api, inner)),
+        Type::Named(id) => {
+            matches!(&api.types.get(*id).kind, TypeKind::Alias(inner) if is_string_like(api, inner))
+        }
         _ => false,
     }
 }
@@ -83,7 +88,13 @@ pub fn doc_attrs(parts: &[Option<&str>]) -> TokenStream {
         return TokenStream::new();
     }
     let text = paragraphs.join("\n\n");
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote!(#(#[doc = #lines])*)
 }
 
@@ -93,7 +104,11 @@ pub fn sanitize_doc(text: &str) -> String {
     for raw in text.trim().lines() {
         let line = raw.trim().replace('\t', " ");
         if line.starts_with("```") || line.starts_with("~~~") {
-            out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
+            out.push(if in_fence {
+                "```".to_owned()
+            } else {
+                "```text".to_owned()
+            });
             in_fence = !in_fence;
             continue;
         }
@@ -116,7 +131,9 @@ fn escape_markdown(line: &str) -> String {
         // Bare URLs become autolinks so rustdoc does not flag them.
         if rest.starts_with("http://") || rest.starts_with("https://") {
             let end = rest
-                .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | '`'))
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | '`')
+                })
                 .unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
@@ -162,14 +179,23 @@ mod tests {
 
     #[test]
     fn descriptions_cannot_become_doc_tests() {
-        assert_eq!(sanitize_doc("```\nlet x = 1;\n```"), "```text\nlet x = 1;\n```");
-        assert_eq!(sanitize_doc("a\n    indented code\nb"), "a\nindented code\nb");
+        assert_eq!(
+            sanitize_doc("```\nlet x = 1;\n```"),
+            "```text\nlet x = 1;\n```"
+        );
+        assert_eq!(
+            sanitize_doc("a\n    indented code\nb"),
+            "a\nindented code\nb"
+        );
         assert_eq!(sanitize_doc("```rust\npanic!()"), "```text\npanic!()\n```");
     }
 
     #[test]
     fn escapes_links_and_html() {
-        assert_eq!(sanitize_doc("see [foo] and <token>"), "see \\[foo\\] and &lt;token&gt;");
+        assert_eq!(
+            sanitize_doc("see [foo] and <token>"),
+            "see \\[foo\\] and &lt;token&gt;"
+        );
         assert_eq!(sanitize_doc("at https://a.b/c."), "at <https://a.b/c>.");
     }
 }

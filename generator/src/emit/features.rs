@@ -7,7 +7,11 @@ use crate::ir::{Api, Reach};
 
 /// The cargo feature that compiles the operations of a tag.
 pub fn tag_feature(api: &Api, wire_tag: &str) -> String {
-    let tag = api.tags.iter().find(|t| t.wire_name == wire_tag).expect("every operation tag is in Api::tags");
+    let tag = api
+        .tags
+        .iter()
+        .find(|t| t.wire_name == wire_tag)
+        .expect("every operation tag is in Api::tags");
     format!("tag-{}", tag.feature_name)
 }
 

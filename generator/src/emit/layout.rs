@@ -39,7 +39,10 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Vec<OutputFile>, String> {
     };
     let mut files = Vec::new();
     let mut push_rust = |path: String, tokens: TokenStream| -> Result<(), String> {
-        files.push(OutputFile { path, contents: render_file(label, tokens)? });
+        files.push(OutputFile {
+            path,
+            contents: render_file(label, tokens)?,
+        });
         Ok(())
     };
     let root = match &config.layout {
@@ -47,13 +50,25 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Vec<OutputFile>, String> {
         Layout::Crate { .. } => "src/lib.rs".to_owned(),
     };
     push_rust(root, emit_root(api, config))?;
-    push_rust(format!("{src}model.rs"), super::model::emit_model(api, tag_features))?;
-    push_rust(format!("{src}operations.rs"), super::operations::emit_operations(api, tag_features))?;
+    push_rust(
+        format!("{src}model.rs"),
+        super::model::emit_model(api, tag_features),
+    )?;
+    push_rust(
+        format!("{src}operations.rs"),
+        super::operations::emit_operations(api, tag_features),
+    )?;
     if config.client {
-        push_rust(format!("{src}client.rs"), super::client::emit_client(api, tag_features))?;
+        push_rust(
+            format!("{src}client.rs"),
+            super::client::emit_client(api, tag_features),
+        )?;
     }
     if config.server {
-        push_rust(format!("{src}server.rs"), super::server::emit_server(api, tag_features))?;
+        push_rust(
+            format!("{src}server.rs"),
+            super::server::emit_server(api, tag_features),
+        )?;
     }
     let mut runtime_mod = RUNTIME_MOD.to_owned();
     if !config.client {
@@ -63,15 +78,27 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Vec<OutputFile>, String> {
         runtime_mod = runtime_mod.replace("#[cfg(feature = \"server\")]\npub mod server;\n", "");
     }
     let copied = |text: &str| format!("{}{text}", header(label));
-    files.push(OutputFile { path: format!("{src}runtime/mod.rs"), contents: copied(&runtime_mod) });
+    files.push(OutputFile {
+        path: format!("{src}runtime/mod.rs"),
+        contents: copied(&runtime_mod),
+    });
     if config.client {
-        files.push(OutputFile { path: format!("{src}runtime/client.rs"), contents: copied(RUNTIME_CLIENT) });
+        files.push(OutputFile {
+            path: format!("{src}runtime/client.rs"),
+            contents: copied(RUNTIME_CLIENT),
+        });
     }
     if config.server {
-        files.push(OutputFile { path: format!("{src}runtime/server.rs"), contents: copied(RUNTIME_SERVER) });
+        files.push(OutputFile {
+            path: format!("{src}runtime/server.rs"),
+            contents: copied(RUNTIME_SERVER),
+        });
     }
     if let Layout::Crate { name } = &config.layout {
-        files.push(OutputFile { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, config, name) });
+        files.push(OutputFile {
+            path: "Cargo.toml".to_owned(),
+            contents: cargo_toml(api, config, name),
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -80,8 +107,18 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Vec<OutputFile>, String> {
 /// `mod.rs` (or `lib.rs`): the API's documentation and its modules.
 fn emit_root(api: &Api, config: &Config) -> TokenStream {
     let doc_lines: Vec<String> = doc_lines(api, config);
-    let client = config.client.then(|| quote!(#[cfg(feature = "client")] pub mod client;));
-    let server = config.server.then(|| quote!(#[cfg(feature = "server")] pub mod server;));
+    let client = config.client.then(|| {
+        quote!(
+            #[cfg(feature = "client")]
+            pub mod client;
+        )
+    });
+    let server = config.server.then(|| {
+        quote!(
+            #[cfg(feature = "server")]
+            pub mod server;
+        )
+    });
     let unused_lints = match config.layout {
         Layout::Crate { .. } => quote!(#![allow(unused_imports)]),
         Layout::Module => TokenStream::new(),
@@ -101,9 +138,26 @@ fn emit_root(api: &Api, config: &Config) -> TokenStream {
 fn doc_lines(api: &Api, config: &Config) -> Vec<String> {
     let title = format!("{} (version {})", api.title, api.version);
     let source = format!("Generated from `{}`.", config.spec_label);
-    let parts = [Some(title.as_str()), api.description.as_deref(), Some(source.as_str())];
-    let text: Vec<String> = parts.iter().flatten().map(|p| super::common::sanitize_doc(p)).collect();
-    text.join("\n\n").lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
+    let parts = [
+        Some(title.as_str()),
+        api.description.as_deref(),
+        Some(source.as_str()),
+    ];
+    let text: Vec<String> = parts
+        .iter()
+        .flatten()
+        .map(|p| super::common::sanitize_doc(p))
+        .collect();
+    text.join("\n\n")
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
+        .collect()
 }
 
 fn cargo_toml(api: &Api, config: &Config, name: &str) -> String {
@@ -121,11 +175,18 @@ fn cargo_toml(api: &Api, config: &Config, name: &str) -> String {
     }
     for tag in &api.tags {
         defaults.push(format!("\"tag-{}\"", tag.feature_name));
-        features.push_str(&format!("# Operations tagged `{}`.\ntag-{} = []\n", tag.wire_name.replace('\n', " "), tag.feature_name));
+        features.push_str(&format!(
+            "# Operations tagged `{}`.\ntag-{} = []\n",
+            tag.wire_name.replace('\n', " "),
+            tag.feature_name
+        ));
     }
     defaults.push(format!("\"{UNREFERENCED_FEATURE}\""));
-    features.push_str(&format!("# Schemas that no operation uses.\n{UNREFERENCED_FEATURE} = []\n"));
-    let description = format!("Client and server for {} {}", api.title, api.version).replace('"', "'");
+    features.push_str(&format!(
+        "# Schemas that no operation uses.\n{UNREFERENCED_FEATURE} = []\n"
+    ));
+    let description =
+        format!("Client and server for {} {}", api.title, api.version).replace('"', "'");
     format!(
         "# @generated by `cargo xtask generate` from {label} — do not edit.\n\
          [package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = \"{description}\"\npublish = false\n\n\

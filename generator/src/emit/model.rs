@@ -5,12 +5,18 @@ use quote::quote;
 
 use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath};
 use super::features::reach_cfg;
-use crate::ir::{Api, EnumDef, EnumRepr, Field, Presence, StructDef, TaggedDef, TypeDef, TypeKind, UnionVariant};
+use crate::ir::{
+    Api, EnumDef, EnumRepr, Field, Presence, StructDef, TaggedDef, TypeDef, TypeKind, UnionVariant,
+};
 
 pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
     let allows = module_allows();
     let defs = api.types.defs.iter().map(|def| {
-        let cfg = if tag_features { reach_cfg(api, &def.reach) } else { TokenStream::new() };
+        let cfg = if tag_features {
+            reach_cfg(api, &def.reach)
+        } else {
+            TokenStream::new()
+        };
         let body = emit_def(api, def);
         quote!(#cfg #body)
     });
@@ -37,7 +43,12 @@ fn emit_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn emit_struct(api: &Api, name: &proc_macro2::Ident, def: &StructDef, docs: TokenStream) -> TokenStream {
+fn emit_struct(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    def: &StructDef,
+    docs: TokenStream,
+) -> TokenStream {
     let fields = def.fields.iter().map(|f| emit_field(api, f));
     let extra = def.additional.as_ref().map(|ty| {
         let ty = rust_type(api, ty, ModelPath::Local);
@@ -48,7 +59,10 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, def: &StructDef, docs: Toke
         }
     });
     // `Default` is offered when every field can be empty, so callers can use `..Default::default()`.
-    let defaultable = def.fields.iter().all(|f| f.presence() != Presence::Required);
+    let defaultable = def
+        .fields
+        .iter()
+        .all(|f| f.presence() != Presence::Required);
     let default = defaultable.then(|| quote!(Default,));
     quote! {
         #docs
@@ -139,7 +153,11 @@ fn emit_enum(name: &proc_macro2::Ident, def: &EnumDef, docs: TokenStream) -> Tok
             }
         }
         EnumRepr::Integer => {
-            let values: Vec<i64> = def.variants.iter().map(|v| v.wire_name.parse().unwrap_or_default()).collect();
+            let values: Vec<i64> = def
+                .variants
+                .iter()
+                .map(|v| v.wire_name.parse().unwrap_or_default())
+                .collect();
             quote! {
                 #docs
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
@@ -175,12 +193,29 @@ fn emit_enum(name: &proc_macro2::Ident, def: &EnumDef, docs: TokenStream) -> Tok
 /// A discriminated union. The variant structs keep the tag property when the spec lists it, so
 /// serde's internal tagging (which removes the tag before the variant sees it) cannot be used:
 /// the runtime reads the tag from the JSON object and hands the whole object to the variant.
-fn emit_tagged(api: &Api, name: &proc_macro2::Ident, def: &TaggedDef, docs: TokenStream) -> TokenStream {
+fn emit_tagged(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    def: &TaggedDef,
+    docs: TokenStream,
+) -> TokenStream {
     let tag = &def.tag;
     let variants: Vec<_> = def.variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let types: Vec<_> = def.variants.iter().map(|v| rust_type(api, &v.ty, ModelPath::Local)).collect();
-    let first_values: Vec<&str> = def.variants.iter().map(|v| v.tag_values[0].as_str()).collect();
-    let all_values: Vec<&str> = def.variants.iter().flat_map(|v| v.tag_values.iter().map(String::as_str)).collect();
+    let types: Vec<_> = def
+        .variants
+        .iter()
+        .map(|v| rust_type(api, &v.ty, ModelPath::Local))
+        .collect();
+    let first_values: Vec<&str> = def
+        .variants
+        .iter()
+        .map(|v| v.tag_values[0].as_str())
+        .collect();
+    let all_values: Vec<&str> = def
+        .variants
+        .iter()
+        .flat_map(|v| v.tag_values.iter().map(String::as_str))
+        .collect();
     let match_arms = def.variants.iter().zip(&variants).map(|(v, variant)| {
         let values = &v.tag_values;
         quote!(#(#values)|* => super::runtime::from_tagged_value(value).map(Self::#variant),)
@@ -227,10 +262,20 @@ fn emit_tagged(api: &Api, name: &proc_macro2::Ident, def: &TaggedDef, docs: Toke
     }
 }
 
-fn emit_untagged(api: &Api, name: &proc_macro2::Ident, variants: &[UnionVariant], docs: TokenStream) -> TokenStream {
+fn emit_untagged(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+    docs: TokenStream,
+) -> TokenStream {
     let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let types: Vec<_> = variants.iter().map(|v| rust_type(api, &v.ty, ModelPath::Local)).collect();
-    let note = doc_attrs(&[Some("The first variant that accepts the JSON is chosen, most specific first.")]);
+    let types: Vec<_> = variants
+        .iter()
+        .map(|v| rust_type(api, &v.ty, ModelPath::Local))
+        .collect();
+    let note = doc_attrs(&[Some(
+        "The first variant that accepts the JSON is chosen, most specific first.",
+    )]);
     quote! {
         #docs
         #note

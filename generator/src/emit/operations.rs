@@ -11,9 +11,17 @@ use crate::ir::{Api, Media, Operation, Response, ResponseBody, StatusMatch, Type
 pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
     let allows = module_allows();
     let items = api.operations.iter().map(|op| {
-        let cfg = if tag_features { operation_cfg(api, &op.tags) } else { TokenStream::new() };
+        let cfg = if tag_features {
+            operation_cfg(api, &op.tags)
+        } else {
+            TokenStream::new()
+        };
         let response = emit_response_enum(api, op);
-        let headers = op.responses.iter().filter_map(|r| emit_headers_struct(api, r)).map(|h| quote!(#cfg #h));
+        let headers = op
+            .responses
+            .iter()
+            .filter_map(|r| emit_headers_struct(api, r))
+            .map(|h| quote!(#cfg #h));
         quote!(#cfg #response #(#headers)*)
     });
     quote! {
@@ -29,7 +37,9 @@ pub fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
     match body.media {
         Media::Text => quote!(::std::string::String),
         Media::Binary => quote!(::std::vec::Vec<u8>),
-        Media::Json | Media::Form | Media::Multipart => rust_type(api, &body.ty, ModelPath::Sibling),
+        Media::Json | Media::Form | Media::Multipart => {
+            rust_type(api, &body.ty, ModelPath::Sibling)
+        }
     }
 }
 
@@ -111,13 +121,21 @@ fn emit_headers_struct(api: &Api, response: &Response) -> Option<TokenStream> {
     let fields = response.headers.iter().map(|h| {
         let field = ident(&h.rust_name);
         let ty = rust_type(api, &h.ty, ModelPath::Sibling);
-        let ty = if h.required { ty } else { quote!(::std::option::Option<#ty>) };
+        let ty = if h.required {
+            ty
+        } else {
+            quote!(::std::option::Option<#ty>)
+        };
         let wire = format!("`{}` header.", h.wire_name);
         let docs = doc_attrs(&[Some(&wire), h.doc.as_deref()]);
         quote!(#docs pub #field: #ty,)
     });
     let docs = doc_attrs(&[Some("Headers declared for this response.")]);
-    let default = response.headers.iter().all(|h| !h.required).then(|| quote!(Default,));
+    let default = response
+        .headers
+        .iter()
+        .all(|h| !h.required)
+        .then(|| quote!(Default,));
     Some(quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]

@@ -7,14 +7,25 @@ use quote::{format_ident, quote};
 use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath};
 use super::features::operation_cfg;
 use super::operations::{is_json, VariantShape};
-use crate::ir::{Api, ApiKeyLocation, Media, Method, Operation, ParamLocation, SecurityKind, StatusMatch, Type};
+use crate::ir::{
+    Api, ApiKeyLocation, Media, Method, Operation, ParamLocation, SecurityKind, StatusMatch, Type,
+};
 
 pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
     let allows = module_allows();
-    let cfg_of = |op: &Operation| if tag_features { operation_cfg(api, &op.tags) } else { TokenStream::new() };
+    let cfg_of = |op: &Operation| {
+        if tag_features {
+            operation_cfg(api, &op.tags)
+        } else {
+            TokenStream::new()
+        }
+    };
     let credential_fields = api.security_schemes.iter().map(|s| {
         let name = ident(&s.rust_name);
-        let heading = format!("The credential for `{}`, when the request carries one.", s.wire_name);
+        let heading = format!(
+            "The credential for `{}`, when the request carries one.",
+            s.wire_name
+        );
         let docs = doc_attrs(&[Some(&heading)]);
         quote!(#docs pub #name: ::std::option::Option<super::runtime::Secret>,)
     });
@@ -23,15 +34,27 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         let read = match &s.kind {
             SecurityKind::Bearer => quote!(incoming.bearer()),
             SecurityKind::Basic => quote!(incoming.basic()),
-            SecurityKind::ApiKey { location: ApiKeyLocation::Header, name: header, prefix } => {
+            SecurityKind::ApiKey {
+                location: ApiKeyLocation::Header,
+                name: header,
+                prefix,
+            } => {
                 let prefix = match prefix {
                     Some(p) => quote!(::std::option::Option::Some(#p)),
                     None => quote!(::std::option::Option::None),
                 };
                 quote!(incoming.api_key_header(#header, #prefix))
             }
-            SecurityKind::ApiKey { location: ApiKeyLocation::Query, name: key, .. } => quote!(incoming.api_key_query(#key)),
-            SecurityKind::ApiKey { location: ApiKeyLocation::Cookie, name: key, .. } => quote!(incoming.api_key_cookie(#key)),
+            SecurityKind::ApiKey {
+                location: ApiKeyLocation::Query,
+                name: key,
+                ..
+            } => quote!(incoming.api_key_query(#key)),
+            SecurityKind::ApiKey {
+                location: ApiKeyLocation::Cookie,
+                name: key,
+                ..
+            } => quote!(incoming.api_key_cookie(#key)),
         };
         quote!(#name: #read,)
     });
@@ -60,7 +83,10 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         quote!(#cfg #handler)
     });
     let routes = emit_routes(api, tag_features);
-    let unused = api.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
+    let unused = api
+        .operations
+        .is_empty()
+        .then(|| quote!(#[allow(dead_code)]));
     quote! {
         #allows
         //! Implement [`Api`] and serve [`router`]: routing, parameter parsing, validation and
@@ -106,7 +132,11 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
     let params = op.params.iter().map(|p| {
         let field = ident(&p.rust_name);
         let ty = rust_type(api, &p.ty, ModelPath::Sibling);
-        let ty = if p.required { ty } else { quote!(::std::option::Option<#ty>) };
+        let ty = if p.required {
+            ty
+        } else {
+            quote!(::std::option::Option<#ty>)
+        };
         let place = format!("`{}` ({} parameter).", p.wire_name, p.location.as_str());
         let docs = doc_attrs(&[p.doc.as_deref(), Some(&place)]);
         quote!(#docs pub #field: #ty,)
@@ -117,11 +147,18 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
             Media::Binary => quote!(::std::vec::Vec<u8>),
             _ => rust_type(api, &b.ty, ModelPath::Sibling),
         };
-        let ty = if b.required { ty } else { quote!(::std::option::Option<#ty>) };
+        let ty = if b.required {
+            ty
+        } else {
+            quote!(::std::option::Option<#ty>)
+        };
         let docs = doc_attrs(&[b.doc.as_deref().or(Some("The request body."))]);
         quote!(#docs pub body: #ty,)
     });
-    let heading = format!("Everything a `{}` request carries, parsed and validated.", op.wire_name);
+    let heading = format!(
+        "Everything a `{}` request carries, parsed and validated.",
+        op.wire_name
+    );
     let docs = doc_attrs(&[Some(&heading)]);
     quote! {
         #docs
@@ -140,26 +177,30 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
     let method = ident(&op.rust_name);
     let input = ident(&op.names.input);
     let response = ident(&op.names.response);
-    let auth_check = (!op.security.is_empty() && op.security.iter().all(|alt| !alt.is_empty())).then(|| {
-        let alternatives = op.security.iter().map(|alt| {
-            let present = alt.iter().map(|i| {
-                let field = ident(&api.security_schemes[*i].rust_name);
-                quote!(credentials.#field.is_some())
+    let auth_check = (!op.security.is_empty() && op.security.iter().all(|alt| !alt.is_empty()))
+        .then(|| {
+            let alternatives = op.security.iter().map(|alt| {
+                let present = alt.iter().map(|i| {
+                    let field = ident(&api.security_schemes[*i].rust_name);
+                    quote!(credentials.#field.is_some())
+                });
+                if alt.len() == 1 {
+                    quote!(#(#present)*)
+                } else {
+                    quote!((#(#present)&&*))
+                }
             });
-            if alt.len() == 1 {
-                quote!(#(#present)*)
-            } else {
-                quote!((#(#present)&&*))
+            let names = super::client::security_doc(api, op).unwrap_or_default();
+            let names = names
+                .trim_start_matches("Authentication: ")
+                .trim_end_matches('.')
+                .to_owned();
+            quote! {
+                if !(#(#alternatives)||*) {
+                    return ::std::result::Result::Err(rt::Rejection::unauthorized(#names));
+                }
             }
         });
-        let names = super::client::security_doc(api, op).unwrap_or_default();
-        let names = names.trim_start_matches("Authentication: ").trim_end_matches('.').to_owned();
-        quote! {
-            if !(#(#alternatives)||*) {
-                return ::std::result::Result::Err(rt::Rejection::unauthorized(#names));
-            }
-        }
-    });
     let params = op.params.iter().map(|p| {
         let field = ident(&p.rust_name);
         let wire = &p.wire_name;

@@ -19,7 +19,15 @@ use crate::names::{self, Namespace};
 
 /// Names the emitters define beside the operation-level types (in `client.rs` and `server.rs`).
 /// Schemas live in `model.rs` and may use them; operation-level types may not.
-const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Credentials", "Error", "RawResponse", "Api", "Rejection", "ServerConfig"];
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client",
+    "Credentials",
+    "Error",
+    "RawResponse",
+    "Api",
+    "Rejection",
+    "ServerConfig",
+];
 
 /// A lowered API plus the warnings found on the way.
 pub struct Lowered {
@@ -75,14 +83,21 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
         servers: spec
             .servers
             .iter()
-            .map(|s| Server { url: s.url.clone(), description: s.description.clone() })
+            .map(|s| Server {
+                url: s.url.clone(),
+                description: s.description.clone(),
+            })
             .collect(),
         security_schemes: schemes,
         types,
         operations,
         tags: all_tags,
     };
-    Ok(Lowered { api, warnings: lowerer.diagnostics, fallbacks: lowerer.fallbacks })
+    Ok(Lowered {
+        api,
+        warnings: lowerer.diagnostics,
+        fallbacks: lowerer.fallbacks,
+    })
 }
 
 impl<'a> Lowerer<'a> {
@@ -115,9 +130,14 @@ impl<'a> Lowerer<'a> {
 
     /// Gives every component schema an id and a name before any schema is lowered.
     fn reserve_components(&mut self) {
-        let Some(components) = &self.spec.components else { return };
+        let Some(components) = &self.spec.components else {
+            return;
+        };
         for name in components.schemas.keys() {
-            let pointer = format!("#/components/schemas/{}", crate::diagnostics::escape_segment(name));
+            let pointer = format!(
+                "#/components/schemas/{}",
+                crate::diagnostics::escape_segment(name)
+            );
             let id = self.new_def(name, &names::type_name(name), &pointer);
             self.components.insert(name.as_str(), id);
         }
@@ -127,7 +147,12 @@ impl<'a> Lowerer<'a> {
     fn new_def(&mut self, wire_name: &str, candidate: &str, pointer: &str) -> TypeId {
         let (rust_name, renamed) = self.type_names.claim(candidate);
         if renamed {
-            self.warn(catalog::renamed(pointer, "type name", candidate, &rust_name));
+            self.warn(catalog::renamed(
+                pointer,
+                "type name",
+                candidate,
+                &rust_name,
+            ));
         }
         let id = TypeId(self.defs.len());
         self.defs.push(TypeDef {
@@ -163,7 +188,9 @@ impl<'a> Lowerer<'a> {
         if self.states[id.0] != State::Pending {
             return;
         }
-        let Some((_, schema)) = self.component_schema(id) else { return };
+        let Some((_, schema)) = self.component_schema(id) else {
+            return;
+        };
         self.states[id.0] = State::InProgress;
         let pointer = self.defs[id.0].pointer.clone();
         let rust_name = self.defs[id.0].rust_name.clone();

@@ -3,28 +3,54 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode,
+    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr,
+    StatusCode,
 };
 
 use super::Lowerer;
 use crate::diagnostics::{catalog, escape_segment, join, Diagnostic};
-use crate::ir::{template_params, 
-    Media, Method, Operation, OperationNames, Param, ParamLocation, RequestBody, Response, ResponseBody,
-    ResponseHeader, SecurityScheme, StatusMatch, Type, UNTAGGED,
+use crate::ir::{
+    template_params, Media, Method, Operation, OperationNames, Param, ParamLocation, RequestBody,
+    Response, ResponseBody, ResponseHeader, SecurityScheme, StatusMatch, Type, UNTAGGED,
 };
 use crate::names::{self, Namespace};
 
 /// Method names the emitted `Client` defines itself.
-const RESERVED_METHODS: &[&str] = &["new", "with_http_client", "base_url", "http_client", "builder", "default"];
+const RESERVED_METHODS: &[&str] = &[
+    "new",
+    "with_http_client",
+    "base_url",
+    "http_client",
+    "builder",
+    "default",
+];
 /// Names the emitted code uses beside parameters: `<Op>Input` fields and the locals of client
 /// methods and server handlers.
-const RESERVED_INPUT_FIELDS: &[&str] =
-    &["body", "credentials", "options", "request", "response", "query", "cookies", "form", "incoming", "api", "input"];
+const RESERVED_INPUT_FIELDS: &[&str] = &[
+    "body",
+    "credentials",
+    "options",
+    "request",
+    "response",
+    "query",
+    "cookies",
+    "form",
+    "incoming",
+    "api",
+    "input",
+];
 
-pub(crate) fn lower_operations<'a>(lowerer: &mut Lowerer<'a>, schemes: &[SecurityScheme]) -> Vec<Operation> {
+pub(crate) fn lower_operations<'a>(
+    lowerer: &mut Lowerer<'a>,
+    schemes: &[SecurityScheme],
+) -> Vec<Operation> {
     let spec = lowerer.spec;
     let mut reserved: Vec<String> = RESERVED_METHODS.iter().map(|s| (*s).to_owned()).collect();
-    reserved.extend(schemes.iter().map(|s| format!("with_{}", names::bare(&s.rust_name))));
+    reserved.extend(
+        schemes
+            .iter()
+            .map(|s| format!("with_{}", names::bare(&s.rust_name))),
+    );
     let reserved_refs: Vec<&str> = reserved.iter().map(String::as_str).collect();
     let mut method_names = Namespace::with_reserved(&reserved_refs);
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
@@ -32,22 +58,49 @@ pub(crate) fn lower_operations<'a>(lowerer: &mut Lowerer<'a>, schemes: &[Securit
     for (path, item) in &spec.paths.paths {
         let path_pointer = format!("#/paths/{}", escape_segment(path));
         let ReferenceOr::Item(item) = item else {
-            lowerer.error(Diagnostic::error(&path_pointer, "path item `$ref`s are not supported").with_hint("inline the path item"));
+            lowerer.error(
+                Diagnostic::error(&path_pointer, "path item `$ref`s are not supported")
+                    .with_hint("inline the path item"),
+            );
             continue;
         };
         for (method, op) in methods(item) {
             let pointer = join(&path_pointer, &[&method.as_str().to_ascii_lowercase()]);
-            let wire_name = op.operation_id.clone().unwrap_or_else(|| synthesize_id(method, path));
+            let wire_name = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| synthesize_id(method, path));
             if let Some(first) = seen_ids.get(&wire_name) {
-                lowerer.error(catalog::duplicate_operation_id(&join(&pointer, &["operationId"]), &wire_name, first));
+                lowerer.error(catalog::duplicate_operation_id(
+                    &join(&pointer, &["operationId"]),
+                    &wire_name,
+                    first,
+                ));
                 continue;
             }
             seen_ids.insert(wire_name.clone(), pointer.clone());
             let (rust_name, renamed) = method_names.claim(&names::field_name(&wire_name));
             if renamed {
-                lowerer.warn(catalog::renamed(&pointer, "operation name", &names::field_name(&wire_name), &rust_name));
+                lowerer.warn(catalog::renamed(
+                    &pointer,
+                    "operation name",
+                    &names::field_name(&wire_name),
+                    &rust_name,
+                ));
             }
-            let lowered = lower_operation(lowerer, OperationSite { path, item, op, method, pointer: &pointer }, wire_name, rust_name, schemes);
+            let lowered = lower_operation(
+                lowerer,
+                OperationSite {
+                    path,
+                    item,
+                    op,
+                    method,
+                    pointer: &pointer,
+                },
+                wire_name,
+                rust_name,
+                schemes,
+            );
             operations.push(lowered);
         }
     }
@@ -105,10 +158,19 @@ fn lower_operation<'a>(
     rust_name: String,
     schemes: &[SecurityScheme],
 ) -> Operation {
-    let OperationSite { path, item, op, method, pointer } = site;
+    let OperationSite {
+        path,
+        item,
+        op,
+        method,
+        pointer,
+    } = site;
     let type_stem = names::type_name(&wire_name);
     let params = lower_params(lowerer, path, item, op, &type_stem, pointer);
-    let body = op.request_body.as_ref().and_then(|b| lower_body(lowerer, b, &type_stem, &join(pointer, &["requestBody"])));
+    let body = op
+        .request_body
+        .as_ref()
+        .and_then(|b| lower_body(lowerer, b, &type_stem, &join(pointer, &["requestBody"])));
     let responses = lower_responses(lowerer, op, &type_stem, pointer);
     let security = lower_security(lowerer, op, schemes, pointer);
     let names = OperationNames {
@@ -116,7 +178,11 @@ fn lower_operation<'a>(
         options: lowerer.claim_type_name(&format!("{type_stem}Options"), pointer),
         response: lowerer.claim_type_name(&format!("{type_stem}Response"), pointer),
     };
-    let tags = if op.tags.is_empty() { vec![UNTAGGED.to_owned()] } else { op.tags.clone() };
+    let tags = if op.tags.is_empty() {
+        vec![UNTAGGED.to_owned()]
+    } else {
+        op.tags.clone()
+    };
     Operation {
         wire_name,
         rust_name,
@@ -145,13 +211,22 @@ fn lower_params<'a>(
     pointer: &str,
 ) -> Vec<Param> {
     // Path-item parameters first; an operation parameter with the same name and location wins.
-    let path_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
+    let path_pointer = pointer
+        .rsplit_once('/')
+        .map(|(p, _)| p.to_owned())
+        .unwrap_or_default();
     let mut declared: Vec<(&'a Parameter, String)> = Vec::new();
-    let sources = [(&item.parameters, path_pointer), (&op.parameters, pointer.to_owned())];
+    let sources = [
+        (&item.parameters, path_pointer),
+        (&op.parameters, pointer.to_owned()),
+    ];
     for (list, base) in sources {
         for (index, param) in list.iter().enumerate() {
             let at = join(&base, &["parameters", &index.to_string()]);
-            let Some((param, _)) = lowerer.resolve(param, &at, "parameters", |c| &c.parameters) else { continue };
+            let Some((param, _)) = lowerer.resolve(param, &at, "parameters", |c| &c.parameters)
+            else {
+                continue;
+            };
             let key = (param.parameter_data_ref().name.clone(), location_of(param));
             declared.retain(|(p, _)| (p.parameter_data_ref().name.clone(), location_of(p)) != key);
             declared.push((param, at));
@@ -159,7 +234,9 @@ fn lower_params<'a>(
     }
     let template = template_params(path);
     for name in &template {
-        let found = declared.iter().any(|(p, _)| location_of(p) == ParamLocation::Path && p.parameter_data_ref().name == *name);
+        let found = declared.iter().any(|(p, _)| {
+            location_of(p) == ParamLocation::Path && p.parameter_data_ref().name == *name
+        });
         if !found {
             lowerer.error(catalog::undeclared_path_param(pointer, name));
         }
@@ -198,7 +275,9 @@ fn lower_params<'a>(
 
 /// Headers the HTTP stack sets itself; declaring them as parameters would fight it.
 fn is_transport_header(name: &str) -> bool {
-    ["accept", "content-type", "authorization", "content-length"].iter().any(|h| name.eq_ignore_ascii_case(h))
+    ["accept", "content-type", "authorization", "content-length"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
 }
 
 fn location_of(param: &Parameter) -> ParamLocation {
@@ -210,22 +289,40 @@ fn location_of(param: &Parameter) -> ParamLocation {
     }
 }
 
-fn param_type<'a>(lowerer: &mut Lowerer<'a>, data: &'a ParameterData, hint: &str, pointer: &str) -> Type {
+fn param_type<'a>(
+    lowerer: &mut Lowerer<'a>,
+    data: &'a ParameterData,
+    hint: &str,
+    pointer: &str,
+) -> Type {
     match &data.format {
-        ParameterSchemaOrContent::Schema(schema) => lowerer.type_of(schema, hint, &join(pointer, &["schema"])),
+        ParameterSchemaOrContent::Schema(schema) => {
+            lowerer.type_of(schema, hint, &join(pointer, &["schema"]))
+        }
         ParameterSchemaOrContent::Content(content) => match content.iter().next() {
-            Some((media, MediaType { schema: Some(schema), .. })) => {
-                lowerer.type_of(schema, hint, &join(pointer, &["content", media, "schema"]))
-            }
+            Some((
+                media,
+                MediaType {
+                    schema: Some(schema),
+                    ..
+                },
+            )) => lowerer.type_of(schema, hint, &join(pointer, &["content", media, "schema"])),
             _ => Type::String,
         },
     }
 }
 
 /// Picks the media type to use from a content map: JSON first, then forms, text and bytes.
-fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType, Media)> {
+fn pick_media(
+    content: &indexmap::IndexMap<String, MediaType>,
+) -> Option<(&String, &MediaType, Media)> {
     let classify = |name: &str| {
-        let essence = name.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = name
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
             Some((0, Media::Json))
         } else if essence == "application/x-www-form-urlencoded" {
@@ -234,7 +331,10 @@ fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&Strin
             Some((2, Media::Multipart))
         } else if essence.starts_with("text/") {
             Some((3, Media::Text))
-        } else if essence == "application/octet-stream" || essence.starts_with("image/") || essence.starts_with("application/") {
+        } else if essence == "application/octet-stream"
+            || essence.starts_with("image/")
+            || essence.starts_with("application/")
+        {
             Some((4, Media::Binary))
         } else {
             None
@@ -247,7 +347,13 @@ fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&Strin
         .map(|(_, name, media, kind)| (name, media, kind))
 }
 
-fn media_type<'a>(lowerer: &mut Lowerer<'a>, media: &'a MediaType, kind: Media, hint: &str, pointer: &str) -> Type {
+fn media_type<'a>(
+    lowerer: &mut Lowerer<'a>,
+    media: &'a MediaType,
+    kind: Media,
+    hint: &str,
+    pointer: &str,
+) -> Type {
     match kind {
         Media::Text => Type::String,
         Media::Binary => Type::Binary,
@@ -282,14 +388,24 @@ fn lower_body<'a>(
     let ty = media_type(lowerer, media, kind, &format!("{stem}Body"), &at);
     Some(RequestBody {
         media: kind,
-        content_type: content_type.split(';').next().unwrap_or(content_type).trim().to_owned(),
+        content_type: content_type
+            .split(';')
+            .next()
+            .unwrap_or(content_type)
+            .trim()
+            .to_owned(),
         ty,
         required: body.required,
         doc: body.description.clone(),
     })
 }
 
-fn lower_responses<'a>(lowerer: &mut Lowerer<'a>, op: &'a openapiv3::Operation, stem: &str, pointer: &str) -> Vec<Response> {
+fn lower_responses<'a>(
+    lowerer: &mut Lowerer<'a>,
+    op: &'a openapiv3::Operation,
+    stem: &str,
+    pointer: &str,
+) -> Vec<Response> {
     let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> = Vec::new();
     for (status, response) in &op.responses.responses {
         let (key, matcher) = match status {
@@ -299,21 +415,39 @@ fn lower_responses<'a>(lowerer: &mut Lowerer<'a>, op: &'a openapiv3::Operation, 
         entries.push((matcher, response, join(pointer, &["responses", &key])));
     }
     if let Some(default) = &op.responses.default {
-        entries.push((StatusMatch::Default, default, join(pointer, &["responses", "default"])));
+        entries.push((
+            StatusMatch::Default,
+            default,
+            join(pointer, &["responses", "default"]),
+        ));
     }
     entries.sort_by_key(|(status, ..)| *status);
     let mut variant_names = Namespace::new();
     let mut out = Vec::new();
     for (status, response, at) in entries {
-        let Some((response, _)) = lowerer.resolve(response, &at, "responses", |c| &c.responses) else { continue };
+        let Some((response, _)) = lowerer.resolve(response, &at, "responses", |c| &c.responses)
+        else {
+            continue;
+        };
         let (rust_name, _) = variant_names.claim(&status_variant(status));
         let body = match pick_media(&response.content) {
             Some((content_type, media, kind)) => {
                 let media_pointer = join(&at, &["content", content_type]);
-                let ty = media_type(lowerer, media, kind, &format!("{stem}{rust_name}Body"), &media_pointer);
+                let ty = media_type(
+                    lowerer,
+                    media,
+                    kind,
+                    &format!("{stem}{rust_name}Body"),
+                    &media_pointer,
+                );
                 Some(ResponseBody {
                     media: kind,
-                    content_type: content_type.split(';').next().unwrap_or(content_type).trim().to_owned(),
+                    content_type: content_type
+                        .split(';')
+                        .next()
+                        .unwrap_or(content_type)
+                        .trim()
+                        .to_owned(),
                     ty,
                 })
             }
@@ -322,14 +456,21 @@ fn lower_responses<'a>(lowerer: &mut Lowerer<'a>, op: &'a openapiv3::Operation, 
         let mut header_names = Namespace::new();
         let mut headers = Vec::new();
         for (name, header) in &response.headers {
-            if name.eq_ignore_ascii_case("content-type") || name.eq_ignore_ascii_case("content-length") {
+            if name.eq_ignore_ascii_case("content-type")
+                || name.eq_ignore_ascii_case("content-length")
+            {
                 continue;
             }
             let header_at = join(&at, &["headers", name]);
-            let Some((header, _)) = lowerer.resolve(header, &header_at, "headers", |c| &c.headers) else { continue };
+            let Some((header, _)) = lowerer.resolve(header, &header_at, "headers", |c| &c.headers)
+            else {
+                continue;
+            };
             let hint = format!("{stem}{rust_name}{}", names::type_name(name));
             let ty = match &header.format {
-                ParameterSchemaOrContent::Schema(schema) => lowerer.type_of(schema, &hint, &join(&header_at, &["schema"])),
+                ParameterSchemaOrContent::Schema(schema) => {
+                    lowerer.type_of(schema, &hint, &join(&header_at, &["schema"]))
+                }
                 ParameterSchemaOrContent::Content(_) => Type::String,
             };
             headers.push(ResponseHeader {
@@ -437,8 +578,11 @@ fn lower_security(
             match schemes.iter().position(|s| &s.wire_name == name) {
                 Some(i) => alternative.push(i),
                 None => lowerer.error(
-                    Diagnostic::error(&join(&at, &[&index.to_string()]), format!("security scheme `{name}` is not defined"))
-                        .with_hint("define it under `components.securitySchemes`"),
+                    Diagnostic::error(
+                        &join(&at, &[&index.to_string()]),
+                        format!("security scheme `{name}` is not defined"),
+                    )
+                    .with_hint("define it under `components.securitySchemes`"),
                 ),
             }
         }

@@ -3,7 +3,9 @@
 //! Dangling, foreign and cyclic references become diagnostics that name the referring place.
 
 use indexmap::IndexMap;
-use openapiv3::{Components, Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
+use openapiv3::{
+    Components, Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
+};
 
 use super::Lowerer;
 use crate::diagnostics::{catalog, escape_segment};
@@ -14,7 +16,10 @@ const MAX_REF_HOPS: usize = 32;
 
 /// The component name in `#/components/<section>/<name>`, unescaped; `None` for anything else.
 pub(crate) fn local_name(reference: &str, section: &str) -> Option<String> {
-    let rest = reference.strip_prefix("#/components/")?.strip_prefix(section)?.strip_prefix('/')?;
+    let rest = reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(section)?
+        .strip_prefix('/')?;
     if rest.contains('/') {
         return None;
     }
@@ -59,15 +64,22 @@ pub(crate) trait PathLookup: Sized {
 
 impl PathLookup for Parameter {
     fn lookup<'a>(spec: &'a OpenAPI, segments: &[String]) -> Option<&'a ReferenceOr<Self>> {
-        let [first, path, rest @ ..] = segments else { return None };
+        let [first, path, rest @ ..] = segments else {
+            return None;
+        };
         if first != "paths" {
             return None;
         }
-        let ReferenceOr::Item(item) = spec.paths.paths.get(path)? else { return None };
+        let ReferenceOr::Item(item) = spec.paths.paths.get(path)? else {
+            return None;
+        };
         let (list, index) = match rest {
             [params, index] if params == "parameters" => (&item.parameters, index),
             [method, params, index] if params == "parameters" => {
-                let op = item.iter().find(|(m, _)| m.eq_ignore_ascii_case(method)).map(|(_, op)| op)?;
+                let op = item
+                    .iter()
+                    .find(|(m, _)| m.eq_ignore_ascii_case(method))
+                    .map(|(_, op)| op)?;
                 (&op.parameters, index)
             }
             _ => return None,
@@ -106,7 +118,9 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(object) => return Some((object, at)),
                 ReferenceOr::Reference { reference } => {
                     let Some(name) = local_name(reference, section) else {
-                        if let Some(found) = pointer_segments(reference).and_then(|s| T::lookup(self.spec, &s)) {
+                        if let Some(found) =
+                            pointer_segments(reference).and_then(|s| T::lookup(self.spec, &s))
+                        {
                             at = reference.clone();
                             current = found;
                             continue;
@@ -114,7 +128,11 @@ impl<'a> Lowerer<'a> {
                         self.error(self.foreign_ref(pointer, reference, section));
                         return None;
                     };
-                    let found = self.spec.components.as_ref().and_then(|c| table(c).get(&name));
+                    let found = self
+                        .spec
+                        .components
+                        .as_ref()
+                        .and_then(|c| table(c).get(&name));
                     let Some(next) = found else {
                         self.error(catalog::dangling_ref(pointer, reference));
                         return None;
@@ -128,7 +146,12 @@ impl<'a> Lowerer<'a> {
         None
     }
 
-    fn foreign_ref(&self, pointer: &str, reference: &str, section: &str) -> crate::diagnostics::Diagnostic {
+    fn foreign_ref(
+        &self,
+        pointer: &str,
+        reference: &str,
+        section: &str,
+    ) -> crate::diagnostics::Diagnostic {
         if reference.starts_with('#') {
             catalog::unsupported_ref(pointer, reference, &format!("#/components/{section}/"))
         } else {
@@ -160,12 +183,21 @@ impl<'a> Lowerer<'a> {
 
     /// The schema object behind a schema or `$ref`, following chains; `None` when dangling or cyclic
     /// (a diagnostic is already recorded then).
-    pub(crate) fn resolve_schema(&mut self, item: &'a ReferenceOr<Schema>, pointer: &str) -> Option<&'a Schema> {
-        self.resolve(item, pointer, "schemas", |c| &c.schemas).map(|(schema, _)| schema)
+    pub(crate) fn resolve_schema(
+        &mut self,
+        item: &'a ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Option<&'a Schema> {
+        self.resolve(item, pointer, "schemas", |c| &c.schemas)
+            .map(|(schema, _)| schema)
     }
 
     /// Like [`Self::resolve_schema`] for the boxed references used by properties and items.
-    pub(crate) fn resolve_boxed_schema(&mut self, item: &'a ReferenceOr<Box<Schema>>, pointer: &str) -> Option<&'a Schema> {
+    pub(crate) fn resolve_boxed_schema(
+        &mut self,
+        item: &'a ReferenceOr<Box<Schema>>,
+        pointer: &str,
+    ) -> Option<&'a Schema> {
         match item {
             ReferenceOr::Item(schema) => Some(schema),
             ReferenceOr::Reference { reference } => {

@@ -7,23 +7,48 @@
 use std::collections::BTreeSet;
 
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat,
-    Type as OaType, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type as OaType, VariantOrUnknownOrEmpty,
 };
 
 use super::{Lowerer, State};
 use crate::diagnostics::{catalog, join};
 use crate::ir::{
-    EnumDef, EnumRepr, EnumVariant, Field, StructDef, TaggedDef, TaggedVariant, Type, TypeId, TypeKind,
-    UnionVariant,
+    EnumDef, EnumRepr, EnumVariant, Field, StructDef, TaggedDef, TaggedVariant, Type, TypeId,
+    TypeKind, UnionVariant,
 };
 use crate::names::{self, Namespace};
 
 /// String formats that are plain strings in Rust, so they need no warning.
 const PLAIN_STRING_FORMATS: &[&str] = &[
-    "email", "idn-email", "uri", "url", "uri-reference", "iri", "iri-reference", "uri-template", "hostname",
-    "idn-hostname", "ipv4", "ipv6", "time", "duration", "regex", "json-pointer", "relative-json-pointer",
-    "password", "byte", "int64", "int32", "decimal", "cidr", "mac", "semver", "html", "markdown", "color",
+    "email",
+    "idn-email",
+    "uri",
+    "url",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uri-template",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "time",
+    "duration",
+    "regex",
+    "json-pointer",
+    "relative-json-pointer",
+    "password",
+    "byte",
+    "int64",
+    "int32",
+    "decimal",
+    "cidr",
+    "mac",
+    "semver",
+    "html",
+    "markdown",
+    "color",
 ];
 
 /// A property collected while flattening an object or `allOf`.
@@ -40,7 +65,10 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
     ) -> (TypeKind, Option<String>) {
         match schema {
-            ReferenceOr::Reference { reference } => (TypeKind::Alias(self.schema_ref_type(reference, pointer)), None),
+            ReferenceOr::Reference { reference } => (
+                TypeKind::Alias(self.schema_ref_type(reference, pointer)),
+                None,
+            ),
             ReferenceOr::Item(schema) => {
                 let doc = doc_of(schema);
                 (self.lower_schema_kind(schema, rust_name, pointer), doc)
@@ -58,41 +86,70 @@ impl<'a> Lowerer<'a> {
 
     /// The definition for schemas that need one (objects with properties, enums, unions, allOf);
     /// `None` for schemas that are just a type expression.
-    fn definition_kind(&mut self, schema: &'a Schema, name: &str, pointer: &str) -> Option<TypeKind> {
+    fn definition_kind(
+        &mut self,
+        schema: &'a Schema,
+        name: &str,
+        pointer: &str,
+    ) -> Option<TypeKind> {
         match &schema.schema_kind {
             SchemaKind::Type(OaType::String(s)) if !s.enumeration.is_empty() => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
                 Some(self.string_enum(&values, pointer))
             }
             SchemaKind::Type(OaType::Integer(i)) if !i.enumeration.is_empty() => {
-                let values: Vec<String> = i.enumeration.iter().flatten().map(|v| v.to_string()).collect();
+                let values: Vec<String> = i
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| v.to_string())
+                    .collect();
                 Some(self.integer_enum(&values, pointer))
             }
             SchemaKind::Type(OaType::Object(o)) if !o.properties.is_empty() => {
-                Some(self.object_struct(Some(&o.properties), &o.required, o.additional_properties.as_ref(), &[], name, pointer))
+                Some(self.object_struct(
+                    Some(&o.properties),
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    &[],
+                    name,
+                    pointer,
+                ))
             }
             SchemaKind::AllOf { all_of } => {
                 if let [single] = all_of.as_slice() {
                     return match single {
-                        ReferenceOr::Reference { reference } => {
-                            Some(TypeKind::Alias(self.schema_ref_type(reference, &join(pointer, &["allOf", "0"]))))
-                        }
-                        ReferenceOr::Item(inner) => {
-                            Some(self.lower_schema_kind(inner, name, &join(pointer, &["allOf", "0"])))
-                        }
+                        ReferenceOr::Reference { reference } => Some(TypeKind::Alias(
+                            self.schema_ref_type(reference, &join(pointer, &["allOf", "0"])),
+                        )),
+                        ReferenceOr::Item(inner) => Some(self.lower_schema_kind(
+                            inner,
+                            name,
+                            &join(pointer, &["allOf", "0"]),
+                        )),
                     };
                 }
                 Some(self.object_struct(None, &[], None, all_of, name, pointer))
             }
-            SchemaKind::OneOf { one_of } => Some(self.union(one_of, schema, name, pointer, "oneOf")),
-            SchemaKind::AnyOf { any_of } => Some(self.union(any_of, schema, name, pointer, "anyOf")),
+            SchemaKind::OneOf { one_of } => {
+                Some(self.union(one_of, schema, name, pointer, "oneOf"))
+            }
+            SchemaKind::AnyOf { any_of } => {
+                Some(self.union(any_of, schema, name, pointer, "anyOf"))
+            }
             SchemaKind::Any(any) => self.any_definition(any, schema, name, pointer),
             _ => None,
         }
     }
 
     /// Schemas that openapiv3 could not classify: mixes such as `type: object` with `allOf`.
-    fn any_definition(&mut self, any: &'a AnySchema, schema: &'a Schema, name: &str, pointer: &str) -> Option<TypeKind> {
+    fn any_definition(
+        &mut self,
+        any: &'a AnySchema,
+        schema: &'a Schema,
+        name: &str,
+        pointer: &str,
+    ) -> Option<TypeKind> {
         if !any.one_of.is_empty() && any.properties.is_empty() && any.all_of.is_empty() {
             return Some(self.union(&any.one_of, schema, name, pointer, "oneOf"));
         }
@@ -109,8 +166,14 @@ impl<'a> Lowerer<'a> {
                 pointer,
             ));
         }
-        let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
-        if !any.enumeration.is_empty() && strings.len() == any.enumeration.iter().filter(|v| !v.is_null()).count() {
+        let strings: Vec<String> = any
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        if !any.enumeration.is_empty()
+            && strings.len() == any.enumeration.iter().filter(|v| !v.is_null()).count()
+        {
             return Some(self.string_enum(&strings, pointer));
         }
         None
@@ -118,14 +181,24 @@ impl<'a> Lowerer<'a> {
 
     /// The type of a schema that may be a `$ref`; inline schemas that need a definition get one
     /// named `hint`.
-    pub(crate) fn type_of(&mut self, schema: &'a ReferenceOr<Schema>, hint: &str, pointer: &str) -> Type {
+    pub(crate) fn type_of(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Type {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref_type(reference, pointer),
             ReferenceOr::Item(schema) => self.inline_type(schema, hint, pointer),
         }
     }
 
-    pub(crate) fn boxed_type_of(&mut self, schema: &'a ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Type {
+    pub(crate) fn boxed_type_of(
+        &mut self,
+        schema: &'a ReferenceOr<Box<Schema>>,
+        hint: &str,
+        pointer: &str,
+    ) -> Type {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref_type(reference, pointer),
             ReferenceOr::Item(schema) => self.inline_type(schema, hint, pointer),
@@ -135,10 +208,12 @@ impl<'a> Lowerer<'a> {
     /// The type of an inline schema.
     pub(crate) fn inline_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         // `allOf: [$ref]` (often with `nullable` or a description beside it) is that type.
-        if let SchemaKind::AllOf { all_of } | SchemaKind::OneOf { one_of: all_of } | SchemaKind::AnyOf { any_of: all_of } =
-            &schema.schema_kind
+        if let SchemaKind::AllOf { all_of }
+        | SchemaKind::OneOf { one_of: all_of }
+        | SchemaKind::AnyOf { any_of: all_of } = &schema.schema_kind
         {
-            let concrete: Vec<&ReferenceOr<Schema>> = all_of.iter().filter(|s| !is_null_schema(s)).collect();
+            let concrete: Vec<&ReferenceOr<Schema>> =
+                all_of.iter().filter(|s| !is_null_schema(s)).collect();
             if let [ReferenceOr::Reference { reference }] = concrete.as_slice() {
                 return self.schema_ref_type(reference, pointer);
             }
@@ -156,7 +231,9 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(OaType::String(s)) => self.string_type(&s.format, pointer),
             SchemaKind::Type(OaType::Integer(i)) => match &i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Type::I32,
-                VariantOrUnknownOrEmpty::Unknown(f) if !PLAIN_STRING_FORMATS.contains(&f.as_str()) => {
+                VariantOrUnknownOrEmpty::Unknown(f)
+                    if !PLAIN_STRING_FORMATS.contains(&f.as_str()) =>
+                {
                     self.warn(catalog::unknown_format(pointer, f, "integer (i64)"));
                     Type::I64
                 }
@@ -164,7 +241,9 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Type(OaType::Number(n)) => match &n.format {
                 VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Type::F32,
-                VariantOrUnknownOrEmpty::Unknown(f) if !PLAIN_STRING_FORMATS.contains(&f.as_str()) => {
+                VariantOrUnknownOrEmpty::Unknown(f)
+                    if !PLAIN_STRING_FORMATS.contains(&f.as_str()) =>
+                {
                     self.warn(catalog::unknown_format(pointer, f, "number (f64)"));
                     Type::F64
                 }
@@ -173,23 +252,43 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(OaType::Boolean(_)) => Type::Bool,
             SchemaKind::Type(OaType::Array(a)) => match &a.items {
                 Some(items) => {
-                    let inner = self.boxed_type_of(items, &format!("{hint}Item"), &join(pointer, &["items"]));
+                    let inner = self.boxed_type_of(
+                        items,
+                        &format!("{hint}Item"),
+                        &join(pointer, &["items"]),
+                    );
                     Type::Array(Box::new(inner))
                 }
                 None => Type::Array(Box::new(Type::Any)),
             },
-            SchemaKind::Type(OaType::Object(o)) => self.map_type(o.additional_properties.as_ref(), hint, pointer),
+            SchemaKind::Type(OaType::Object(o)) => {
+                self.map_type(o.additional_properties.as_ref(), hint, pointer)
+            }
             SchemaKind::Any(any) => self.any_type(any, hint, pointer),
-            SchemaKind::Not { .. } => self.fallback(pointer, "`not` schemas cannot be expressed as a Rust type"),
-            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => Type::Any,
+            SchemaKind::Not { .. } => {
+                self.fallback(pointer, "`not` schemas cannot be expressed as a Rust type")
+            }
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                Type::Any
+            }
         }
     }
 
     /// Whether an inline schema gets its own named definition.
     fn needs_definition(&self, schema: &Schema) -> bool {
         match &schema.schema_kind {
-            SchemaKind::Type(OaType::String(s)) => !s.enumeration.iter().flatten().collect::<Vec<_>>().is_empty(),
-            SchemaKind::Type(OaType::Integer(i)) => !i.enumeration.iter().flatten().collect::<Vec<_>>().is_empty(),
+            SchemaKind::Type(OaType::String(s)) => !s
+                .enumeration
+                .iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .is_empty(),
+            SchemaKind::Type(OaType::Integer(i)) => !i
+                .enumeration
+                .iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .is_empty(),
             SchemaKind::Type(OaType::Object(o)) => !o.properties.is_empty(),
             SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
             SchemaKind::Any(any) => {
@@ -197,13 +296,18 @@ impl<'a> Lowerer<'a> {
                     || !any.all_of.is_empty()
                     || !any.one_of.is_empty()
                     || !any.any_of.is_empty()
-                    || (!any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()))
+                    || (!any.enumeration.is_empty()
+                        && any.enumeration.iter().all(|v| v.is_string() || v.is_null()))
             }
             _ => false,
         }
     }
 
-    fn string_type(&mut self, format: &VariantOrUnknownOrEmpty<StringFormat>, pointer: &str) -> Type {
+    fn string_type(
+        &mut self,
+        format: &VariantOrUnknownOrEmpty<StringFormat>,
+        pointer: &str,
+    ) -> Type {
         match format {
             VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Type::DateTime,
             VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Type::Date,
@@ -220,10 +324,19 @@ impl<'a> Lowerer<'a> {
     }
 
     /// An object without properties: a map of its `additionalProperties`, or free-form.
-    fn map_type(&mut self, additional: Option<&'a AdditionalProperties>, hint: &str, pointer: &str) -> Type {
+    fn map_type(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        hint: &str,
+        pointer: &str,
+    ) -> Type {
         match additional {
             Some(AdditionalProperties::Schema(inner)) => {
-                let value = self.type_of(inner, &format!("{hint}Value"), &join(pointer, &["additionalProperties"]));
+                let value = self.type_of(
+                    inner,
+                    &format!("{hint}Value"),
+                    &join(pointer, &["additionalProperties"]),
+                );
                 Type::Map(Box::new(value))
             }
             _ => Type::Map(Box::new(Type::Any)),
@@ -251,9 +364,15 @@ impl<'a> Lowerer<'a> {
             Some("boolean") => Type::Bool,
             Some("array") | None if any.items.is_some() => {
                 let items = any.items.as_ref().expect("checked by the guard");
-                Type::Array(Box::new(self.boxed_type_of(items, &format!("{hint}Item"), &join(pointer, &["items"]))))
+                Type::Array(Box::new(self.boxed_type_of(
+                    items,
+                    &format!("{hint}Item"),
+                    &join(pointer, &["items"]),
+                )))
             }
-            Some("object") | None => self.map_type(any.additional_properties.as_ref(), hint, pointer),
+            Some("object") | None => {
+                self.map_type(any.additional_properties.as_ref(), hint, pointer)
+            }
             Some(other) => {
                 let what = format!("schema type `{other}` is not an OpenAPI 3.0 type");
                 self.fallback(pointer, &what)
@@ -270,10 +389,16 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let (rust_name, _) = ns.claim(&names::variant_name(value));
-            variants.push(EnumVariant { wire_name: value.clone(), rust_name });
+            variants.push(EnumVariant {
+                wire_name: value.clone(),
+                rust_name,
+            });
         }
         let _ = pointer;
-        TypeKind::Enum(EnumDef { variants, repr: EnumRepr::String })
+        TypeKind::Enum(EnumDef {
+            variants,
+            repr: EnumRepr::String,
+        })
     }
 
     fn integer_enum(&mut self, values: &[String], _pointer: &str) -> TypeKind {
@@ -289,9 +414,15 @@ impl<'a> Lowerer<'a> {
                 None => format!("V{value}"),
             };
             let (rust_name, _) = ns.claim(&candidate);
-            variants.push(EnumVariant { wire_name: value.clone(), rust_name });
+            variants.push(EnumVariant {
+                wire_name: value.clone(),
+                rust_name,
+            });
         }
-        TypeKind::Enum(EnumDef { variants, repr: EnumRepr::Integer })
+        TypeKind::Enum(EnumDef {
+            variants,
+            repr: EnumRepr::Integer,
+        })
     }
 
     /// A struct from properties plus every `allOf` member, flattened in order.
@@ -309,7 +440,14 @@ impl<'a> Lowerer<'a> {
         let mut required_set: BTreeSet<String> = required.iter().cloned().collect();
         for (index, member) in all_of.iter().enumerate() {
             let at = join(pointer, &["allOf", &index.to_string()]);
-            self.collect_member(member, name, &at, &mut collected, &mut required_set, &mut extra);
+            self.collect_member(
+                member,
+                name,
+                &at,
+                &mut collected,
+                &mut required_set,
+                &mut extra,
+            );
         }
         if let Some(properties) = properties {
             self.collect_properties(properties, name, pointer, &mut collected);
@@ -320,7 +458,11 @@ impl<'a> Lowerer<'a> {
         } else if let Some(AdditionalProperties::Any(true)) = additional {
             extra = Some(Type::Any);
         }
-        let mut ns = Namespace::with_reserved(if extra.is_some() { &["additional_properties"] } else { &[] });
+        let mut ns = Namespace::with_reserved(if extra.is_some() {
+            &["additional_properties"]
+        } else {
+            &[]
+        });
         let fields = collected
             .into_iter()
             .map(|c| {
@@ -330,7 +472,10 @@ impl<'a> Lowerer<'a> {
                 field
             })
             .collect();
-        TypeKind::Struct(StructDef { fields, additional: extra })
+        TypeKind::Struct(StructDef {
+            fields,
+            additional: extra,
+        })
     }
 
     /// Adds the properties of one `allOf` member.
@@ -345,7 +490,9 @@ impl<'a> Lowerer<'a> {
     ) {
         match member {
             ReferenceOr::Reference { reference } => {
-                let Some(id) = self.schema_ref_id(reference, pointer) else { return };
+                let Some(id) = self.schema_ref_id(reference, pointer) else {
+                    return;
+                };
                 if self.is_in_progress(id) {
                     self.error(catalog::ref_cycle(pointer, reference));
                     return;
@@ -377,14 +524,23 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => {
                     self.fallbacks.push(pointer.to_owned());
-                    self.warn(catalog::fallback(pointer, "an allOf member that is not an object is ignored"));
+                    self.warn(catalog::fallback(
+                        pointer,
+                        "an allOf member that is not an object is ignored",
+                    ));
                 }
             },
         }
     }
 
     /// Copies the (already lowered) fields of a named struct into an `allOf` being flattened.
-    fn copy_fields_of(&mut self, id: TypeId, pointer: &str, collected: &mut Vec<Collected>, extra: &mut Option<Type>) {
+    fn copy_fields_of(
+        &mut self,
+        id: TypeId,
+        pointer: &str,
+        collected: &mut Vec<Collected>,
+        extra: &mut Option<Type>,
+    ) {
         let mut current = id;
         // Follow aliases of aliases (`A: {$ref: B}`) to the struct.
         for _ in 0..32 {
@@ -414,7 +570,10 @@ impl<'a> Lowerer<'a> {
             TypeKind::Alias(Type::Map(value)) => *extra = Some(*value),
             _ => {
                 self.fallbacks.push(pointer.to_owned());
-                self.warn(catalog::fallback(pointer, "an allOf member that is not an object is ignored"));
+                self.warn(catalog::fallback(
+                    pointer,
+                    "an allOf member that is not an object is ignored",
+                ));
             }
         }
     }
@@ -439,7 +598,9 @@ impl<'a> Lowerer<'a> {
                     s.schema_data.write_only,
                     s.schema_data.default.clone(),
                 ),
-                (ReferenceOr::Reference { .. }, Some(target)) => (is_nullable(target), None, false, false, None),
+                (ReferenceOr::Reference { .. }, Some(target)) => {
+                    (is_nullable(target), None, false, false, None)
+                }
                 (ReferenceOr::Reference { .. }, None) => (false, None, false, false, None),
             };
             let field = Field {
@@ -496,7 +657,9 @@ impl<'a> Lowerer<'a> {
                             .iter()
                             .filter(|(_, target)| match member {
                                 ReferenceOr::Reference { reference } => {
-                                    *target == reference || super::refs::local_name(reference, "schemas").as_deref() == Some(target.as_str())
+                                    *target == reference
+                                        || super::refs::local_name(reference, "schemas").as_deref()
+                                            == Some(target.as_str())
                                 }
                                 ReferenceOr::Item(_) => false,
                             })
@@ -505,10 +668,17 @@ impl<'a> Lowerer<'a> {
                         if tag_values.is_empty() {
                             tag_values.push(default_value);
                         }
-                        TaggedVariant { tag_values, rust_name: variant.rust_name, ty: variant.ty }
+                        TaggedVariant {
+                            tag_values,
+                            rust_name: variant.rust_name,
+                            ty: variant.ty,
+                        }
                     })
                     .collect();
-                return TypeKind::Tagged(TaggedDef { tag: discriminator.property_name.clone(), variants: tagged });
+                return TypeKind::Tagged(TaggedDef {
+                    tag: discriminator.property_name.clone(),
+                    variants: tagged,
+                });
             }
         }
         let mut plain: Vec<UnionVariant> = variants.into_iter().map(|(v, _)| v).collect();
@@ -525,7 +695,9 @@ impl<'a> Lowerer<'a> {
         }
         match ty {
             Type::Named(id) => self.defs[id.0].rust_name.clone(),
-            Type::String | Type::Uuid | Type::DateTime | Type::Date | Type::Binary => "String".to_owned(),
+            Type::String | Type::Uuid | Type::DateTime | Type::Date | Type::Binary => {
+                "String".to_owned()
+            }
             Type::Bool => "Boolean".to_owned(),
             Type::I32 | Type::I64 => "Integer".to_owned(),
             Type::F32 | Type::F64 => "Number".to_owned(),
@@ -543,7 +715,10 @@ impl<'a> Lowerer<'a> {
         indexed.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
         for pair in indexed.windows(2) {
             if pair[0].1 == pair[1].1 {
-                let (a, b) = (&variants[pair[0].0].rust_name, &variants[pair[1].0].rust_name);
+                let (a, b) = (
+                    &variants[pair[0].0].rust_name,
+                    &variants[pair[1].0].rust_name,
+                );
                 let warning = catalog::ambiguous_union(pointer, a, b);
                 self.warn(warning);
             }
@@ -558,8 +733,12 @@ impl<'a> Lowerer<'a> {
         match ty {
             Type::Named(id) => match &self.defs[id.0].kind {
                 TypeKind::Struct(s) => {
-                    let required: Vec<&str> =
-                        s.fields.iter().filter(|f| f.required).map(|f| f.wire_name.as_str()).collect();
+                    let required: Vec<&str> = s
+                        .fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| f.wire_name.as_str())
+                        .collect();
                     let score = 1000 + 10 * required.len() as u32 + s.fields.len() as u32;
                     let shape = format!("struct:{}:{}", required.join(","), s.fields.len());
                     (score, shape)
@@ -581,8 +760,16 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Adds a field, or replaces an earlier one with the same wire name (later allOf members win).
-fn push_field(lowerer: &mut Lowerer<'_>, collected: &mut Vec<Collected>, field: Field, pointer: &str) {
-    if let Some(existing) = collected.iter_mut().find(|c| c.field.wire_name == field.wire_name) {
+fn push_field(
+    lowerer: &mut Lowerer<'_>,
+    collected: &mut Vec<Collected>,
+    field: Field,
+    pointer: &str,
+) {
+    if let Some(existing) = collected
+        .iter_mut()
+        .find(|c| c.field.wire_name == field.wire_name)
+    {
         if existing.field.ty != field.ty {
             lowerer.warn(catalog::conflicting_property(pointer, &field.wire_name));
             existing.field.ty = field.ty;
@@ -604,7 +791,9 @@ pub(crate) fn is_nullable(schema: &Schema) -> bool {
     }
     match &schema.schema_kind {
         SchemaKind::Type(OaType::String(s)) => s.enumeration.iter().any(Option::is_none),
-        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members.iter().any(is_null_schema),
+        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+            members.iter().any(is_null_schema)
+        }
         _ => false,
     }
 }
@@ -616,5 +805,9 @@ fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
 
 /// The documentation of a schema: its description, else its title.
 pub(crate) fn doc_of(schema: &Schema) -> Option<String> {
-    schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone())
+    schema
+        .schema_data
+        .description
+        .clone()
+        .or_else(|| schema.schema_data.title.clone())
 }

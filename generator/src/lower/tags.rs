@@ -7,7 +7,10 @@ use crate::names::Namespace;
 
 /// Sets `TypeDef::reach` from the tags of the operations that reach each type; returns every tag.
 pub(crate) fn assign_tags(defs: &mut [TypeDef], operations: &[Operation]) -> Vec<Tag> {
-    let all: BTreeSet<String> = operations.iter().flat_map(|op| op.tags.iter().cloned()).collect();
+    let all: BTreeSet<String> = operations
+        .iter()
+        .flat_map(|op| op.tags.iter().cloned())
+        .collect();
     let mut reached: Vec<BTreeSet<String>> = vec![BTreeSet::new(); defs.len()];
     for op in operations {
         let mut stack = Vec::new();
@@ -18,7 +21,9 @@ pub(crate) fn assign_tags(defs: &mut [TypeDef], operations: &[Operation]) -> Vec
                 continue;
             }
             reached[id.0].extend(op.tags.iter().cloned());
-            defs[id.0].kind.for_each_type(&mut |t: &Type| t.named_ids(&mut stack));
+            defs[id.0]
+                .kind
+                .for_each_type(&mut |t: &Type| t.named_ids(&mut stack));
         }
     }
     for (def, tags) in defs.iter_mut().zip(reached) {
@@ -34,7 +39,10 @@ pub(crate) fn assign_tags(defs: &mut [TypeDef], operations: &[Operation]) -> Vec
     all.into_iter()
         .map(|wire_name| {
             let (feature_name, _) = features.claim(&feature_name(&wire_name));
-            Tag { wire_name, feature_name }
+            Tag {
+                wire_name,
+                feature_name,
+            }
         })
         .collect()
 }
@@ -42,7 +50,10 @@ pub(crate) fn assign_tags(defs: &mut [TypeDef], operations: &[Operation]) -> Vec
 /// `Organization Main Calls` -> `organization-main-calls`.
 pub(crate) fn feature_name(tag: &str) -> String {
     let snake = crate::names::field_name(tag);
-    let kebab = snake.trim_start_matches("r#").trim_matches('_').replace('_', "-");
+    let kebab = snake
+        .trim_start_matches("r#")
+        .trim_matches('_')
+        .replace('_', "-");
     if kebab.is_empty() {
         UNTAGGED.to_owned()
     } else {
