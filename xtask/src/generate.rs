@@ -466,4 +466,106 @@ mod tests {
         let second = render_workspace(&args, &root).unwrap().unwrap();
         assert_eq!(first, second);
     }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+
+    /// The drift check fails after a spec edit until `generate` runs, and generation only ever
+    /// touches `@generated` files.
+    #[test]
+    fn check_fails_after_a_spec_edit_until_regenerated() {
+        let real = workspace_root();
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        copy_dir(&real.join("specs"), &root.join("specs"));
+        copy_dir(&real.join("generated/src"), &root.join("generated/src"));
+        let check = GenerateArgs {
+            check: true,
+            quiet: true,
+            ..Default::default()
+        };
+        let write = GenerateArgs {
+            quiet: true,
+            ..Default::default()
+        };
+        assert!(matches!(workspace(&check, root).unwrap(), Outcome::Done));
+
+        let spec = root.join("specs/coveo/openapi.yaml");
+        let text = fs::read_to_string(&spec).unwrap().replace(
+            "summary: Get all organizations",
+            "summary: List every organization",
+        );
+        fs::write(&spec, text).unwrap();
+        let hand_written = root.join("generated/src/coveo/notes.rs");
+        fs::write(&hand_written, "// hand-written, no marker\n").unwrap();
+        let leftover = root.join("generated/src/coveo/old.rs");
+        fs::write(&leftover, format!("{GENERATED_MARKER} by an older run\n")).unwrap();
+        assert!(matches!(workspace(&check, root).unwrap(), Outcome::Stale));
+
+        assert!(matches!(workspace(&write, root).unwrap(), Outcome::Done));
+        assert!(matches!(workspace(&check, root).unwrap(), Outcome::Done));
+        assert!(
+            fs::read_to_string(root.join("generated/src/coveo/client.rs"))
+                .unwrap()
+                .contains("List every organization")
+        );
+        assert!(
+            hand_written.exists(),
+            "files without the marker are never touched"
+        );
+        assert!(
+            !leftover.exists(),
+            "generated files that are no longer produced are removed"
+        );
+    }
+
+    /// A standalone crate is replaced whole or not at all: a broken spec leaves the old tree.
+    #[test]
+    fn standalone_output_is_untouched_on_error() {
+        let real = workspace_root();
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path().join("crate");
+        let args = GenerateArgs {
+            quiet: true,
+            ..Default::default()
+        };
+        let good = real.join("specs/coveo/openapi.yaml");
+        assert!(matches!(
+            standalone(&args, &good, &out, "coveo_api").unwrap(),
+            Outcome::Done
+        ));
+        let before = fs::read_to_string(out.join("src/client.rs")).unwrap();
+        fs::create_dir_all(out.join("target")).unwrap();
+
+        let broken = temp.path().join("broken.yaml");
+        fs::write(&broken, "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n").unwrap();
+        assert!(matches!(
+            standalone(&args, &broken, &out, "coveo_api").unwrap(),
+            Outcome::SpecErrors
+        ));
+        assert_eq!(
+            fs::read_to_string(out.join("src/client.rs")).unwrap(),
+            before
+        );
+
+        assert!(matches!(
+            standalone(&args, &good, &out, "coveo_api").unwrap(),
+            Outcome::Done
+        ));
+        assert!(
+            out.join("target").exists(),
+            "the build directory survives regeneration"
+        );
+        assert!(out.join("Cargo.toml").exists());
+    }
 }
