@@ -133,7 +133,7 @@ async fn handle_create_organization<A: Api>(
     incoming: rt::Incoming,
 ) -> ::std::result::Result<rt::Reply, rt::Rejection> {
     let credentials = credentials(&incoming);
-    if !(credentials.bearer_auth.is_some()) {
+    if credentials.bearer_auth.is_none() {
         return ::std::result::Result::Err(rt::Rejection::unauthorized("`bearerAuth`"));
     }
     let input = CreateOrganizationInput {
@@ -162,7 +162,7 @@ async fn handle_delete_organization<A: Api>(
     incoming: rt::Incoming,
 ) -> ::std::result::Result<rt::Reply, rt::Rejection> {
     let credentials = credentials(&incoming);
-    if !(credentials.bearer_auth.is_some()) {
+    if credentials.bearer_auth.is_none() {
         return ::std::result::Result::Err(rt::Rejection::unauthorized("`bearerAuth`"));
     }
     let input = DeleteOrganizationInput {
@@ -191,7 +191,7 @@ async fn handle_list_organizations<A: Api>(
     incoming: rt::Incoming,
 ) -> ::std::result::Result<rt::Reply, rt::Rejection> {
     let credentials = credentials(&incoming);
-    if !(credentials.bearer_auth.is_some()) {
+    if credentials.bearer_auth.is_none() {
         return ::std::result::Result::Err(rt::Rejection::unauthorized("`bearerAuth`"));
     }
     let input = ListOrganizationsInput {

@@ -59,8 +59,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
-            Error::Timeout(e) => write!(f, "request timed out: {e}"),
-            Error::Transport(e) => write!(f, "transport error: {e}"),
+            // The reqwest error is the `source()`, so it is not repeated here.
+            Error::Timeout(_) => f.write_str("the request timed out"),
+            Error::Transport(_) => f.write_str("the request could not be sent or its response not received"),
             Error::UnexpectedStatus(r) => write!(f, "undocumented response status {}", r.status),
             Error::InvalidBody { response, message } => {
                 write!(f, "response with status {} does not match the API description: {message}", response.status)
