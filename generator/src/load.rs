@@ -38,7 +38,15 @@ pub fn parse_spec(source: String, label: &str) -> Result<LoadedSpec, Diagnostics
         });
         Diagnostics(vec![d])
     };
-    match serde_yaml::from_str::<OpenAPI>(&source) {
+    // openapiv3 panics on a few malformed inputs (e.g. a value that only fails once re-read as
+    // JSON); a panic there is still a broken spec, so it becomes a diagnostic.
+    let parsed =
+        std::panic::catch_unwind(|| serde_yaml::from_str::<OpenAPI>(&source)).map_err(|_| {
+            let mut d = catalog::not_openapi("the OpenAPI reader failed on a malformed value");
+            d.file = label.to_owned();
+            Diagnostics(vec![d])
+        })?;
+    match parsed {
         Ok(openapi) => {
             if !is_supported_version(&openapi.openapi) {
                 let mut diagnostics =

@@ -191,15 +191,25 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
                 }
             });
             let names = super::client::security_doc(api, op).unwrap_or_default();
-        if let [[only]] = op.security.as_slice().iter().map(Vec::as_slice).collect::<Vec<_>>().as_slice() {
-            let field = ident(&api.security_schemes[*only].rust_name);
-            let names = names.trim_start_matches("Authentication: ").trim_end_matches('.').to_owned();
-            return quote! {
-                if credentials.#field.is_none() {
-                    return ::std::result::Result::Err(rt::Rejection::unauthorized(#names));
-                }
-            };
-        }
+            if let [[only]] = op
+                .security
+                .as_slice()
+                .iter()
+                .map(Vec::as_slice)
+                .collect::<Vec<_>>()
+                .as_slice()
+            {
+                let field = ident(&api.security_schemes[*only].rust_name);
+                let names = names
+                    .trim_start_matches("Authentication: ")
+                    .trim_end_matches('.')
+                    .to_owned();
+                return quote! {
+                    if credentials.#field.is_none() {
+                        return ::std::result::Result::Err(rt::Rejection::unauthorized(#names));
+                    }
+                };
+            }
             let names = names
                 .trim_start_matches("Authentication: ")
                 .trim_end_matches('.')
