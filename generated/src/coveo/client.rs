@@ -79,7 +79,7 @@ impl Client {
         method: rt::reqwest::Method,
         path: &str,
         security: &[&[usize]],
-    ) -> rt::reqwest::RequestBuilder {
+    ) -> ::std::result::Result<rt::reqwest::RequestBuilder, rt::Error> {
         let request = self.http.request(method, format!("{}{}", self.base_url, path));
         rt::authorize(request, &self.credentials, SCHEMES, security)
     }
@@ -98,7 +98,7 @@ impl Client {
         rt::Error,
     > {
         let mut request = self
-            .request(rt::reqwest::Method::POST, "/rest/organizations", &[&[0usize]]);
+            .request(rt::reqwest::Method::POST, "/rest/organizations", &[&[0usize]])?;
         let mut query = rt::Query::default();
         query.push("name", &name, true);
         request = query.apply(request);
@@ -156,7 +156,7 @@ impl Client {
                     "/rest/organizations/{}", rt::path_segment(& organization_id) ?
                 ),
                 &[&[0usize]],
-            );
+            )?;
         let response = rt::send(request, self.max_response_bytes).await?;
         match response.status.as_u16() {
             204 => {
@@ -199,7 +199,7 @@ impl Client {
         &self,
     ) -> ::std::result::Result<super::operations::ListOrganizationsResponse, rt::Error> {
         let request = self
-            .request(rt::reqwest::Method::GET, "/rest/organizations", &[&[0usize]]);
+            .request(rt::reqwest::Method::GET, "/rest/organizations", &[&[0usize]])?;
         let response = rt::send(request, self.max_response_bytes).await?;
         match response.status.as_u16() {
             200 => {

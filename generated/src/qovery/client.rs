@@ -90,7 +90,7 @@ impl Client {
         method: rt::reqwest::Method,
         path: &str,
         security: &[&[usize]],
-    ) -> rt::reqwest::RequestBuilder {
+    ) -> ::std::result::Result<rt::reqwest::RequestBuilder, rt::Error> {
         let request = self.http.request(method, format!("{}{}", self.base_url, path));
         rt::authorize(request, &self.credentials, SCHEMES, security)
     }
@@ -111,7 +111,7 @@ impl Client {
                 rt::reqwest::Method::POST,
                 "/organization",
                 &[&[0usize], &[1usize]],
-            );
+            )?;
         if let ::std::option::Option::Some(body) = body {
             request = request.json(body);
         }

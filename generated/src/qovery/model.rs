@@ -145,42 +145,20 @@ pub struct OrganizationRequest {
 /// FREE, BUSINESS & PROFESSIONAL are deprecated. 2025 plans are the new plans available.
 ///
 /// Schema: `/components/schemas/PlanEnum`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlanEnum {
-    #[serde(rename = "FREE")]
     Free,
-    #[serde(rename = "TEAM")]
     Team,
-    #[serde(rename = "TEAM_YEARLY")]
     TeamYearly,
-    #[serde(rename = "ENTERPRISE")]
     Enterprise,
-    #[serde(rename = "ENTERPRISE_YEARLY")]
     EnterpriseYearly,
-    #[serde(rename = "PROFESSIONAL")]
     Professional,
-    #[serde(rename = "BUSINESS")]
     Business,
-    #[serde(rename = "USER_2025")]
     User2025,
-    #[serde(rename = "TEAM_2025")]
     Team2025,
-    #[serde(rename = "BUSINESS_2025")]
     Business2025,
-    #[serde(rename = "ENTERPRISE_2025")]
     Enterprise2025,
     /// A value this version of the API description does not know.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl PlanEnum {
@@ -205,5 +183,38 @@ impl PlanEnum {
 impl ::std::fmt::Display for PlanEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PlanEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PlanEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "FREE" => Self::Free,
+                "TEAM" => Self::Team,
+                "TEAM_YEARLY" => Self::TeamYearly,
+                "ENTERPRISE" => Self::Enterprise,
+                "ENTERPRISE_YEARLY" => Self::EnterpriseYearly,
+                "PROFESSIONAL" => Self::Professional,
+                "BUSINESS" => Self::Business,
+                "USER_2025" => Self::User2025,
+                "TEAM_2025" => Self::Team2025,
+                "BUSINESS_2025" => Self::Business2025,
+                "ENTERPRISE_2025" => Self::Enterprise2025,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }

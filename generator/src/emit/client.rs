@@ -149,7 +149,12 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
             #(#setters)*
 
             #unused
-            fn request(&self, method: rt::reqwest::Method, path: &str, security: &[&[usize]]) -> rt::reqwest::RequestBuilder {
+            fn request(
+                &self,
+                method: rt::reqwest::Method,
+                path: &str,
+                security: &[&[usize]],
+            ) -> ::std::result::Result<rt::reqwest::RequestBuilder, rt::Error> {
                 let request = self.http.request(method, format!("{}{}", self.base_url, path));
                 rt::authorize(request, &self.credentials, SCHEMES, security)
             }
@@ -332,7 +337,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         #docs
         #deprecated
         pub async fn #method(&self, #(#args,)* #body_param #options_param) -> ::std::result::Result<super::operations::#response, rt::Error> {
-            let #mutable request = self.request(rt::reqwest::Method::#http_method, #path, &[#(#security),*]);
+            let #mutable request = self.request(rt::reqwest::Method::#http_method, #path, &[#(#security),*])?;
             #query
             #(#headers)*
             #cookies

@@ -125,13 +125,14 @@ fn emit_enum(name: &proc_macro2::Ident, def: &EnumDef, docs: TokenStream) -> Tok
     match def.repr {
         EnumRepr::String => {
             let wires: Vec<&str> = def.variants.iter().map(|v| v.wire_name.as_str()).collect();
+            // Hand-written serde impls: a derive with an untagged catch-all would also accept
+            // `{"FREE": null}`; this accepts JSON strings only.
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
-                    #(#[serde(rename = #wires)] #variants,)*
+                    #(#variants,)*
                     /// A value this version of the API description does not know.
-                    #[serde(untagged)]
                     Unknown(::std::string::String),
                 }
 
@@ -148,6 +149,22 @@ fn emit_enum(name: &proc_macro2::Ident, def: &EnumDef, docs: TokenStream) -> Tok
                 impl ::std::fmt::Display for #name {
                     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(self.as_str())
+                    }
+                }
+
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                        ::std::result::Result::Ok(match value.as_str() {
+                            #(#wires => Self::#variants,)*
+                            _ => Self::Unknown(value),
+                        })
                     }
                 }
             }

@@ -238,19 +238,22 @@ pub enum Scheme {
 }
 
 /// Applies the first alternative whose credentials are all configured; with none, the request
-/// goes out as it is and the server decides.
+/// goes out as it is and the server decides. A credential that is not a valid header value is
+/// refused rather than sent altered.
 pub fn authorize(
     mut request: RequestBuilder,
     credentials: &[Option<Secret>],
     schemes: &[Scheme],
     alternatives: &[&[usize]],
-) -> RequestBuilder {
+) -> Result<RequestBuilder, Error> {
     let configured = |i: &usize| credentials.get(*i).is_some_and(Option::is_some);
-    let Some(chosen) = alternatives.iter().find(|alt| alt.iter().all(configured)) else { return request };
+    let Some(chosen) = alternatives.iter().find(|alt| alt.iter().all(configured)) else {
+        return Ok(request);
+    };
     for index in chosen.iter() {
         let secret = credentials[*index].as_ref().expect("checked by `configured`").expose();
         request = match schemes[*index] {
-            Scheme::Bearer => request.header(reqwest::header::AUTHORIZATION, sensitive(format!("Bearer {secret}"))),
+            Scheme::Bearer => request.header(reqwest::header::AUTHORIZATION, sensitive(format!("Bearer {secret}"))?),
             Scheme::Basic => {
                 let (user, password) = secret.split_once(':').unwrap_or((secret, ""));
                 request.basic_auth(user, Some(password))
@@ -260,20 +263,23 @@ pub fn authorize(
                     Some(prefix) => format!("{prefix} {secret}"),
                     None => secret.to_owned(),
                 };
-                request.header(name, sensitive(value))
+                request.header(name, sensitive(value)?)
             }
             Scheme::ApiKeyQuery { name } => request.query(&[(name, secret)]),
-            Scheme::ApiKeyCookie { name } => request.header(reqwest::header::COOKIE, sensitive(format!("{name}={secret}"))),
+            Scheme::ApiKeyCookie { name } => {
+                request.header(reqwest::header::COOKIE, sensitive(format!("{name}={secret}"))?)
+            }
         };
     }
-    request
+    Ok(request)
 }
 
 /// A header value marked sensitive, so HTTP stacks keep it out of their logs.
-fn sensitive(text: String) -> HeaderValue {
-    let mut value = HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""));
+fn sensitive(text: String) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(&text)
+        .map_err(|_| Error::InvalidRequest("a credential contains characters a header cannot carry".to_owned()))?;
     value.set_sensitive(true);
-    value
+    Ok(value)
 }
 
 /// Sends a request and reads the whole response, up to `limit` bytes.

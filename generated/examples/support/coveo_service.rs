@@ -1,0 +1,207 @@
+//! An in-memory implementation of the Coveo organizations API, following the Coveo docs.
+//!
+//! Rules (from the Coveo "create / get the organizationId / delete an organization" pages):
+//! - The organizationId is the display name lowercased, keeping only ASCII letters and digits.
+//!   When that ID exists, a sequential number starting at 2 is appended
+//!   (`mycoveosearchorg`, then `mycoveosearchorg2`, `mycoveosearchorg3`, ...).
+//! - A name with no letter or digit gives no ID at all: `400` with `errorCode: INVALID_NAME`.
+//! - The display name is kept exactly as given; `createdDate` is in Unix epoch milliseconds.
+//! - Every Bearer token is an identity. The identity that creates an organization may view and
+//!   edit it; no other identity may do either.
+//! - Listing shows only the organizations the caller may view. Deleting needs edit rights
+//!   (`403` otherwise), an unknown ID is `404`, and a deleted organization is gone for good.
+//!
+//! Shared by the `coveo_server` example and the `coveo_roundtrip` integration test.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use generated::coveo::model::{Error, OrganizationCreated, OrganizationOwner, OrganizationSummary};
+use generated::coveo::operations::{
+    CreateOrganizationResponse, DeleteOrganizationResponse, ListOrganizationsResponse,
+};
+use generated::coveo::server::{
+    Api, CreateOrganizationInput, Credentials, DeleteOrganizationInput, ListOrganizationsInput,
+    Rejection,
+};
+
+/// One stored organization.
+#[derive(Debug, Clone)]
+struct Organization {
+    id: String,
+    display_name: String,
+    created_date: i64,
+    /// The Bearer token that created it: that identity's rights are what the docs describe.
+    creator: String,
+}
+
+impl Organization {
+    /// The docs' "Organization - View" privilege: only the creator holds it here.
+    fn may_view(&self, identity: &str) -> bool {
+        self.creator == identity
+    }
+
+    /// The docs' "Organization - Edit" privilege (needed to delete): only the creator holds it.
+    fn may_edit(&self, identity: &str) -> bool {
+        self.creator == identity
+    }
+
+    fn summary(&self, identity: &str) -> OrganizationSummary {
+        OrganizationSummary {
+            created_date: self.created_date,
+            display_name: self.display_name.clone(),
+            email_notifications_enabled: false,
+            id: self.id.clone(),
+            // A token carries no email address; the spec allows an empty one.
+            owner: OrganizationOwner {
+                email: String::new(),
+            },
+            read_only: !self.may_edit(identity),
+        }
+    }
+}
+
+/// The service. Cheap to share: the router wraps it in an `Arc`.
+#[derive(Debug, Default)]
+pub struct CoveoService {
+    /// Keyed by organizationId, so listings come out in a stable (alphabetical) order.
+    organizations: Mutex<BTreeMap<String, Organization>>,
+}
+
+impl CoveoService {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// The display name's ASCII letters and digits, lowercased: the organizationId before any suffix.
+pub fn base_organization_id(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// `base` itself when free, else `base` followed by the first free number from 2 up.
+fn unique_organization_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_owned();
+    }
+    (2u64..)
+        .map(|n| format!("{base}{n}"))
+        .find(|candidate| !taken(candidate))
+        .expect("finitely many organizations leave some number free")
+}
+
+fn error(error_code: &str, message: impl Into<String>) -> Error {
+    Error {
+        error_code: error_code.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// The caller's identity: its Bearer token. The router already answers `401` without one, but
+/// the trait lets a call arrive without it, so refuse rather than panic.
+fn identity(credentials: &Credentials) -> Result<String, Error> {
+    credentials
+        .bearer_auth
+        .as_ref()
+        .map(|token| token.expose().to_owned())
+        .ok_or_else(|| error("UNAUTHORIZED", "an access token is required"))
+}
+
+/// Renders requests the router refuses (missing token, missing `name`, ...) in the spec's `Error`
+/// shape, so the generated client decodes them as documented responses. Pass it with
+/// `ServerConfig::default().rejection_body(rejection_body)`.
+pub fn rejection_body(rejection: &Rejection) -> serde_json::Value {
+    // "Bad Request" -> "BAD_REQUEST": stable codes in the style of the spec's `INVALID_NAME`.
+    let error_code = rejection
+        .status
+        .canonical_reason()
+        .unwrap_or("Error")
+        .to_ascii_uppercase()
+        .replace(' ', "_");
+    let message = match &rejection.location {
+        Some(location) => format!("{} (at {location})", rejection.message),
+        None => rejection.message.clone(),
+    };
+    serde_json::to_value(error(&error_code, message)).expect("Error always serializes")
+}
+
+/// Milliseconds since the Unix epoch, the unit of `createdDate`.
+fn now_millis() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Api for CoveoService {
+    async fn create_organization(
+        &self,
+        input: CreateOrganizationInput,
+    ) -> CreateOrganizationResponse {
+        let creator = match identity(&input.credentials) {
+            Ok(identity) => identity,
+            Err(body) => return CreateOrganizationResponse::Unauthorized(body),
+        };
+        let base = base_organization_id(&input.name);
+        if base.is_empty() {
+            return CreateOrganizationResponse::BadRequest(error(
+                "INVALID_NAME",
+                "the organization name must contain at least one ASCII letter or digit",
+            ));
+        }
+        let mut organizations = self.organizations.lock().expect("lock poisoned");
+        let id = unique_organization_id(&base, |candidate| organizations.contains_key(candidate));
+        organizations.insert(
+            id.clone(),
+            Organization {
+                id: id.clone(),
+                display_name: input.name,
+                created_date: now_millis(),
+                creator,
+            },
+        );
+        CreateOrganizationResponse::Created(OrganizationCreated { id })
+    }
+
+    async fn delete_organization(
+        &self,
+        input: DeleteOrganizationInput,
+    ) -> DeleteOrganizationResponse {
+        let caller = match identity(&input.credentials) {
+            Ok(identity) => identity,
+            Err(body) => return DeleteOrganizationResponse::Unauthorized(body),
+        };
+        let mut organizations = self.organizations.lock().expect("lock poisoned");
+        match organizations.get(&input.organization_id) {
+            None => DeleteOrganizationResponse::NotFound(error(
+                "ORGANIZATION_NOT_FOUND",
+                format!("no organization has the ID {:?}", input.organization_id),
+            )),
+            Some(organization) if !organization.may_edit(&caller) => {
+                DeleteOrganizationResponse::Forbidden(error(
+                    "FORBIDDEN",
+                    "the access token lacks the Organization - Edit privilege in this organization",
+                ))
+            }
+            Some(_) => {
+                organizations.remove(&input.organization_id);
+                DeleteOrganizationResponse::NoContent
+            }
+        }
+    }
+
+    async fn list_organizations(&self, input: ListOrganizationsInput) -> ListOrganizationsResponse {
+        let caller = match identity(&input.credentials) {
+            Ok(identity) => identity,
+            Err(body) => return ListOrganizationsResponse::Unauthorized(body),
+        };
+        let organizations = self.organizations.lock().expect("lock poisoned");
+        ListOrganizationsResponse::Ok(
+            organizations
+                .values()
+                .filter(|organization| organization.may_view(&caller))
+                .map(|organization| organization.summary(&caller))
+                .collect(),
+        )
+    }
+}
