@@ -317,12 +317,7 @@ fn pick_media(
     content: &indexmap::IndexMap<String, MediaType>,
 ) -> Option<(&String, &MediaType, Media)> {
     let classify = |name: &str| {
-        let essence = name
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let essence = media_essence(name).to_ascii_lowercase();
         if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
             Some((0, Media::Json))
         } else if essence == "application/x-www-form-urlencoded" {
@@ -345,6 +340,16 @@ fn pick_media(
         .filter_map(|(name, media)| classify(name).map(|(rank, kind)| (rank, name, media, kind)))
         .min_by_key(|(rank, ..)| *rank)
         .map(|(_, name, media, kind)| (name, media, kind))
+}
+
+/// `application/json; charset=utf-8` -> `application/json`.
+fn media_essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or(content_type)
+        .trim()
+        .to_owned()
 }
 
 fn media_type<'a>(
@@ -388,12 +393,7 @@ fn lower_body<'a>(
     let ty = media_type(lowerer, media, kind, &format!("{stem}Body"), &at);
     Some(RequestBody {
         media: kind,
-        content_type: content_type
-            .split(';')
-            .next()
-            .unwrap_or(content_type)
-            .trim()
-            .to_owned(),
+        content_type: media_essence(content_type),
         ty,
         required: body.required,
         doc: body.description.clone(),
@@ -442,12 +442,7 @@ fn lower_responses<'a>(
                 );
                 Some(ResponseBody {
                     media: kind,
-                    content_type: content_type
-                        .split(';')
-                        .next()
-                        .unwrap_or(content_type)
-                        .trim()
-                        .to_owned(),
+                    content_type: media_essence(content_type),
                     ty,
                 })
             }

@@ -277,18 +277,8 @@ impl<'a> Lowerer<'a> {
     /// Whether an inline schema gets its own named definition.
     fn needs_definition(&self, schema: &Schema) -> bool {
         match &schema.schema_kind {
-            SchemaKind::Type(OaType::String(s)) => !s
-                .enumeration
-                .iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .is_empty(),
-            SchemaKind::Type(OaType::Integer(i)) => !i
-                .enumeration
-                .iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .is_empty(),
+            SchemaKind::Type(OaType::String(s)) => s.enumeration.iter().any(Option::is_some),
+            SchemaKind::Type(OaType::Integer(i)) => i.enumeration.iter().any(Option::is_some),
             SchemaKind::Type(OaType::Object(o)) => !o.properties.is_empty(),
             SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
             SchemaKind::Any(any) => {
