@@ -22,6 +22,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every tag any operation uses, sorted; operations without a tag get [`UNTAGGED`].
     pub tags: Vec<Tag>,
+    /// A schema type is named like a std item (`Option`, `String`...), so `model.rs` must spell
+    /// std items with absolute paths.
+    pub model_shadows_std: bool,
 }
 
 /// The tag given to operations that have none.

@@ -16,6 +16,20 @@ const RAW_KEYWORDS: &[&str] = &[
     "where", "while", "yield",
 ];
 
+/// The std names emitted code spells without a path (`Option`, not `::std::option::Option`).
+///
+/// A schema type with one of these names would shadow it inside `model.rs`; that file then falls
+/// back to absolute paths (see [`shadows_std`]).
+pub const STD_SHORT_NAMES: &[&str] = &[
+    "Box", "Deserialize", "Err", "From", "None", "Ok", "Option", "Result", "Serialize", "Some",
+    "String", "Vec",
+];
+
+/// Whether any of `type_names` would shadow a name emitted code uses unqualified.
+pub fn shadows_std<'a>(mut type_names: impl Iterator<Item = &'a str>) -> bool {
+    type_names.any(|name| STD_SHORT_NAMES.contains(&name))
+}
+
 /// Keywords that cannot be raw identifiers; they get a `_` suffix instead.
 const SUFFIX_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
 

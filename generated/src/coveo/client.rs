@@ -12,6 +12,10 @@
 )]
 //! An async client with one method per operation, over `reqwest` (rustls).
 use super::runtime::client as rt;
+#[allow(unused_imports)]
+use super::{model, operations::*};
+#[allow(unused_imports)]
+use rt::reqwest::Method;
 pub use rt::{Error, RawResponse};
 /// The servers the API description lists: `(url, description)`.
 pub const SERVERS: &[(&str, &str)] = &[
@@ -25,9 +29,9 @@ const SCHEMES: &[rt::Scheme] = &[rt::Scheme::Bearer];
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    base_url: ::std::string::String,
+    base_url: String,
     http: rt::reqwest::Client,
-    credentials: [::std::option::Option<super::runtime::Secret>; 1usize],
+    credentials: [Option<super::runtime::Secret>; 1usize],
     max_response_bytes: usize,
 }
 impl ::std::default::Default for Client {
@@ -40,19 +44,19 @@ impl Client {
     /// The first server of the API description.
     pub const DEFAULT_BASE_URL: &'static str = "https://platform.cloud.coveo.com";
     /// A client for `base_url` (e.g. `https://api.example.com`, no trailing slash needed).
-    pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(base_url: impl Into<String>) -> Self {
         Self::with_http_client(base_url, rt::reqwest::Client::new())
     }
     /// A client that sends through a `reqwest::Client` of your own (timeouts, proxies, TLS).
     pub fn with_http_client(
-        base_url: impl ::std::convert::Into<::std::string::String>,
+        base_url: impl Into<String>,
         http: rt::reqwest::Client,
     ) -> Self {
-        let base_url: ::std::string::String = base_url.into();
+        let base_url: String = base_url.into();
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
             http,
-            credentials: [::std::option::Option::None],
+            credentials: [None],
             max_response_bytes: rt::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
@@ -69,17 +73,17 @@ impl Client {
     /// An OAuth2 access token or an API key, sent as `Authorization: Bearer &lt;token&gt;`.
     pub fn with_bearer_auth(
         mut self,
-        secret: impl ::std::convert::Into<super::runtime::Secret>,
+        secret: impl Into<super::runtime::Secret>,
     ) -> Self {
-        self.credentials[0usize] = ::std::option::Option::Some(secret.into());
+        self.credentials[0usize] = Some(secret.into());
         self
     }
     fn request(
         &self,
-        method: rt::reqwest::Method,
+        method: Method,
         path: &str,
         security: &[&[usize]],
-    ) -> ::std::result::Result<rt::reqwest::RequestBuilder, rt::Error> {
+    ) -> Result<rt::reqwest::RequestBuilder, Error> {
         let request = self.http.request(method, format!("{}{}", self.base_url, path));
         rt::authorize(request, &self.credentials, SCHEMES, security)
     }
@@ -93,47 +97,21 @@ impl Client {
     pub async fn create_organization(
         &self,
         name: &str,
-    ) -> ::std::result::Result<
-        super::operations::CreateOrganizationResponse,
-        rt::Error,
-    > {
-        let mut request = self
-            .request(rt::reqwest::Method::POST, "/rest/organizations", &[&[0usize]])?;
+    ) -> Result<CreateOrganizationResponse, Error> {
+        use CreateOrganizationResponse as R;
+        let mut request = self.request(Method::POST, "/rest/organizations", &[&[0]])?;
         let mut query = rt::Query::default();
         query.push("name", &name, true);
         request = query.apply(request);
         let response = rt::send(request, self.max_response_bytes).await?;
-        match response.status.as_u16() {
-            201 => {
-                ::std::result::Result::Ok(
-                    super::operations::CreateOrganizationResponse::Created(
-                        response.json()?,
-                    ),
-                )
-            }
-            400 => {
-                ::std::result::Result::Ok(
-                    super::operations::CreateOrganizationResponse::BadRequest(
-                        response.json()?,
-                    ),
-                )
-            }
-            401 => {
-                ::std::result::Result::Ok(
-                    super::operations::CreateOrganizationResponse::Unauthorized(
-                        response.json()?,
-                    ),
-                )
-            }
-            403 => {
-                ::std::result::Result::Ok(
-                    super::operations::CreateOrganizationResponse::Forbidden(
-                        response.json()?,
-                    ),
-                )
-            }
-            _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        let answer = match response.status.as_u16() {
+            201 => R::Created(response.json()?),
+            400 => R::BadRequest(response.json()?),
+            401 => R::Unauthorized(response.json()?),
+            403 => R::Forbidden(response.json()?),
+            _ => return Err(response.unexpected()),
+        };
+        Ok(answer)
     }
     /// Delete an organization
     ///
@@ -145,48 +123,20 @@ impl Client {
     pub async fn delete_organization(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<
-        super::operations::DeleteOrganizationResponse,
-        rt::Error,
-    > {
-        let request = self
-            .request(
-                rt::reqwest::Method::DELETE,
-                &format!(
-                    "/rest/organizations/{}", rt::path_segment(& organization_id) ?
-                ),
-                &[&[0usize]],
-            )?;
+    ) -> Result<DeleteOrganizationResponse, Error> {
+        use DeleteOrganizationResponse as R;
+        let path = ["/rest/organizations/", &rt::path_segment(&organization_id)?]
+            .concat();
+        let request = self.request(Method::DELETE, &path, &[&[0]])?;
         let response = rt::send(request, self.max_response_bytes).await?;
-        match response.status.as_u16() {
-            204 => {
-                ::std::result::Result::Ok(
-                    super::operations::DeleteOrganizationResponse::NoContent,
-                )
-            }
-            401 => {
-                ::std::result::Result::Ok(
-                    super::operations::DeleteOrganizationResponse::Unauthorized(
-                        response.json()?,
-                    ),
-                )
-            }
-            403 => {
-                ::std::result::Result::Ok(
-                    super::operations::DeleteOrganizationResponse::Forbidden(
-                        response.json()?,
-                    ),
-                )
-            }
-            404 => {
-                ::std::result::Result::Ok(
-                    super::operations::DeleteOrganizationResponse::NotFound(
-                        response.json()?,
-                    ),
-                )
-            }
-            _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        let answer = match response.status.as_u16() {
+            204 => R::NoContent,
+            401 => R::Unauthorized(response.json()?),
+            403 => R::Forbidden(response.json()?),
+            404 => R::NotFound(response.json()?),
+            _ => return Err(response.unexpected()),
+        };
+        Ok(answer)
     }
     /// Get all organizations
     ///
@@ -195,33 +145,16 @@ impl Client {
     /// `GET /rest/organizations`
     ///
     /// Authentication: `bearerAuth`.
-    pub async fn list_organizations(
-        &self,
-    ) -> ::std::result::Result<super::operations::ListOrganizationsResponse, rt::Error> {
-        let request = self
-            .request(rt::reqwest::Method::GET, "/rest/organizations", &[&[0usize]])?;
+    pub async fn list_organizations(&self) -> Result<ListOrganizationsResponse, Error> {
+        use ListOrganizationsResponse as R;
+        let request = self.request(Method::GET, "/rest/organizations", &[&[0]])?;
         let response = rt::send(request, self.max_response_bytes).await?;
-        match response.status.as_u16() {
-            200 => {
-                ::std::result::Result::Ok(
-                    super::operations::ListOrganizationsResponse::Ok(response.json()?),
-                )
-            }
-            401 => {
-                ::std::result::Result::Ok(
-                    super::operations::ListOrganizationsResponse::Unauthorized(
-                        response.json()?,
-                    ),
-                )
-            }
-            403 => {
-                ::std::result::Result::Ok(
-                    super::operations::ListOrganizationsResponse::Forbidden(
-                        response.json()?,
-                    ),
-                )
-            }
-            _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        let answer = match response.status.as_u16() {
+            200 => R::Ok(response.json()?),
+            401 => R::Unauthorized(response.json()?),
+            403 => R::Forbidden(response.json()?),
+            _ => return Err(response.unexpected()),
+        };
+        Ok(answer)
     }
 }

@@ -11,49 +11,43 @@
     rustdoc::invalid_html_tags
 )]
 //! The data types of the API: one per schema, shared by the client and the server.
+#[allow(unused_imports)]
+use serde::{Deserialize, Serialize};
 /// The body of an error response.
-///
-/// Schema: `/components/schemas/Error`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Error {
     /// A stable machine-readable code, e.g. `INVALID_NAME`.
     #[serde(rename = "errorCode")]
-    pub error_code: ::std::string::String,
+    pub error_code: String,
     /// A human-readable explanation.
-    pub message: ::std::string::String,
+    pub message: String,
 }
 /// The result of creating an organization.
-///
-/// Schema: `/components/schemas/OrganizationCreated`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationCreated {
     /// The unique and permanent organizationId of the new organization.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 /// The owner of an organization.
-///
-/// Schema: `/components/schemas/OrganizationOwner`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationOwner {
     /// The owner's email address; may be empty.
-    pub email: ::std::string::String,
+    pub email: String,
 }
 /// An organization the access token allows you to view.
-///
-/// Schema: `/components/schemas/OrganizationSummary`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationSummary {
     /// When the organization was created, in milliseconds since the Unix epoch.
     #[serde(rename = "createdDate")]
     pub created_date: i64,
     /// The current display name; it can differ from the organizationId.
     #[serde(rename = "displayName")]
-    pub display_name: ::std::string::String,
+    pub display_name: String,
     /// Whether email notifications are enabled for the organization.
     #[serde(rename = "emailNotificationsEnabled")]
     pub email_notifications_enabled: bool,
     /// The unique and permanent organizationId.
-    pub id: ::std::string::String,
+    pub id: String,
     pub owner: OrganizationOwner,
     /// Whether the organization is read-only for the caller.
     #[serde(rename = "readOnly")]

@@ -12,17 +12,19 @@
 )]
 //! What each operation can answer: one enum per operation with a variant per documented
 //! status, shared by the client and the server.
+#[allow(unused_imports)]
+use super::model;
 /// The documented responses of `createOrganization` (`POST /rest/organizations`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrganizationResponse {
     /// 201: The organization was created.
-    Created(super::model::OrganizationCreated),
+    Created(model::OrganizationCreated),
     /// 400: The request is invalid (for example, a name with no letter or digit).
-    BadRequest(super::model::Error),
+    BadRequest(model::Error),
     /// 401: The access token is missing, expired or invalid.
-    Unauthorized(super::model::Error),
+    Unauthorized(model::Error),
     /// 403: The access token lacks the privilege the operation needs.
-    Forbidden(super::model::Error),
+    Forbidden(model::Error),
 }
 /// The documented responses of `deleteOrganization` (`DELETE /rest/organizations/{organizationId}`).
 #[derive(Debug, Clone, PartialEq)]
@@ -30,19 +32,19 @@ pub enum DeleteOrganizationResponse {
     /// 204: The organization no longer exists.
     NoContent,
     /// 401: The access token is missing, expired or invalid.
-    Unauthorized(super::model::Error),
+    Unauthorized(model::Error),
     /// 403: The access token lacks the privilege the operation needs.
-    Forbidden(super::model::Error),
+    Forbidden(model::Error),
     /// 404: No organization has this organizationId.
-    NotFound(super::model::Error),
+    NotFound(model::Error),
 }
 /// The documented responses of `listOrganizations` (`GET /rest/organizations`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrganizationsResponse {
     /// 200: The organizations the access token allows you to view.
-    Ok(::std::vec::Vec<super::model::OrganizationSummary>),
+    Ok(Vec<model::OrganizationSummary>),
     /// 401: The access token is missing, expired or invalid.
-    Unauthorized(super::model::Error),
+    Unauthorized(model::Error),
     /// 403: The access token lacks the privilege the operation needs.
-    Forbidden(super::model::Error),
+    Forbidden(model::Error),
 }

@@ -13,6 +13,11 @@
 //! Implement [`Api`] and serve [`router`]: routing, parameter parsing, validation and
 //! serialization are generated; the implementation only sees typed values.
 use super::runtime::server as rt;
+#[allow(unused_imports)]
+use super::{model, operations::*};
+#[allow(unused_imports)]
+use std::future::Future;
+use std::sync::Arc;
 pub use rt::{Rejection, ServerConfig};
 /// The credentials a request carried, one field per security scheme. The implementation
 /// decides what a credential may do; the router only checks that an operation's required
@@ -20,16 +25,25 @@ pub use rt::{Rejection, ServerConfig};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Credentials {
     /// The credential for `bearerAuth`, when the request carries one.
-    pub bearer_auth: ::std::option::Option<super::runtime::Secret>,
+    pub bearer_auth: Option<super::runtime::Secret>,
 }
-fn credentials(incoming: &rt::Incoming) -> Credentials {
+/// The names of the security schemes, by index.
+const SCHEMES: &[&str] = &["bearerAuth"];
+/// Reads the credentials a request carries and answers `401` unless they satisfy one of
+/// the operation's security alternatives (each a list of scheme indexes, all required).
+fn credentials(
+    incoming: &rt::Incoming,
+    alternatives: &[&[usize]],
+) -> Result<Credentials, Rejection> {
     let _ = incoming;
-    Credentials {
+    let credentials = Credentials {
         bearer_auth: incoming.bearer(),
-    }
+    };
+    rt::authorize(&[credentials.bearer_auth.is_some()], alternatives, SCHEMES)?;
+    Ok(credentials)
 }
 /// The API: one method per operation, each answering one of the documented responses.
-pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
+pub trait Api: Send + Sync + 'static {
     /// Create an organization
     ///
     /// Creates a new organization. The organizationId of the new organization is the lowercased original `name`, stripped of any special characters and white spaces; a sequential number (or a GUID) is appended when that ID already exists (`mycoveosearchorg` then `mycoveosearchorg2`). The display name can be changed later, the organizationId never.
@@ -40,9 +54,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     fn create_organization(
         &self,
         input: CreateOrganizationInput,
-    ) -> impl ::std::future::Future<
-        Output = super::operations::CreateOrganizationResponse,
-    > + ::std::marker::Send;
+    ) -> impl Future<Output = CreateOrganizationResponse> + Send;
     /// Delete an organization
     ///
     /// Permanently and irreversibly deletes an organization. The access token must grant the Organization - Edit privilege in the target organization.
@@ -53,9 +65,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     fn delete_organization(
         &self,
         input: DeleteOrganizationInput,
-    ) -> impl ::std::future::Future<
-        Output = super::operations::DeleteOrganizationResponse,
-    > + ::std::marker::Send;
+    ) -> impl Future<Output = DeleteOrganizationResponse> + Send;
     /// Get all organizations
     ///
     /// Lists the organizations the access token allows you to view (the View access level on the Organization domain). An OAuth2 token whose identity may view several organizations gets each of them; an API key only gets the organization it was created in. The `id` property of each element is the organizationId.
@@ -66,9 +76,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     fn list_organizations(
         &self,
         input: ListOrganizationsInput,
-    ) -> impl ::std::future::Future<
-        Output = super::operations::ListOrganizationsResponse,
-    > + ::std::marker::Send;
+    ) -> impl Future<Output = ListOrganizationsResponse> + Send;
 }
 /// Everything a `createOrganization` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,7 +86,7 @@ pub struct CreateOrganizationInput {
     /// The display name of the new organization. Its letters and digits, lowercased, become the permanent organizationId.
     ///
     /// `name` (query parameter).
-    pub name: ::std::string::String,
+    pub name: String,
 }
 /// Everything a `deleteOrganization` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,7 +96,7 @@ pub struct DeleteOrganizationInput {
     /// The unique and permanent ID of the organization: its original display name lowercased and stripped of special characters and white spaces, possibly followed by a sequential number or random alphanumeric sequence (e.g. `mycoveosearchorg2`). It may differ completely from the current display name.
     ///
     /// `organizationId` (path parameter).
-    pub organization_id: ::std::string::String,
+    pub organization_id: String,
 }
 /// Everything a `listOrganizations` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,92 +130,58 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
         .fallback(rt::not_found::<A>)
         .method_not_allowed_fallback(rt::method_not_allowed::<A>)
         .with_state(
-            ::std::sync::Arc::new(rt::Shared {
-                api: ::std::sync::Arc::new(api),
+            Arc::new(rt::Shared {
+                api: Arc::new(api),
                 config,
             }),
         )
 }
 async fn handle_create_organization<A: Api>(
-    api: ::std::sync::Arc<A>,
+    api: Arc<A>,
     incoming: rt::Incoming,
-) -> ::std::result::Result<rt::Reply, rt::Rejection> {
-    let credentials = credentials(&incoming);
-    if credentials.bearer_auth.is_none() {
-        return ::std::result::Result::Err(rt::Rejection::unauthorized("`bearerAuth`"));
-    }
+) -> rt::Handled {
+    use CreateOrganizationResponse as R;
     let input = CreateOrganizationInput {
-        credentials,
+        credentials: credentials(&incoming, &[&[0]])?,
         name: rt::required(incoming.query("name")?, "query", "name")?,
     };
-    ::std::result::Result::Ok(
-        match api.create_organization(input).await {
-            super::operations::CreateOrganizationResponse::Created(body) => {
-                rt::Reply::json(201, &body)
-            }
-            super::operations::CreateOrganizationResponse::BadRequest(body) => {
-                rt::Reply::json(400, &body)
-            }
-            super::operations::CreateOrganizationResponse::Unauthorized(body) => {
-                rt::Reply::json(401, &body)
-            }
-            super::operations::CreateOrganizationResponse::Forbidden(body) => {
-                rt::Reply::json(403, &body)
-            }
-        },
-    )
+    let reply = match api.create_organization(input).await {
+        R::Created(body) => rt::Reply::json(201, &body),
+        R::BadRequest(body) => rt::Reply::json(400, &body),
+        R::Unauthorized(body) => rt::Reply::json(401, &body),
+        R::Forbidden(body) => rt::Reply::json(403, &body),
+    };
+    Ok(reply)
 }
 async fn handle_delete_organization<A: Api>(
-    api: ::std::sync::Arc<A>,
+    api: Arc<A>,
     incoming: rt::Incoming,
-) -> ::std::result::Result<rt::Reply, rt::Rejection> {
-    let credentials = credentials(&incoming);
-    if credentials.bearer_auth.is_none() {
-        return ::std::result::Result::Err(rt::Rejection::unauthorized("`bearerAuth`"));
-    }
+) -> rt::Handled {
+    use DeleteOrganizationResponse as R;
     let input = DeleteOrganizationInput {
-        credentials,
+        credentials: credentials(&incoming, &[&[0]])?,
         organization_id: incoming.path("organizationId")?,
     };
-    ::std::result::Result::Ok(
-        match api.delete_organization(input).await {
-            super::operations::DeleteOrganizationResponse::NoContent => {
-                rt::Reply::empty(204)
-            }
-            super::operations::DeleteOrganizationResponse::Unauthorized(body) => {
-                rt::Reply::json(401, &body)
-            }
-            super::operations::DeleteOrganizationResponse::Forbidden(body) => {
-                rt::Reply::json(403, &body)
-            }
-            super::operations::DeleteOrganizationResponse::NotFound(body) => {
-                rt::Reply::json(404, &body)
-            }
-        },
-    )
+    let reply = match api.delete_organization(input).await {
+        R::NoContent => rt::Reply::empty(204),
+        R::Unauthorized(body) => rt::Reply::json(401, &body),
+        R::Forbidden(body) => rt::Reply::json(403, &body),
+        R::NotFound(body) => rt::Reply::json(404, &body),
+    };
+    Ok(reply)
 }
 async fn handle_list_organizations<A: Api>(
-    api: ::std::sync::Arc<A>,
+    api: Arc<A>,
     incoming: rt::Incoming,
-) -> ::std::result::Result<rt::Reply, rt::Rejection> {
-    let credentials = credentials(&incoming);
-    if credentials.bearer_auth.is_none() {
-        return ::std::result::Result::Err(rt::Rejection::unauthorized("`bearerAuth`"));
-    }
+) -> rt::Handled {
+    use ListOrganizationsResponse as R;
     let input = ListOrganizationsInput {
-        credentials,
+        credentials: credentials(&incoming, &[&[0]])?,
     };
-    ::std::result::Result::Ok(
-        match api.list_organizations(input).await {
-            super::operations::ListOrganizationsResponse::Ok(body) => {
-                rt::Reply::json(200, &body)
-            }
-            super::operations::ListOrganizationsResponse::Unauthorized(body) => {
-                rt::Reply::json(401, &body)
-            }
-            super::operations::ListOrganizationsResponse::Forbidden(body) => {
-                rt::Reply::json(403, &body)
-            }
-        },
-    )
+    let reply = match api.list_organizations(input).await {
+        R::Ok(body) => rt::Reply::json(200, &body),
+        R::Unauthorized(body) => rt::Reply::json(401, &body),
+        R::Forbidden(body) => rt::Reply::json(403, &body),
+    };
+    Ok(reply)
 }

@@ -11,141 +11,133 @@
     rustdoc::invalid_html_tags
 )]
 //! The data types of the API: one per schema, shared by the client and the server.
-/// Schema: `/components/schemas/Base`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(unused_imports)]
+use serde::{Deserialize, Serialize};
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Base {
     /// Read-only: set by the server.
     pub id: ::uuid::Uuid,
     /// Read-only: set by the server.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
-/// Schema: `/components/schemas/Organization`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Organization {
     /// Read-only: set by the server.
     pub id: ::uuid::Uuid,
     /// Read-only: set by the server.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// name is case insensitive
-    pub name: ::std::string::String,
+    pub name: String,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub description: Option<Option<String>>,
     pub plan: PlanEnum,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub website_url: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub website_url: Option<Option<String>>,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub repository: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub repository: Option<Option<String>>,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub logo_url: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub logo_url: Option<Option<String>>,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub icon_url: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub icon_url: Option<Option<String>>,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub admin_emails: ::std::option::Option<
-        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    >,
+    pub admin_emails: Option<Option<Vec<String>>>,
     /// uuid of the user owning the organization
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner: ::std::option::Option<::uuid::Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<::uuid::Uuid>,
     /// If set, indicates a billing-related restriction on the organization. 'NO_CREDIT_CARD' means the organization is on a free trial without a credit card — managed cluster creation and deployments on managed clusters are blocked, but demo cluster usage is allowed. Any other value blocks all deployments. null means no restriction.
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub billing_deployment_restriction: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub organization_plan: ::std::option::Option<OrganizationOrganizationPlan>,
+    pub billing_deployment_restriction: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_plan: Option<OrganizationOrganizationPlan>,
 }
 /// Schema: `/components/schemas/Organization/allOf/3/properties/organization_plan`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OrganizationOrganizationPlan {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub plan: ::std::option::Option<PlanEnum>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanEnum>,
     /// audit logs maximum period available in days
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub audit_logs_retention_in_days: ::std::option::Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_logs_retention_in_days: Option<f64>,
 }
-/// Schema: `/components/schemas/OrganizationRequest`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationRequest {
     /// name is case insensitive
-    pub name: ::std::string::String,
+    pub name: String,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub description: Option<Option<String>>,
     pub plan: PlanEnum,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub website_url: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub website_url: Option<Option<String>>,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub repository: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub repository: Option<Option<String>>,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub logo_url: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub logo_url: Option<Option<String>>,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub icon_url: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub icon_url: Option<Option<String>>,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub admin_emails: ::std::option::Option<
-        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    >,
+    pub admin_emails: Option<Option<Vec<String>>>,
 }
 /// FREE, BUSINESS & PROFESSIONAL are deprecated. 2025 plans are the new plans available.
-///
-/// Schema: `/components/schemas/PlanEnum`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
 pub enum PlanEnum {
     Free,
     Team,
@@ -159,7 +151,7 @@ pub enum PlanEnum {
     Business2025,
     Enterprise2025,
     /// A value this version of the API description does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl PlanEnum {
     /// The value as sent on the wire.
@@ -180,41 +172,34 @@ impl PlanEnum {
         }
     }
 }
+impl From<String> for PlanEnum {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "FREE" => Self::Free,
+            "TEAM" => Self::Team,
+            "TEAM_YEARLY" => Self::TeamYearly,
+            "ENTERPRISE" => Self::Enterprise,
+            "ENTERPRISE_YEARLY" => Self::EnterpriseYearly,
+            "PROFESSIONAL" => Self::Professional,
+            "BUSINESS" => Self::Business,
+            "USER_2025" => Self::User2025,
+            "TEAM_2025" => Self::Team2025,
+            "BUSINESS_2025" => Self::Business2025,
+            "ENTERPRISE_2025" => Self::Enterprise2025,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl From<PlanEnum> for String {
+    fn from(value: PlanEnum) -> Self {
+        match value {
+            PlanEnum::Unknown(other) => other,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
 impl ::std::fmt::Display for PlanEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PlanEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PlanEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "FREE" => Self::Free,
-                "TEAM" => Self::Team,
-                "TEAM_YEARLY" => Self::TeamYearly,
-                "ENTERPRISE" => Self::Enterprise,
-                "ENTERPRISE_YEARLY" => Self::EnterpriseYearly,
-                "PROFESSIONAL" => Self::Professional,
-                "BUSINESS" => Self::Business,
-                "USER_2025" => Self::User2025,
-                "TEAM_2025" => Self::Team2025,
-                "BUSINESS_2025" => Self::Business2025,
-                "ENTERPRISE_2025" => Self::Enterprise2025,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }

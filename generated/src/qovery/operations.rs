@@ -12,11 +12,13 @@
 )]
 //! What each operation can answer: one enum per operation with a variant per documented
 //! status, shared by the client and the server.
+#[allow(unused_imports)]
+use super::model;
 /// The documented responses of `createOrganization` (`POST /organization`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrganizationResponse {
     /// 201: Create organization
-    Created(super::model::Organization),
+    Created(model::Organization),
     /// 400: Bad request
     BadRequest,
     /// 401: Access token is missing or invalid

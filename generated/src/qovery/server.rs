@@ -13,6 +13,11 @@
 //! Implement [`Api`] and serve [`router`]: routing, parameter parsing, validation and
 //! serialization are generated; the implementation only sees typed values.
 use super::runtime::server as rt;
+#[allow(unused_imports)]
+use super::{model, operations::*};
+#[allow(unused_imports)]
+use std::future::Future;
+use std::sync::Arc;
 pub use rt::{Rejection, ServerConfig};
 /// The credentials a request carried, one field per security scheme. The implementation
 /// decides what a credential may do; the router only checks that an operation's required
@@ -20,20 +25,32 @@ pub use rt::{Rejection, ServerConfig};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Credentials {
     /// The credential for `bearerAuth`, when the request carries one.
-    pub bearer_auth: ::std::option::Option<super::runtime::Secret>,
+    pub bearer_auth: Option<super::runtime::Secret>,
     /// The credential for `ApiKeyAuth`, when the request carries one.
-    pub api_key_auth: ::std::option::Option<super::runtime::Secret>,
+    pub api_key_auth: Option<super::runtime::Secret>,
 }
-fn credentials(incoming: &rt::Incoming) -> Credentials {
+/// The names of the security schemes, by index.
+const SCHEMES: &[&str] = &["bearerAuth", "ApiKeyAuth"];
+/// Reads the credentials a request carries and answers `401` unless they satisfy one of
+/// the operation's security alternatives (each a list of scheme indexes, all required).
+fn credentials(
+    incoming: &rt::Incoming,
+    alternatives: &[&[usize]],
+) -> Result<Credentials, Rejection> {
     let _ = incoming;
-    Credentials {
+    let credentials = Credentials {
         bearer_auth: incoming.bearer(),
-        api_key_auth: incoming
-            .api_key_header("Authorization", ::std::option::Option::Some("Token")),
-    }
+        api_key_auth: incoming.api_key_header("Authorization", Some("Token")),
+    };
+    rt::authorize(
+        &[credentials.bearer_auth.is_some(), credentials.api_key_auth.is_some()],
+        alternatives,
+        SCHEMES,
+    )?;
+    Ok(credentials)
 }
 /// The API: one method per operation, each answering one of the documented responses.
-pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
+pub trait Api: Send + Sync + 'static {
     /// Create an organization
     ///
     /// `POST /organization`
@@ -42,9 +59,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     fn create_organization(
         &self,
         input: CreateOrganizationInput,
-    ) -> impl ::std::future::Future<
-        Output = super::operations::CreateOrganizationResponse,
-    > + ::std::marker::Send;
+    ) -> impl Future<Output = CreateOrganizationResponse> + Send;
 }
 /// Everything a `createOrganization` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +67,7 @@ pub struct CreateOrganizationInput {
     /// The credentials the request carried.
     pub credentials: Credentials,
     /// The request body.
-    pub body: ::std::option::Option<super::model::OrganizationRequest>,
+    pub body: Option<model::OrganizationRequest>,
 }
 /// An axum router serving `api` with the default [`ServerConfig`].
 pub fn router<A: Api>(api: A) -> rt::axum::Router {
@@ -70,46 +85,28 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
         .fallback(rt::not_found::<A>)
         .method_not_allowed_fallback(rt::method_not_allowed::<A>)
         .with_state(
-            ::std::sync::Arc::new(rt::Shared {
-                api: ::std::sync::Arc::new(api),
+            Arc::new(rt::Shared {
+                api: Arc::new(api),
                 config,
             }),
         )
 }
 async fn handle_create_organization<A: Api>(
-    api: ::std::sync::Arc<A>,
+    api: Arc<A>,
     incoming: rt::Incoming,
-) -> ::std::result::Result<rt::Reply, rt::Rejection> {
-    let credentials = credentials(&incoming);
-    if !(credentials.bearer_auth.is_some() || credentials.api_key_auth.is_some()) {
-        return ::std::result::Result::Err(
-            rt::Rejection::unauthorized("`bearerAuth` or `ApiKeyAuth`"),
-        );
-    }
+) -> rt::Handled {
+    use CreateOrganizationResponse as R;
     let input = CreateOrganizationInput {
-        credentials,
+        credentials: credentials(&incoming, &[&[0], &[1]])?,
         body: incoming.json()?,
     };
-    ::std::result::Result::Ok(
-        match api.create_organization(input).await {
-            super::operations::CreateOrganizationResponse::Created(body) => {
-                rt::Reply::json(201, &body)
-            }
-            super::operations::CreateOrganizationResponse::BadRequest => {
-                rt::Reply::empty(400)
-            }
-            super::operations::CreateOrganizationResponse::Unauthorized => {
-                rt::Reply::empty(401)
-            }
-            super::operations::CreateOrganizationResponse::Forbidden => {
-                rt::Reply::empty(403)
-            }
-            super::operations::CreateOrganizationResponse::NotFound => {
-                rt::Reply::empty(404)
-            }
-            super::operations::CreateOrganizationResponse::Conflict => {
-                rt::Reply::empty(409)
-            }
-        },
-    )
+    let reply = match api.create_organization(input).await {
+        R::Created(body) => rt::Reply::json(201, &body),
+        R::BadRequest => rt::Reply::empty(400),
+        R::Unauthorized => rt::Reply::empty(401),
+        R::Forbidden => rt::Reply::empty(403),
+        R::NotFound => rt::Reply::empty(404),
+        R::Conflict => rt::Reply::empty(409),
+    };
+    Ok(reply)
 }

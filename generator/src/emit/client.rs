@@ -31,8 +31,8 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         } => match location {
             ApiKeyLocation::Header => {
                 let prefix = match prefix {
-                    Some(p) => quote!(::std::option::Option::Some(#p)),
-                    None => quote!(::std::option::Option::None),
+                    Some(p) => quote!(Some(#p)),
+                    None => quote!(None),
                 };
                 quote!(rt::Scheme::ApiKeyHeader { name: #name, prefix: #prefix })
             }
@@ -56,8 +56,8 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         let docs = doc_attrs(&[Some(&heading), s.doc.as_deref()]);
         quote! {
             #docs
-            pub fn #method(mut self, secret: impl ::std::convert::Into<super::runtime::Secret>) -> Self {
-                self.credentials[#index] = ::std::option::Option::Some(secret.into());
+            pub fn #method(mut self, secret: impl Into<super::runtime::Secret>) -> Self {
+                self.credentials[#index] = Some(secret.into());
                 self
             }
         }
@@ -79,7 +79,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         };
         emit_options(api, op).map(|o| quote!(#cfg #o))
     });
-    let none = (0..scheme_fields).map(|_| quote!(::std::option::Option::None));
+    let none = (0..scheme_fields).map(|_| quote!(None));
     // With no operations nothing sends a request; the client still exists for a uniform API.
     let unused = api
         .operations
@@ -89,6 +89,10 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         #allows
         //! An async client with one method per operation, over `reqwest` (rustls).
         use super::runtime::client as rt;
+        #[allow(unused_imports)]
+        use super::{model, operations::*};
+        #[allow(unused_imports)]
+        use rt::reqwest::Method;
 
         pub use rt::{Error, RawResponse};
 
@@ -103,9 +107,9 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         #[derive(Debug, Clone)]
         #unused
         pub struct Client {
-            base_url: ::std::string::String,
+            base_url: String,
             http: rt::reqwest::Client,
-            credentials: [::std::option::Option<super::runtime::Secret>; #scheme_fields],
+            credentials: [Option<super::runtime::Secret>; #scheme_fields],
             max_response_bytes: usize,
         }
 
@@ -121,13 +125,13 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
             pub const DEFAULT_BASE_URL: &'static str = #default_url;
 
             /// A client for `base_url` (e.g. `https://api.example.com`, no trailing slash needed).
-            pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn new(base_url: impl Into<String>) -> Self {
                 Self::with_http_client(base_url, rt::reqwest::Client::new())
             }
 
             /// A client that sends through a `reqwest::Client` of your own (timeouts, proxies, TLS).
-            pub fn with_http_client(base_url: impl ::std::convert::Into<::std::string::String>, http: rt::reqwest::Client) -> Self {
-                let base_url: ::std::string::String = base_url.into();
+            pub fn with_http_client(base_url: impl Into<String>, http: rt::reqwest::Client) -> Self {
+                let base_url: String = base_url.into();
                 Self {
                     base_url: base_url.trim_end_matches('/').to_owned(),
                     http,
@@ -151,10 +155,10 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
             #unused
             fn request(
                 &self,
-                method: rt::reqwest::Method,
+                method: Method,
                 path: &str,
                 security: &[&[usize]],
-            ) -> ::std::result::Result<rt::reqwest::RequestBuilder, rt::Error> {
+            ) -> Result<rt::reqwest::RequestBuilder, Error> {
                 let request = self.http.request(method, format!("{}{}", self.base_url, path));
                 rt::authorize(request, &self.credentials, SCHEMES, security)
             }
@@ -182,7 +186,7 @@ fn emit_options(api: &Api, op: &Operation) -> Option<TokenStream> {
         let ty = rust_type(api, &p.ty, ModelPath::Sibling);
         let place = format!("`{}` ({} parameter).", p.wire_name, p.location.as_str());
         let docs = doc_attrs(&[p.doc.as_deref(), Some(&place)]);
-        quote!(#docs pub #field: ::std::option::Option<#ty>,)
+        quote!(#docs pub #field: Option<#ty>,)
     });
     let heading = format!(
         "Optional parameters of [`Client::{}`].",
@@ -224,7 +228,7 @@ fn body_arg(api: &Api, op: &Operation) -> Option<TokenStream> {
     Some(if body.required {
         ty
     } else {
-        quote!(::std::option::Option<#ty>)
+        quote!(Option<#ty>)
     })
 }
 
@@ -258,7 +262,11 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     let options_name = ident(&op.names.options);
     let options_param = has_options.then(|| quote!(options: &#options_name,));
 
-    let path = emit_path(op);
+    // A templated path gets its own statement so the request line stays short.
+    let (path_binding, path) = match emit_path(op) {
+        PathExpr::Literal(literal) => (None, literal),
+        PathExpr::Built(built) => (Some(quote!(let path = #built;)), quote!(&path)),
+    };
     let value_of = |p: &Param| {
         let name = ident(&p.rust_name);
         if p.required {
@@ -312,9 +320,13 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body = emit_body(api, op);
-    let security = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
+    let security = op.security.iter().map(|alt| {
+        let alt = alt.iter().map(|i| Literal::usize_unsuffixed(*i));
+        quote!(&[#(#alt),*])
+    });
     let http_method = format_ident!("{}", op.method.as_str());
     let arms = emit_response_arms(op);
+    let alias = (!op.responses.is_empty()).then(|| quote!(use #response as R;));
     let mutable = (query.is_some()
         || cookies.is_some()
         || op.body.is_some()
@@ -336,8 +348,10 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub async fn #method(&self, #(#args,)* #body_param #options_param) -> ::std::result::Result<super::operations::#response, rt::Error> {
-            let #mutable request = self.request(rt::reqwest::Method::#http_method, #path, &[#(#security),*])?;
+        pub async fn #method(&self, #(#args,)* #body_param #options_param) -> Result<#response, Error> {
+            #alias
+            #path_binding
+            let #mutable request = self.request(Method::#http_method, #path, &[#(#security),*])?;
             #query
             #(#headers)*
             #cookies
@@ -370,35 +384,44 @@ pub(crate) fn security_doc(api: &Api, op: &Operation) -> Option<String> {
     Some(format!("Authentication: {}.", alternatives.join(" or ")))
 }
 
-/// `format!("/rest/organizations/{}", rt::path_segment(organization_id)?)`, or a literal.
-fn emit_path(op: &Operation) -> TokenStream {
-    let mut template = String::new();
-    let mut args = Vec::new();
+enum PathExpr {
+    /// A path without parameters: `"/organizations"`.
+    Literal(TokenStream),
+    /// `["/rest/organizations/", &rt::path_segment(&organization_id)?].concat()`.
+    Built(TokenStream),
+}
+
+fn emit_path(op: &Operation) -> PathExpr {
+    let mut pieces = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else {
             break;
         };
-        template.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
-        template.push_str("{}");
         let wire = &rest[open + 1..open + close];
-        if let Some(p) = op
+        let Some(p) = op
             .params
             .iter()
             .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
-        {
-            let name = ident(&p.rust_name);
-            args.push(quote!(rt::path_segment(&#name)?));
+        else {
+            break;
+        };
+        if open > 0 {
+            let literal = &rest[..open];
+            pieces.push(quote!(#literal));
         }
+        let name = ident(&p.rust_name);
+        pieces.push(quote!(&rt::path_segment(&#name)?));
         rest = &rest[open + close + 1..];
     }
-    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    if args.is_empty() {
+    if pieces.is_empty() {
         let literal = Literal::string(&op.path);
-        quote!(#literal)
-    } else {
-        quote!(&format!(#template, #(#args),*))
+        return PathExpr::Literal(quote!(#literal));
     }
+    if !rest.is_empty() {
+        pieces.push(quote!(#rest));
+    }
+    PathExpr::Built(quote!([#(#pieces),*].concat()))
 }
 
 fn emit_body(api: &Api, op: &Operation) -> Option<TokenStream> {
@@ -415,7 +438,7 @@ fn emit_body(api: &Api, op: &Operation) -> Option<TokenStream> {
         quote!(#set)
     } else {
         quote! {
-            if let ::std::option::Option::Some(body) = body {
+            if let Some(body) = body {
                 #set
             }
         }
@@ -452,11 +475,11 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
             }
             Presence::RequiredNullable | Presence::Optional => {
                 let part = part(quote!(value));
-                quote!(if let ::std::option::Option::Some(value) = &body.#name { form = form.part(#wire, #part); })
+                quote!(if let Some(value) = &body.#name { form = form.part(#wire, #part); })
             }
             Presence::OptionalNullable => {
                 let part = part(quote!(value));
-                quote!(if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &body.#name { form = form.part(#wire, #part); })
+                quote!(if let Some(Some(value)) = &body.#name { form = form.part(#wire, #part); })
             }
         }
     });
@@ -470,9 +493,9 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
 /// The `match` on the status: exact codes, then ranges, then `default` or an error.
 fn emit_response_arms(op: &Operation) -> TokenStream {
     let mut arms = Vec::new();
-    let mut fallback = quote!(_ => ::std::result::Result::Err(response.unexpected()),);
+    let mut fallback = quote!(_ => return Err(response.unexpected()),);
     for r in &op.responses {
-        let value = emit_response_value(op, r);
+        let value = emit_response_value(r);
         match r.status {
             StatusMatch::Code(code) => {
                 let code = Literal::u16_unsuffixed(code);
@@ -486,16 +509,27 @@ fn emit_response_arms(op: &Operation) -> TokenStream {
             StatusMatch::Default => fallback = quote!(_ => #value,),
         }
     }
+    if arms.is_empty() {
+        // A lone `_` arm would be a `match` clippy flags.
+        return match op.responses.iter().find(|r| r.status == StatusMatch::Default) {
+            Some(r) => {
+                let value = emit_response_value(r);
+                quote!(Ok(#value))
+            }
+            None => quote!(Err(response.unexpected())),
+        };
+    }
     quote! {
-        match response.status.as_u16() {
+        let answer = match response.status.as_u16() {
             #(#arms)*
             #fallback
-        }
+        };
+        Ok(answer)
     }
 }
 
-fn emit_response_value(op: &Operation, r: &Response) -> TokenStream {
-    let response = ident(&op.names.response);
+/// The variant for one documented response; `R` is the operation's response enum.
+fn emit_response_value(r: &Response) -> TokenStream {
     let variant = ident(&r.rust_name);
     let shape = VariantShape::of(r);
     let body = r.body.as_ref().map(|b| match b.media {
@@ -505,10 +539,10 @@ fn emit_response_value(op: &Operation, r: &Response) -> TokenStream {
         _ => quote!(response.json()?),
     });
     if shape.is_unit() {
-        return quote!(::std::result::Result::Ok(super::operations::#response::#variant));
+        return quote!(R::#variant);
     }
     if shape.is_tuple() {
-        return quote!(::std::result::Result::Ok(super::operations::#response::#variant(#body)));
+        return quote!(R::#variant(#body));
     }
     let status = shape
         .status
@@ -525,7 +559,7 @@ fn emit_response_value(op: &Operation, r: &Response) -> TokenStream {
                 quote!(#field: response.header(#wire)?,)
             }
         });
-        quote!(headers: super::operations::#h { #(#fields)* },)
+        quote!(headers: #h { #(#fields)* },)
     });
-    quote!(::std::result::Result::Ok(super::operations::#response::#variant { #status #body #headers }))
+    quote!(R::#variant { #status #body #headers })
 }

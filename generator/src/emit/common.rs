@@ -18,21 +18,95 @@ pub fn ident(name: &str) -> Ident {
 pub enum ModelPath {
     /// Inside `model.rs`.
     Local,
-    /// From a sibling module (`super::model::X`).
+    /// From a sibling module, which imports `super::model` (`model::X`).
     Sibling,
+}
+
+/// How emitted code spells std items: by their prelude names, or by absolute paths inside a
+/// `model.rs` where a schema type shadows one of them (a spec may define `Result` or `Option`).
+#[derive(Clone, Copy)]
+pub struct Std {
+    absolute: bool,
+}
+
+macro_rules! std_items {
+    ($($method:ident => $short:ident, $($long:ident)::+;)*) => {
+        impl Std {
+            $(
+                pub fn $method(self) -> TokenStream {
+                    if self.absolute {
+                        quote!($(::$long)+)
+                    } else {
+                        quote!($short)
+                    }
+                }
+            )*
+        }
+    };
+}
+
+std_items! {
+    option => Option, std::option::Option;
+    result => Result, std::result::Result;
+    err => Err, std::result::Result::Err;
+    string => String, std::string::String;
+    vec => Vec, std::vec::Vec;
+    boxed => Box, std::boxed::Box;
+    from => From, std::convert::From;
+    serialize => Serialize, serde::Serialize;
+    deserialize => Deserialize, serde::Deserialize;
+}
+
+impl Std {
+    pub fn at(api: &Api, at: ModelPath) -> Self {
+        Self {
+            absolute: matches!(at, ModelPath::Local) && api.model_shadows_std,
+        }
+    }
+
+    /// The `use` that brings serde's derives into scope under their short names.
+    pub fn serde_import(self) -> TokenStream {
+        if self.absolute {
+            TokenStream::new()
+        } else {
+            quote! {
+                #[allow(unused_imports)]
+                use serde::{Deserialize, Serialize};
+            }
+        }
+    }
+
+    /// `String` as serde's `from`/`into` attributes name it.
+    pub fn string_path(self) -> &'static str {
+        if self.absolute {
+            "::std::string::String"
+        } else {
+            "String"
+        }
+    }
+
+    /// The path a serde attribute names to skip absent fields.
+    pub fn is_none_path(self) -> &'static str {
+        if self.absolute {
+            "::std::option::Option::is_none"
+        } else {
+            "Option::is_none"
+        }
+    }
 }
 
 /// The Rust type for an IR type.
 pub fn rust_type(api: &Api, ty: &Type, at: ModelPath) -> TokenStream {
+    let std = Std::at(api, at);
     match ty {
         Type::Named(id) => {
             let name = ident(&api.types.get(*id).rust_name);
             match at {
                 ModelPath::Local => quote!(#name),
-                ModelPath::Sibling => quote!(super::model::#name),
+                ModelPath::Sibling => quote!(model::#name),
             }
         }
-        Type::String => quote!(::std::string::String),
+        Type::String => std.string(),
         Type::Bool => quote!(bool),
         Type::I32 => quote!(i32),
         Type::I64 => quote!(i64),
@@ -41,14 +115,19 @@ pub fn rust_type(api: &Api, ty: &Type, at: ModelPath) -> TokenStream {
         Type::Uuid => quote!(::uuid::Uuid),
         Type::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Type::Date => quote!(::chrono::NaiveDate),
-        Type::Binary => quote!(::std::vec::Vec<u8>),
+        Type::Binary => {
+            let vec = std.vec();
+            quote!(#vec<u8>)
+        }
         Type::Array(inner) => {
             let inner = rust_type(api, inner, at);
-            quote!(::std::vec::Vec<#inner>)
+            let vec = std.vec();
+            quote!(#vec<#inner>)
         }
         Type::Map(inner) => {
             let inner = rust_type(api, inner, at);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            let string = std.string();
+            quote!(::std::collections::BTreeMap<#string, #inner>)
         }
         Type::Any => quote!(::serde_json::Value),
     }

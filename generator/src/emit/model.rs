@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath};
+use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath, Std};
 use super::features::reach_cfg;
 use crate::ir::{
     Api, EnumDef, EnumRepr, Field, Presence, StructDef, TaggedDef, TypeDef, TypeKind, UnionVariant,
@@ -11,51 +11,64 @@ use crate::ir::{
 
 pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
     let allows = module_allows();
-    let defs = api.types.defs.iter().map(|def| {
+    let std = Std::at(api, ModelPath::Local);
+    let serde_import = std.serde_import();
+    let defs = api.types.defs.iter().flat_map(|def| {
         let cfg = if tag_features {
             reach_cfg(api, &def.reach)
         } else {
             TokenStream::new()
         };
-        let body = emit_def(api, def);
-        quote!(#cfg #body)
+        // The type and each of its impls carry the cfg: an impl of a missing type is an error.
+        emit_def(api, std, def)
+            .into_iter()
+            .map(move |item| quote!(#cfg #item))
     });
     quote! {
         #allows
         //! The data types of the API: one per schema, shared by the client and the server.
+        #serde_import
         #(#defs)*
     }
 }
 
-fn emit_def(api: &Api, def: &TypeDef) -> TokenStream {
+/// The items of one type: its definition first, then its impls.
+fn emit_def(api: &Api, std: Std, def: &TypeDef) -> Vec<TokenStream> {
     let name = ident(&def.rust_name);
-    let location = format!("Schema: `{}`.", def.pointer.trim_start_matches('#'));
-    let docs = doc_attrs(&[def.doc.as_deref(), Some(&location)]);
+    // A component named as its type needs no pointer; inline and renamed schemas get one so a
+    // reader can find where they come from.
+    let plain_component = def.pointer == format!("#/components/schemas/{}", def.wire_name)
+        && def.wire_name == def.rust_name;
+    let location = (!plain_component)
+        .then(|| format!("Schema: `{}`.", def.pointer.trim_start_matches('#')));
+    let docs = doc_attrs(&[def.doc.as_deref(), location.as_deref()]);
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, &name, s, docs),
-        TypeKind::Enum(e) => emit_enum(&name, e, docs),
-        TypeKind::Tagged(t) => emit_tagged(api, &name, t, docs),
-        TypeKind::Untagged(variants) => emit_untagged(api, &name, variants, docs),
+        TypeKind::Struct(s) => vec![emit_struct(api, std, &name, s, docs)],
+        TypeKind::Enum(e) => emit_enum(std, &name, e, docs),
+        TypeKind::Tagged(t) => emit_tagged(api, std, &name, t, docs),
+        TypeKind::Untagged(variants) => vec![emit_untagged(api, std, &name, variants, docs)],
         TypeKind::Alias(ty) => {
             let ty = rust_type(api, ty, ModelPath::Local);
-            quote!(#docs pub type #name = #ty;)
+            vec![quote!(#docs pub type #name = #ty;)]
         }
     }
 }
 
 fn emit_struct(
     api: &Api,
+    std: Std,
     name: &proc_macro2::Ident,
     def: &StructDef,
     docs: TokenStream,
 ) -> TokenStream {
-    let fields = def.fields.iter().map(|f| emit_field(api, f));
+    let fields = def.fields.iter().map(|f| emit_field(api, std, f));
     let extra = def.additional.as_ref().map(|ty| {
         let ty = rust_type(api, ty, ModelPath::Local);
+        let string = std.string();
         quote! {
             /// Properties not declared in the schema.
             #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            pub additional_properties: ::std::collections::BTreeMap<#string, #ty>,
         }
     });
     // `Default` is offered when every field can be empty, so callers can use `..Default::default()`.
@@ -64,9 +77,10 @@ fn emit_struct(
         .iter()
         .all(|f| f.presence() != Presence::Required);
     let default = defaultable.then(|| quote!(Default,));
+    let (ser, de) = (std.serialize(), std.deserialize());
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #ser, #de)]
         pub struct #name {
             #(#fields)*
             #extra
@@ -74,11 +88,12 @@ fn emit_struct(
     }
 }
 
-fn emit_field(api: &Api, field: &Field) -> TokenStream {
+fn emit_field(api: &Api, std: Std, field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let mut ty = rust_type(api, &field.ty, ModelPath::Local);
     if field.boxed {
-        ty = quote!(::std::boxed::Box<#ty>);
+        let boxed = std.boxed();
+        ty = quote!(#boxed<#ty>);
     }
     let mut notes = Vec::new();
     if field.read_only {
@@ -96,20 +111,18 @@ fn emit_field(api: &Api, field: &Field) -> TokenStream {
         let wire = &field.wire_name;
         quote!(#[serde(rename = #wire)])
     });
+    let option = std.option();
+    let is_none = std.is_none_path();
     let (attrs, ty) = match field.presence() {
         Presence::Required => (TokenStream::new(), ty),
-        Presence::RequiredNullable => (TokenStream::new(), quote!(::std::option::Option<#ty>)),
+        Presence::RequiredNullable => (TokenStream::new(), quote!(#option<#ty>)),
         Presence::Optional => (
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-            quote!(::std::option::Option<#ty>),
+            quote!(#[serde(default, skip_serializing_if = #is_none)]),
+            quote!(#option<#ty>),
         ),
         Presence::OptionalNullable => (
-            quote!(#[serde(
-                default,
-                skip_serializing_if = "::std::option::Option::is_none",
-                with = "super::runtime::double_option"
-            )]),
-            quote!(::std::option::Option<::std::option::Option<#ty>>),
+            quote!(#[serde(default, skip_serializing_if = #is_none, with = "super::runtime::double_option")]),
+            quote!(#option<#option<#ty>>),
         ),
     };
     quote! {
@@ -120,54 +133,71 @@ fn emit_field(api: &Api, field: &Field) -> TokenStream {
     }
 }
 
-fn emit_enum(name: &proc_macro2::Ident, def: &EnumDef, docs: TokenStream) -> TokenStream {
+fn emit_enum(
+    std: Std,
+    name: &proc_macro2::Ident,
+    def: &EnumDef,
+    docs: TokenStream,
+) -> Vec<TokenStream> {
     let variants: Vec<_> = def.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let (string, from) = (std.string(), std.from());
+    let (ser, de) = (std.serialize(), std.deserialize());
     match def.repr {
         EnumRepr::String => {
             let wires: Vec<&str> = def.variants.iter().map(|v| v.wire_name.as_str()).collect();
-            // Hand-written serde impls: a derive with an untagged catch-all would also accept
-            // `{"FREE": null}`; this accepts JSON strings only.
-            quote! {
-                #docs
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                pub enum #name {
-                    #(#variants,)*
-                    /// A value this version of the API description does not know.
-                    Unknown(::std::string::String),
-                }
-
-                impl #name {
-                    /// The value as sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(Self::#variants => #wires,)*
-                            Self::Unknown(other) => other,
+            let string_path = std.string_path();
+            // Serde goes through `String`, so only JSON strings are accepted (a derive with an
+            // untagged catch-all would also take `{"FREE": null}`), and unknown values survive.
+            vec![
+                quote! {
+                    #docs
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #ser, #de)]
+                    #[serde(from = #string_path, into = #string_path)]
+                    pub enum #name {
+                        #(#variants,)*
+                        /// A value this version of the API description does not know.
+                        Unknown(#string),
+                    }
+                },
+                quote! {
+                    impl #name {
+                        /// The value as sent on the wire.
+                        pub fn as_str(&self) -> &str {
+                            match self {
+                                #(Self::#variants => #wires,)*
+                                Self::Unknown(other) => other,
+                            }
                         }
                     }
-                }
-
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(self.as_str())
+                },
+                quote! {
+                    impl #from<#string> for #name {
+                        fn from(value: #string) -> Self {
+                            match value.as_str() {
+                                #(#wires => Self::#variants,)*
+                                _ => Self::Unknown(value),
+                            }
+                        }
                     }
-                }
-
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
+                },
+                quote! {
+                    impl #from<#name> for #string {
+                        fn from(value: #name) -> Self {
+                            match value {
+                                #name::Unknown(other) => other,
+                                known => known.as_str().to_owned(),
+                            }
+                        }
                     }
-                }
-
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                        ::std::result::Result::Ok(match value.as_str() {
-                            #(#wires => Self::#variants,)*
-                            _ => Self::Unknown(value),
-                        })
+                },
+                quote! {
+                    impl ::std::fmt::Display for #name {
+                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str(self.as_str())
+                        }
                     }
-                }
-            }
+                },
+            ]
         }
         EnumRepr::Integer => {
             let values: Vec<i64> = def
@@ -175,34 +205,38 @@ fn emit_enum(name: &proc_macro2::Ident, def: &EnumDef, docs: TokenStream) -> Tok
                 .iter()
                 .map(|v| v.wire_name.parse().unwrap_or_default())
                 .collect();
-            quote! {
-                #docs
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(from = "i64", into = "i64")]
-                pub enum #name {
-                    #(#variants,)*
-                    /// A value this version of the API description does not know.
-                    Unknown(i64),
-                }
-
-                impl ::std::convert::From<i64> for #name {
-                    fn from(value: i64) -> Self {
-                        match value {
-                            #(#values => Self::#variants,)*
-                            other => Self::Unknown(other),
+            vec![
+                quote! {
+                    #docs
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #ser, #de)]
+                    #[serde(from = "i64", into = "i64")]
+                    pub enum #name {
+                        #(#variants,)*
+                        /// A value this version of the API description does not know.
+                        Unknown(i64),
+                    }
+                },
+                quote! {
+                    impl #from<i64> for #name {
+                        fn from(value: i64) -> Self {
+                            match value {
+                                #(#values => Self::#variants,)*
+                                other => Self::Unknown(other),
+                            }
                         }
                     }
-                }
-
-                impl ::std::convert::From<#name> for i64 {
-                    fn from(value: #name) -> Self {
-                        match value {
-                            #(#name::#variants => #values,)*
-                            #name::Unknown(other) => other,
+                },
+                quote! {
+                    impl #from<#name> for i64 {
+                        fn from(value: #name) -> Self {
+                            match value {
+                                #(#name::#variants => #values,)*
+                                #name::Unknown(other) => other,
+                            }
                         }
                     }
-                }
-            }
+                },
+            ]
         }
     }
 }
@@ -212,10 +246,12 @@ fn emit_enum(name: &proc_macro2::Ident, def: &EnumDef, docs: TokenStream) -> Tok
 /// the runtime reads the tag from the JSON object and hands the whole object to the variant.
 fn emit_tagged(
     api: &Api,
+    std: Std,
     name: &proc_macro2::Ident,
     def: &TaggedDef,
     docs: TokenStream,
-) -> TokenStream {
+) -> Vec<TokenStream> {
+    let (result, err) = (std.result(), std.err());
     let tag = &def.tag;
     let variants: Vec<_> = def.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let types: Vec<_> = def
@@ -239,48 +275,54 @@ fn emit_tagged(
     });
     let doc_tag = format!("Tagged by the `{tag}` property.");
     let tag_doc = doc_attrs(&[Some(&doc_tag)]);
-    quote! {
-        #docs
-        #tag_doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#variants(#types),)*
-        }
+    vec![
+        quote! {
+            #docs
+            #tag_doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants(#types),)*
+            }
+        },
+        quote! {
+            impl #name {
+                /// The discriminator property's name.
+                pub const TAG: &'static str = #tag;
 
-        impl #name {
-            /// The discriminator property's name.
-            pub const TAG: &'static str = #tag;
-
-            /// The discriminator value of this variant.
-            pub fn tag(&self) -> &'static str {
-                match self {
-                    #(Self::#variants(_) => #first_values,)*
+                /// The discriminator value of this variant.
+                pub fn tag(&self) -> &'static str {
+                    match self {
+                        #(Self::#variants(_) => #first_values,)*
+                    }
                 }
             }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                match self {
-                    #(Self::#variants(inner) => super::runtime::serialize_tagged(serializer, Self::TAG, #first_values, inner),)*
+        },
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                    match self {
+                        #(Self::#variants(inner) => super::runtime::serialize_tagged(serializer, Self::TAG, #first_values, inner),)*
+                    }
                 }
             }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let (tag, value) = super::runtime::read_tagged::<D>(deserializer, Self::TAG)?;
-                match tag.as_str() {
-                    #(#match_arms)*
-                    _ => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::unknown_variant(&tag, &[#(#all_values),*])),
+        },
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                    let (tag, value) = super::runtime::read_tagged::<D>(deserializer, Self::TAG)?;
+                    match tag.as_str() {
+                        #(#match_arms)*
+                        _ => #err(::serde::de::Error::unknown_variant(&tag, &[#(#all_values),*])),
+                    }
                 }
             }
-        }
-    }
+        },
+    ]
 }
 
 fn emit_untagged(
     api: &Api,
+    std: Std,
     name: &proc_macro2::Ident,
     variants: &[UnionVariant],
     docs: TokenStream,
@@ -290,13 +332,14 @@ fn emit_untagged(
         .iter()
         .map(|v| rust_type(api, &v.ty, ModelPath::Local))
         .collect();
+    let (ser, de) = (std.serialize(), std.deserialize());
     let note = doc_attrs(&[Some(
         "The first variant that accepts the JSON is chosen, most specific first.",
     )]);
     quote! {
         #docs
         #note
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #ser, #de)]
         #[serde(untagged)]
         pub enum #name {
             #(#names(#types),)*

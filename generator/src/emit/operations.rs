@@ -28,6 +28,9 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
         #allows
         //! What each operation can answer: one enum per operation with a variant per documented
         //! status, shared by the client and the server.
+        #[allow(unused_imports)]
+        use super::model;
+
         #(#items)*
     }
 }
@@ -35,8 +38,8 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
 /// The Rust type of a response body.
 pub fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
     match body.media {
-        Media::Text => quote!(::std::string::String),
-        Media::Binary => quote!(::std::vec::Vec<u8>),
+        Media::Text => quote!(String),
+        Media::Binary => quote!(Vec<u8>),
         Media::Json | Media::Form | Media::Multipart => {
             rust_type(api, &body.ty, ModelPath::Sibling)
         }
@@ -124,7 +127,7 @@ fn emit_headers_struct(api: &Api, response: &Response) -> Option<TokenStream> {
         let ty = if h.required {
             ty
         } else {
-            quote!(::std::option::Option<#ty>)
+            quote!(Option<#ty>)
         };
         let wire = format!("`{}` header.", h.wire_name);
         let docs = doc_attrs(&[Some(&wire), h.doc.as_deref()]);

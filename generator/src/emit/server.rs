@@ -27,7 +27,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
             s.wire_name
         );
         let docs = doc_attrs(&[Some(&heading)]);
-        quote!(#docs pub #name: ::std::option::Option<super::runtime::Secret>,)
+        quote!(#docs pub #name: Option<super::runtime::Secret>,)
     });
     let credential_reads = api.security_schemes.iter().map(|s| {
         let name = ident(&s.rust_name);
@@ -40,8 +40,8 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
                 prefix,
             } => {
                 let prefix = match prefix {
-                    Some(p) => quote!(::std::option::Option::Some(#p)),
-                    None => quote!(::std::option::Option::None),
+                    Some(p) => quote!(Some(#p)),
+                    None => quote!(None),
                 };
                 quote!(incoming.api_key_header(#header, #prefix))
             }
@@ -58,6 +58,11 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         };
         quote!(#name: #read,)
     });
+    let scheme_names = api.security_schemes.iter().map(|s| &s.wire_name);
+    let presence = api.security_schemes.iter().map(|s| {
+        let name = ident(&s.rust_name);
+        quote!(credentials.#name.is_some())
+    });
     let trait_methods = api.operations.iter().map(|op| {
         let cfg = cfg_of(op);
         let method = ident(&op.rust_name);
@@ -69,7 +74,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         quote! {
             #cfg
             #docs
-            fn #method(&self, input: #input) -> impl ::std::future::Future<Output = super::operations::#response> + ::std::marker::Send;
+            fn #method(&self, input: #input) -> impl Future<Output = #response> + Send;
         }
     });
     let inputs = api.operations.iter().map(|op| {
@@ -79,7 +84,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
     });
     let handlers = api.operations.iter().map(|op| {
         let cfg = cfg_of(op);
-        let handler = emit_handler(api, op);
+        let handler = emit_handler(op);
         quote!(#cfg #handler)
     });
     let routes = emit_routes(api, tag_features);
@@ -92,6 +97,11 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         //! Implement [`Api`] and serve [`router`]: routing, parameter parsing, validation and
         //! serialization are generated; the implementation only sees typed values.
         use super::runtime::server as rt;
+        #[allow(unused_imports)]
+        use super::{model, operations::*};
+        #[allow(unused_imports)]
+        use std::future::Future;
+        use std::sync::Arc;
 
         pub use rt::{Rejection, ServerConfig};
 
@@ -103,14 +113,22 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
             #(#credential_fields)*
         }
 
+        /// The names of the security schemes, by index.
         #unused
-        fn credentials(incoming: &rt::Incoming) -> Credentials {
+        const SCHEMES: &[&str] = &[#(#scheme_names),*];
+
+        /// Reads the credentials a request carries and answers `401` unless they satisfy one of
+        /// the operation's security alternatives (each a list of scheme indexes, all required).
+        #unused
+        fn credentials(incoming: &rt::Incoming, alternatives: &[&[usize]]) -> Result<Credentials, Rejection> {
             let _ = incoming;
-            Credentials { #(#credential_reads)* }
+            let credentials = Credentials { #(#credential_reads)* };
+            rt::authorize(&[#(#presence),*], alternatives, SCHEMES)?;
+            Ok(credentials)
         }
 
         /// The API: one method per operation, each answering one of the documented responses.
-        pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
+        pub trait Api: Send + Sync + 'static {
             #(#trait_methods)*
         }
 
@@ -135,7 +153,7 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
         let ty = if p.required {
             ty
         } else {
-            quote!(::std::option::Option<#ty>)
+            quote!(Option<#ty>)
         };
         let place = format!("`{}` ({} parameter).", p.wire_name, p.location.as_str());
         let docs = doc_attrs(&[p.doc.as_deref(), Some(&place)]);
@@ -143,14 +161,14 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
     });
     let body = op.body.as_ref().map(|b| {
         let ty = match b.media {
-            Media::Text => quote!(::std::string::String),
-            Media::Binary => quote!(::std::vec::Vec<u8>),
+            Media::Text => quote!(String),
+            Media::Binary => quote!(Vec<u8>),
             _ => rust_type(api, &b.ty, ModelPath::Sibling),
         };
         let ty = if b.required {
             ty
         } else {
-            quote!(::std::option::Option<#ty>)
+            quote!(Option<#ty>)
         };
         let docs = doc_attrs(&[b.doc.as_deref().or(Some("The request body."))]);
         quote!(#docs pub body: #ty,)
@@ -172,54 +190,15 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
+fn emit_handler(op: &Operation) -> TokenStream {
     let handler = format_ident!("handle_{}", crate::names::bare(&op.rust_name));
     let method = ident(&op.rust_name);
     let input = ident(&op.names.input);
     let response = ident(&op.names.response);
-    let auth_check = (!op.security.is_empty() && op.security.iter().all(|alt| !alt.is_empty()))
-        .then(|| {
-            let alternatives = op.security.iter().map(|alt| {
-                let present = alt.iter().map(|i| {
-                    let field = ident(&api.security_schemes[*i].rust_name);
-                    quote!(credentials.#field.is_some())
-                });
-                if alt.len() == 1 {
-                    quote!(#(#present)*)
-                } else {
-                    quote!((#(#present)&&*))
-                }
-            });
-            let names = super::client::security_doc(api, op).unwrap_or_default();
-            if let [[only]] = op
-                .security
-                .as_slice()
-                .iter()
-                .map(Vec::as_slice)
-                .collect::<Vec<_>>()
-                .as_slice()
-            {
-                let field = ident(&api.security_schemes[*only].rust_name);
-                let names = names
-                    .trim_start_matches("Authentication: ")
-                    .trim_end_matches('.')
-                    .to_owned();
-                return quote! {
-                    if credentials.#field.is_none() {
-                        return ::std::result::Result::Err(rt::Rejection::unauthorized(#names));
-                    }
-                };
-            }
-            let names = names
-                .trim_start_matches("Authentication: ")
-                .trim_end_matches('.')
-                .to_owned();
-            quote! {
-                if !(#(#alternatives)||*) {
-                    return ::std::result::Result::Err(rt::Rejection::unauthorized(#names));
-                }
-            }
-        });
+    let security = op.security.iter().map(|alt| {
+        let alt = alt.iter().map(|i| Literal::usize_unsuffixed(*i));
+        quote!(&[#(#alt),*])
+    });
     let params = op.params.iter().map(|p| {
         let field = ident(&p.rust_name);
         let wire = &p.wire_name;
@@ -254,6 +233,7 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
             quote!(body: #read,)
         }
     });
+    let alias = (!op.responses.is_empty()).then(|| quote!(use #response as R;));
     let arms = op.responses.iter().map(|r| {
         let variant = ident(&r.rust_name);
         let shape = VariantShape::of(r);
@@ -285,29 +265,29 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
             reply = quote!(#reply.header(#wire, &headers.#field));
         }
         let pattern = if shape.is_unit() {
-            quote!(super::operations::#response::#variant)
+            quote!(R::#variant)
         } else if shape.is_tuple() {
-            quote!(super::operations::#response::#variant(body))
+            quote!(R::#variant(body))
         } else {
             let status = shape.status.then(|| quote!(status,));
             let body = shape.body.then(|| quote!(body,));
             let headers = shape.headers.then(|| quote!(headers,));
-            quote!(super::operations::#response::#variant { #status #body #headers })
+            quote!(R::#variant { #status #body #headers })
         };
         quote!(#pattern => #reply,)
     });
     quote! {
-        async fn #handler<A: Api>(api: ::std::sync::Arc<A>, incoming: rt::Incoming) -> ::std::result::Result<rt::Reply, rt::Rejection> {
-            let credentials = credentials(&incoming);
-            #auth_check
+        async fn #handler<A: Api>(api: Arc<A>, incoming: rt::Incoming) -> rt::Handled {
+            #alias
             let input = #input {
-                credentials,
+                credentials: credentials(&incoming, &[#(#security),*])?,
                 #(#params)*
                 #body
             };
-            ::std::result::Result::Ok(match api.#method(input).await {
+            let reply = match api.#method(input).await {
                 #(#arms)*
-            })
+            };
+            Ok(reply)
         }
     }
 }
@@ -347,7 +327,7 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
             router
                 .fallback(rt::not_found::<A>)
                 .method_not_allowed_fallback(rt::method_not_allowed::<A>)
-                .with_state(::std::sync::Arc::new(rt::Shared { api: ::std::sync::Arc::new(api), config }))
+                .with_state(Arc::new(rt::Shared { api: Arc::new(api), config }))
         }
     }
 }

@@ -76,6 +76,7 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
     cycles::box_cycles(&mut defs);
     let all_tags = tags::assign_tags(&mut defs, &operations);
     let types = sort_types(defs, &mut operations);
+    let model_shadows_std = names::shadows_std(types.defs.iter().map(|d| d.rust_name.as_str()));
     let api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -92,6 +93,7 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
         types,
         operations,
         tags: all_tags,
+        model_shadows_std,
     };
     Ok(Lowered {
         api,

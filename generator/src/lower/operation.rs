@@ -23,6 +23,8 @@ const RESERVED_METHODS: &[&str] = &[
     "http_client",
     "builder",
     "default",
+    "request",
+    "with_max_response_bytes",
 ];
 /// Names the emitted code uses beside parameters: `<Op>Input` fields and the locals of client
 /// methods and server handlers.
@@ -38,6 +40,9 @@ const RESERVED_INPUT_FIELDS: &[&str] = &[
     "incoming",
     "api",
     "input",
+    "path",
+    "answer",
+    "reply",
 ];
 
 pub(crate) fn lower_operations<'a>(

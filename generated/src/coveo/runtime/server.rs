@@ -323,6 +323,26 @@ impl Incoming {
 }
 
 /// A required value, or a `400` naming where it was expected.
+/// What a generated handler returns: a reply, or a rejection answered before the implementation.
+pub type Handled = Result<Reply, Rejection>;
+
+/// `401` unless one of the security `alternatives` is satisfied: each lists scheme indexes that
+/// must all be `present`. No alternatives, or an empty one, means no credentials are needed.
+pub fn authorize(present: &[bool], alternatives: &[&[usize]], names: &[&str]) -> Result<(), Rejection> {
+    let satisfied = |alternative: &&[usize]| alternative.iter().all(|i| present.get(*i).copied().unwrap_or(false));
+    if alternatives.is_empty() || alternatives.iter().any(satisfied) {
+        return Ok(());
+    }
+    let described: Vec<String> = alternatives
+        .iter()
+        .map(|alternative| {
+            let schemes: Vec<String> = alternative.iter().map(|i| format!("`{}`", names.get(*i).copied().unwrap_or("?"))).collect();
+            schemes.join(" and ")
+        })
+        .collect();
+    Err(Rejection::unauthorized(&described.join(" or ")))
+}
+
 pub fn required<T>(value: Option<T>, location: &str, name: &str) -> Result<T, Rejection> {
     value.ok_or_else(|| {
         let place = if name.is_empty() { location.to_owned() } else { format!("{location}.{name}") };
