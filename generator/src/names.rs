@@ -21,8 +21,18 @@ const RAW_KEYWORDS: &[&str] = &[
 /// A schema type with one of these names would shadow it inside `model.rs`; that file then falls
 /// back to absolute paths (see [`shadows_std`]).
 pub const STD_SHORT_NAMES: &[&str] = &[
-    "Box", "Deserialize", "Err", "From", "None", "Ok", "Option", "Result", "Serialize", "Some",
-    "String", "Vec",
+    "Box",
+    "Deserialize",
+    "Err",
+    "From",
+    "None",
+    "Ok",
+    "Option",
+    "Result",
+    "Serialize",
+    "Some",
+    "String",
+    "Vec",
 ];
 
 /// Whether any of `type_names` would shadow a name emitted code uses unqualified.

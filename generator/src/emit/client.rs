@@ -44,15 +44,24 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         let method = format_ident!("with_{}", names::bare(&s.rust_name));
         let how = match &s.kind {
             SecurityKind::Bearer => "Sent as `Authorization: Bearer <token>`.".to_owned(),
-            SecurityKind::Basic => "Sent as HTTP Basic authentication; pass `user:password`.".to_owned(),
-            SecurityKind::ApiKey { location, name, prefix } => match (location, prefix) {
+            SecurityKind::Basic => {
+                "Sent as HTTP Basic authentication; pass `user:password`.".to_owned()
+            }
+            SecurityKind::ApiKey {
+                location,
+                name,
+                prefix,
+            } => match (location, prefix) {
                 (ApiKeyLocation::Header, Some(p)) => format!("Sent as `{name}: {p} <key>`."),
                 (ApiKeyLocation::Header, None) => format!("Sent in the `{name}` header."),
                 (ApiKeyLocation::Query, _) => format!("Sent as the `{name}` query parameter."),
                 (ApiKeyLocation::Cookie, _) => format!("Sent as the `{name}` cookie."),
             },
         };
-        let heading = format!("Sets the credential for the `{}` security scheme. {how}", s.wire_name);
+        let heading = format!(
+            "Sets the credential for the `{}` security scheme. {how}",
+            s.wire_name
+        );
         let docs = doc_attrs(&[Some(&heading), s.doc.as_deref()]);
         quote! {
             #docs
@@ -511,7 +520,11 @@ fn emit_response_arms(op: &Operation) -> TokenStream {
     }
     if arms.is_empty() {
         // A lone `_` arm would be a `match` clippy flags.
-        return match op.responses.iter().find(|r| r.status == StatusMatch::Default) {
+        return match op
+            .responses
+            .iter()
+            .find(|r| r.status == StatusMatch::Default)
+        {
             Some(r) => {
                 let value = emit_response_value(r);
                 quote!(Ok(#value))

@@ -39,8 +39,8 @@ fn emit_def(api: &Api, std: Std, def: &TypeDef) -> Vec<TokenStream> {
     // reader can find where they come from.
     let plain_component = def.pointer == format!("#/components/schemas/{}", def.wire_name)
         && def.wire_name == def.rust_name;
-    let location = (!plain_component)
-        .then(|| format!("Schema: `{}`.", def.pointer.trim_start_matches('#')));
+    let location =
+        (!plain_component).then(|| format!("Schema: `{}`.", def.pointer.trim_start_matches('#')));
     let docs = doc_attrs(&[def.doc.as_deref(), location.as_deref()]);
     match &def.kind {
         TypeKind::Struct(s) => vec![emit_struct(api, std, &name, s, docs)],

@@ -124,11 +124,7 @@ fn emit_headers_struct(api: &Api, response: &Response) -> Option<TokenStream> {
     let fields = response.headers.iter().map(|h| {
         let field = ident(&h.rust_name);
         let ty = rust_type(api, &h.ty, ModelPath::Sibling);
-        let ty = if h.required {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        };
+        let ty = if h.required { ty } else { quote!(Option<#ty>) };
         let wire = format!("`{}` header.", h.wire_name);
         let docs = doc_attrs(&[Some(&wire), h.doc.as_deref()]);
         quote!(#docs pub #field: #ty,)

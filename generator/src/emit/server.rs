@@ -70,7 +70,12 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         let response = ident(&op.names.response);
         let heading = format!("`{} {}`", op.method.as_str(), op.path);
         let security = super::client::security_doc(api, op);
-        let docs = doc_attrs(&[op.summary.as_deref(), op.description.as_deref(), Some(&heading), security.as_deref()]);
+        let docs = doc_attrs(&[
+            op.summary.as_deref(),
+            op.description.as_deref(),
+            Some(&heading),
+            security.as_deref(),
+        ]);
         quote! {
             #cfg
             #docs
@@ -150,11 +155,7 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
     let params = op.params.iter().map(|p| {
         let field = ident(&p.rust_name);
         let ty = rust_type(api, &p.ty, ModelPath::Sibling);
-        let ty = if p.required {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        };
+        let ty = if p.required { ty } else { quote!(Option<#ty>) };
         let place = format!("`{}` ({} parameter).", p.wire_name, p.location.as_str());
         let docs = doc_attrs(&[p.doc.as_deref(), Some(&place)]);
         quote!(#docs pub #field: #ty,)
@@ -165,11 +166,7 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
             Media::Binary => quote!(Vec<u8>),
             _ => rust_type(api, &b.ty, ModelPath::Sibling),
         };
-        let ty = if b.required {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        };
+        let ty = if b.required { ty } else { quote!(Option<#ty>) };
         let docs = doc_attrs(&[b.doc.as_deref().or(Some("The request body."))]);
         quote!(#docs pub body: #ty,)
     });
