@@ -67,9 +67,16 @@ pub struct Summary {
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
+    /// Reading and parsing the spec.
     pub load: Duration,
+    /// Spec to IR.
     pub lower: Duration,
+    /// IR to token streams, summed over the files.
     pub emit: Duration,
+    /// Token streams to formatted text (syn + prettyplease), summed over the files.
+    pub format: Duration,
+    /// Wall time of emitting and formatting, which run in parallel per file.
+    pub emit_wall: Duration,
 }
 
 /// Loads, lowers and emits the spec at `path`.
@@ -106,12 +113,13 @@ pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagn
         return Err(warnings);
     }
     let started = Instant::now();
-    let files = emit::emit_api(&api, config).map_err(|message| {
+    let emitted = emit::emit_api(&api, config).map_err(|message| {
         let mut d = Diagnostic::error("", message);
         d.file = spec.label.clone();
         Diagnostics(vec![d])
     })?;
-    let emit = started.elapsed();
+    let emit_wall = started.elapsed();
+    let files = emitted.files;
     let lines = files.iter().map(|f| f.contents.lines().count()).sum();
     let summary = Summary {
         operations: api.operations.len(),
@@ -121,7 +129,9 @@ pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagn
         timings: Timings {
             load: Duration::ZERO,
             lower,
-            emit,
+            emit: emitted.emit,
+            format: emitted.format,
+            emit_wall,
         },
     };
     Ok(Output {

@@ -2,7 +2,9 @@
 //!
 //! Exit codes: 0 success, 1 spec errors or drift, 2 usage or I/O errors.
 
+mod bench;
 mod generate;
+mod synthetic;
 
 use std::process::ExitCode;
 
@@ -19,6 +21,11 @@ struct Cli {
 enum Command {
     /// Regenerate `generated/src/<api>/` from `specs/<api>/openapi.*`, or one spec into a standalone crate.
     Generate(generate::GenerateArgs),
+    /// Measure generation time, memory, lines emitted and `cargo check` time of the output.
+    Bench(bench::BenchArgs),
+    /// One spec's generation measurements, as JSON (used by `bench`).
+    #[command(hide = true)]
+    BenchRun(bench::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +42,8 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Generate(args) => generate::run(&args),
+        Command::Bench(args) => bench::run(&args).map(|()| generate::Outcome::Done),
+        Command::BenchRun(args) => bench::run_one(&args).map(|()| generate::Outcome::Done),
     };
     match outcome {
         Ok(generate::Outcome::Done) => ExitCode::SUCCESS,

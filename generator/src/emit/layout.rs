@@ -1,5 +1,7 @@
 //! Decides which files an API becomes (module or standalone crate) and renders each of them.
 
+use std::time::{Duration, Instant};
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -30,45 +32,86 @@ futures-util = { version = "0.3", default-features = false, optional = true }
 base64 = { version = "0.22", optional = true }
 "#;
 
+/// Every file of one API, and the time spent building tokens and formatting them.
+pub struct Emitted {
+    pub files: Vec<OutputFile>,
+    /// Building token streams, summed over the files.
+    pub emit: Duration,
+    /// Parsing and pretty-printing them, summed over the files.
+    pub format: Duration,
+}
+
+/// A Rust file to emit: its path and the emitter that builds its tokens.
+type RustJob<'a> = (String, Box<dyn Fn() -> TokenStream + Send + Sync + 'a>);
+
 /// Renders every file of one API.
-pub fn emit_api(api: &Api, config: &Config) -> Result<Vec<OutputFile>, String> {
+///
+/// The Rust files are independent, so each is emitted and formatted on its own thread (token
+/// streams cannot cross threads; the finished text can). The output does not depend on timing.
+pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
     let label = &config.spec_label;
     let (src, tag_features) = match &config.layout {
         Layout::Module => ("", false),
         Layout::Crate { .. } => ("src/", true),
     };
-    let mut files = Vec::new();
-    let mut push_rust = |path: String, tokens: TokenStream| -> Result<(), String> {
-        files.push(OutputFile {
-            path,
-            contents: render_file(label, tokens)?,
-        });
-        Ok(())
-    };
     let root = match &config.layout {
         Layout::Module => "mod.rs".to_owned(),
         Layout::Crate { .. } => "src/lib.rs".to_owned(),
     };
-    push_rust(root, emit_root(api, config))?;
-    push_rust(
-        format!("{src}model.rs"),
-        super::model::emit_model(api, tag_features),
-    )?;
-    push_rust(
-        format!("{src}operations.rs"),
-        super::operations::emit_operations(api, tag_features),
-    )?;
+    let mut jobs: Vec<RustJob> = vec![
+        (root, Box::new(|| emit_root(api, config))),
+        (
+            format!("{src}model.rs"),
+            Box::new(move || super::model::emit_model(api, tag_features)),
+        ),
+        (
+            format!("{src}operations.rs"),
+            Box::new(move || super::operations::emit_operations(api, tag_features)),
+        ),
+    ];
     if config.client {
-        push_rust(
+        jobs.push((
             format!("{src}client.rs"),
-            super::client::emit_client(api, tag_features),
-        )?;
+            Box::new(move || super::client::emit_client(api, tag_features)),
+        ));
     }
     if config.server {
-        push_rust(
+        jobs.push((
             format!("{src}server.rs"),
-            super::server::emit_server(api, tag_features),
-        )?;
+            Box::new(move || super::server::emit_server(api, tag_features)),
+        ));
+    }
+    let rendered: Vec<Result<(OutputFile, Duration, Duration), String>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = jobs
+                .iter()
+                .map(|(path, job)| {
+                    scope.spawn(move || {
+                        let started = Instant::now();
+                        let tokens = job();
+                        let emitted = started.elapsed();
+                        let contents = render_file(label, tokens)?;
+                        let formatted = started.elapsed() - emitted;
+                        let file = OutputFile {
+                            path: path.clone(),
+                            contents,
+                        };
+                        Ok((file, emitted, formatted))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("an emitter thread panicked"))
+                .collect()
+        });
+    let mut files = Vec::new();
+    let (mut emit, mut format) = (Duration::ZERO, Duration::ZERO);
+    for result in rendered {
+        let (file, emitted, formatted) = result?;
+        files.push(file);
+        emit += emitted;
+        format += formatted;
     }
     let mut runtime_mod = RUNTIME_MOD.to_owned();
     if !config.client {
@@ -101,7 +144,11 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Vec<OutputFile>, String> {
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(Emitted {
+        files,
+        emit,
+        format,
+    })
 }
 
 /// `mod.rs` (or `lib.rs`): the API's documentation and its modules.

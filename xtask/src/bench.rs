@@ -1,0 +1,416 @@
+//! `cargo xtask bench`: generator time per phase and peak memory on the full Qovery spec and on
+//! synthetic specs, lines emitted, and `cargo check` times of the generated Qovery crate.
+//!
+//! Each spec is measured in a child process (`bench-run`) so its peak memory is its own. The
+//! table is printed and written as JSON to `target/bench/bench.json`. Targets are reported, not
+//! asserted: timing belongs here, never in `cargo test`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+
+use crate::generate::{workspace_root, write_tree};
+use crate::synthetic::synthetic_spec;
+
+/// The targets of the performance issue.
+const MAX_GENERATE_SECS: f64 = 0.3;
+const MAX_PEAK_MIB: f64 = 150.0;
+const MAX_LINES: u64 = 60_000;
+const MAX_CHECK_ALL_SECS: f64 = 20.0;
+const MAX_CHECK_CLIENT_SECS: f64 = 12.0;
+const MAX_CHECK_ONE_TAG_SECS: f64 = 3.0;
+/// Time per operation at the largest synthetic size may exceed that at the next size by this
+/// factor at most, or growth is not linear.
+const MAX_PER_OP_GROWTH: f64 = 1.5;
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Generation runs per spec; the median of each phase is reported.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Sizes (operations) of the synthetic specs.
+    #[arg(long, value_delimiter = ',', default_values_t = vec![100, 1_000, 10_000])]
+    synthetic: Vec<usize>,
+    /// Skip the `cargo check` measurements of the generated Qovery crate (they take minutes).
+    #[arg(long)]
+    no_check: bool,
+    /// The full Qovery spec.
+    #[arg(long, default_value = "../shared/specs/qovery-openapi.yaml")]
+    qovery: PathBuf,
+}
+
+/// Arguments of the hidden per-spec child process.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    #[arg(long)]
+    spec: PathBuf,
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long)]
+    runs: usize,
+}
+
+pub fn run(args: &BenchArgs) -> Result<()> {
+    let root = workspace_root();
+    if cfg!(debug_assertions) {
+        // `cargo xtask` is a debug build; generator timings only mean something in release.
+        let status = Command::new(env!("CARGO"))
+            .current_dir(&root)
+            .args(["run", "--release", "--quiet", "--package", "xtask", "--"])
+            .args(std::env::args_os().skip(1))
+            .status()
+            .context("running the release build of xtask")?;
+        if !status.success() {
+            bail!("the release benchmark failed ({status})");
+        }
+        return Ok(());
+    }
+    let bench_dir = root.join("target/bench");
+    fs::create_dir_all(bench_dir.join("specs"))?;
+
+    let mut specs: Vec<(String, PathBuf)> = Vec::new();
+    let qovery = root.join(&args.qovery);
+    if qovery.exists() {
+        specs.push(("qovery".to_owned(), qovery.clone()));
+    } else {
+        eprintln!(
+            "{} not found; the Qovery rows are skipped",
+            qovery.display()
+        );
+    }
+    for &operations in &args.synthetic {
+        let path = bench_dir.join(format!("specs/synthetic-{operations}.yaml"));
+        fs::write(&path, synthetic_spec(operations))?;
+        specs.push((format!("synthetic-{operations}"), path));
+    }
+
+    let mut rows = Vec::new();
+    for (name, spec) in &specs {
+        eprintln!("generating {name} ({} runs)...", args.runs);
+        let out = bench_dir.join("out").join(name);
+        let output = Command::new(std::env::current_exe()?)
+            .arg("bench-run")
+            .arg("--spec")
+            .arg(spec)
+            .arg("--out")
+            .arg(&out)
+            .arg("--runs")
+            .arg(args.runs.max(1).to_string())
+            .output()
+            .context("running bench-run")?;
+        if !output.status.success() {
+            bail!(
+                "bench-run failed for {name}:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let mut row: Value = serde_json::from_slice(&output.stdout)
+            .with_context(|| format!("reading the bench-run result for {name}"))?;
+        row["spec"] = json!(name);
+        rows.push(row);
+    }
+
+    let checks = if args.no_check || !qovery.exists() {
+        Value::Null
+    } else {
+        check_times(&qovery, &bench_dir)?
+    };
+    let targets = targets(&rows, &checks, &args.synthetic);
+    let report = json!({ "generation": rows, "cargo_check": checks, "targets": targets });
+    print_table(&report);
+    let json_path = bench_dir.join("bench.json");
+    fs::write(&json_path, serde_json::to_string_pretty(&report)? + "\n")?;
+    eprintln!("\nwrote {}", json_path.display());
+    Ok(())
+}
+
+/// The child process: generates one spec `runs` times and prints the medians as JSON.
+pub fn run_one(args: &RunArgs) -> Result<()> {
+    let label = args.spec.display().to_string();
+    let mut config = openapi_gen::Config::default();
+    config
+        .spec_label(&label)
+        .layout(openapi_gen::Layout::Crate {
+            name: "bench_output".to_owned(),
+        });
+    let mut samples: Vec<[Duration; 7]> = Vec::new();
+    let mut summary = None;
+    for _ in 0..args.runs {
+        let started = Instant::now();
+        let spec =
+            openapi_gen::load_spec(&args.spec, &label).map_err(|d| anyhow::anyhow!("{d}"))?;
+        let load = started.elapsed();
+        let output =
+            openapi_gen::generate_from(&config, &spec).map_err(|d| anyhow::anyhow!("{d}"))?;
+        let before_write = Instant::now();
+        write_tree(&args.out, &output.files)?;
+        let write = before_write.elapsed();
+        let total = started.elapsed();
+        let t = output.summary.timings;
+        samples.push([load, t.lower, t.emit, t.format, t.emit_wall, write, total]);
+        summary = Some(output.summary);
+    }
+    let summary = summary.expect("at least one run");
+    let median = |index: usize| {
+        let mut values: Vec<Duration> = samples.iter().map(|s| s[index]).collect();
+        values.sort();
+        values[values.len() / 2].as_secs_f64() * 1000.0
+    };
+    let result = json!({
+        "operations": summary.operations,
+        "types": summary.types,
+        "lines": summary.lines,
+        "load_ms": median(0),
+        "lower_ms": median(1),
+        "emit_ms": median(2),
+        "format_ms": median(3),
+        "emit_and_format_wall_ms": median(4),
+        "write_ms": median(5),
+        "total_ms": median(6),
+        "peak_rss_mib": peak_rss_mib(),
+    });
+    println!("{result}");
+    Ok(())
+}
+
+/// The process's peak resident set size (`VmHWM`), in MiB; Linux only.
+fn peak_rss_mib() -> Option<f64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// `cargo check` of the generated Qovery crate: all features, the client alone, and one tag.
+fn check_times(spec: &Path, bench_dir: &Path) -> Result<Value> {
+    let label = spec.display().to_string();
+    let mut config = openapi_gen::Config::default();
+    config
+        .spec_label(&label)
+        .layout(openapi_gen::Layout::Crate {
+            name: "qovery_full".to_owned(),
+        });
+    let loaded = openapi_gen::load_spec(spec, &label).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let output =
+        openapi_gen::generate_from(&config, &loaded).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let crate_dir = bench_dir.join("qovery_full");
+    write_tree(&crate_dir, &output.files)?;
+    let target_dir = bench_dir.join("check-target");
+
+    // The tag with the most operations: the slowest single tag a user could pick.
+    let lowered = openapi_gen::lower_api(&loaded.openapi).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let api = &lowered.api;
+    let (tag, tag_operations) = api
+        .tags
+        .iter()
+        .map(|t| {
+            let count = api
+                .operations
+                .iter()
+                .filter(|op| op.tags.contains(&t.wire_name))
+                .count();
+            (format!("tag-{}", t.feature_name), count)
+        })
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .context("the Qovery spec has no tags")?;
+    let all_tags: Vec<String> = api
+        .tags
+        .iter()
+        .map(|t| format!("tag-{}", t.feature_name))
+        .chain(["unreferenced-models".to_owned()])
+        .collect();
+    let client_features = format!("client,{}", all_tags.join(","));
+    let one_tag_features = format!("client,server,{tag}");
+
+    eprintln!("building the dependencies of the Qovery crate (not timed)...");
+    cargo_check(&crate_dir, &target_dir, &[])?;
+    eprintln!("timing cargo check (CARGO_INCREMENTAL=0)...");
+    let all = cargo_check(&crate_dir, &target_dir, &[])?;
+    let client = cargo_check(
+        &crate_dir,
+        &target_dir,
+        &["--no-default-features", "--features", &client_features],
+    )?;
+    let one_tag = cargo_check(
+        &crate_dir,
+        &target_dir,
+        &["--no-default-features", "--features", &one_tag_features],
+    )?;
+    Ok(json!({
+        "all_features_s": all,
+        "client_only_s": client,
+        "one_tag_s": one_tag,
+        "one_tag": tag,
+        "one_tag_operations": tag_operations,
+    }))
+}
+
+/// One `cargo check` of the crate alone: its `lib.rs` is touched so only it is rechecked, and
+/// `CARGO_INCREMENTAL=0` so the incremental cache does not hide the cost.
+fn cargo_check(crate_dir: &Path, target_dir: &Path, args: &[&str]) -> Result<f64> {
+    let lib = crate_dir.join("src/lib.rs");
+    fs::File::options()
+        .append(true)
+        .open(&lib)?
+        .set_modified(SystemTime::now())?;
+    let started = Instant::now();
+    let status = Command::new(env!("CARGO"))
+        .current_dir(crate_dir)
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_TARGET_DIR", target_dir)
+        .args(["check", "--quiet"])
+        .args(args)
+        .status()
+        .context("running cargo check")?;
+    let elapsed = started.elapsed().as_secs_f64();
+    if !status.success() {
+        bail!(
+            "cargo check {} failed in {}",
+            args.join(" "),
+            crate_dir.display()
+        );
+    }
+    Ok(elapsed)
+}
+
+/// Each target with the measured figure and whether it holds.
+fn targets(rows: &[Value], checks: &Value, sizes: &[usize]) -> Value {
+    let mut out = Vec::new();
+    let mut add = |name: &str, measured: Option<f64>, limit: f64, unit: &str| {
+        if let Some(measured) = measured {
+            out.push(json!({
+                "target": name, "measured": measured, "limit": limit, "unit": unit,
+                "met": measured <= limit,
+            }));
+        }
+    };
+    let row = |spec: &str| rows.iter().find(|r| r["spec"] == spec);
+    if let Some(q) = row("qovery") {
+        add(
+            "generate Qovery (wall)",
+            q["total_ms"].as_f64().map(|ms| ms / 1000.0),
+            MAX_GENERATE_SECS,
+            "s",
+        );
+        add(
+            "generate Qovery (peak memory)",
+            q["peak_rss_mib"].as_f64(),
+            MAX_PEAK_MIB,
+            "MiB",
+        );
+        add(
+            "lines emitted for Qovery",
+            q["lines"].as_f64(),
+            MAX_LINES as f64,
+            "lines",
+        );
+    }
+    let mut sorted = sizes.to_vec();
+    sorted.sort_unstable();
+    if let [.., smaller, largest] = sorted.as_slice() {
+        let per_op = |n: usize| {
+            row(&format!("synthetic-{n}"))
+                .and_then(|r| r["total_ms"].as_f64())
+                .map(|ms| ms / n as f64)
+        };
+        if let (Some(a), Some(b)) = (per_op(*smaller), per_op(*largest)) {
+            add(
+                &format!("time per operation, {largest} vs {smaller} operations"),
+                Some(b / a),
+                MAX_PER_OP_GROWTH,
+                "ratio",
+            );
+        }
+    }
+    if !checks.is_null() {
+        add(
+            "cargo check, all features",
+            checks["all_features_s"].as_f64(),
+            MAX_CHECK_ALL_SECS,
+            "s",
+        );
+        add(
+            "cargo check, client only",
+            checks["client_only_s"].as_f64(),
+            MAX_CHECK_CLIENT_SECS,
+            "s",
+        );
+        add(
+            "cargo check, one tag",
+            checks["one_tag_s"].as_f64(),
+            MAX_CHECK_ONE_TAG_SECS,
+            "s",
+        );
+    }
+    Value::Array(out)
+}
+
+fn print_table(report: &Value) {
+    println!(
+        "\n{:<17} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>7}",
+        "spec",
+        "ops",
+        "types",
+        "lines",
+        "load",
+        "lower",
+        "emit",
+        "format",
+        "write",
+        "total",
+        "peak",
+        "us/op"
+    );
+    println!(
+        "{:<17} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>7}",
+        "", "", "", "", "ms", "ms", "ms*", "ms*", "ms", "ms", "MiB", ""
+    );
+    for row in report["generation"].as_array().into_iter().flatten() {
+        let f = |key: &str| row[key].as_f64().unwrap_or(f64::NAN);
+        let operations = f("operations");
+        println!(
+            "{:<17} {:>6} {:>6} {:>7} {:>7.1} {:>7.1} {:>7.1} {:>7.1} {:>7.1} {:>8.1} {:>8.1} {:>7.1}",
+            row["spec"].as_str().unwrap_or("?"),
+            operations,
+            f("types"),
+            f("lines"),
+            f("load_ms"),
+            f("lower_ms"),
+            f("emit_ms"),
+            f("format_ms"),
+            f("write_ms"),
+            f("total_ms"),
+            f("peak_rss_mib"),
+            f("total_ms") * 1000.0 / operations,
+        );
+    }
+    println!(
+        "* summed over the files, which are emitted and formatted in parallel; total is wall time."
+    );
+    let checks = &report["cargo_check"];
+    if !checks.is_null() {
+        println!(
+            "\ncargo check of the Qovery crate alone (CARGO_INCREMENTAL=0, dependencies built):\n  all features {:.1} s, client only {:.1} s, one tag (`{}`, {} operations) {:.1} s",
+            checks["all_features_s"].as_f64().unwrap_or(f64::NAN),
+            checks["client_only_s"].as_f64().unwrap_or(f64::NAN),
+            checks["one_tag"].as_str().unwrap_or("?"),
+            checks["one_tag_operations"],
+            checks["one_tag_s"].as_f64().unwrap_or(f64::NAN),
+        );
+    }
+    println!("\ntargets:");
+    for t in report["targets"].as_array().into_iter().flatten() {
+        println!(
+            "  {:<48} {:>10.2} {:<5} (limit {}) {}",
+            t["target"].as_str().unwrap_or("?"),
+            t["measured"].as_f64().unwrap_or(f64::NAN),
+            t["unit"].as_str().unwrap_or(""),
+            t["limit"],
+            if t["met"] == true { "met" } else { "MISSED" }
+        );
+    }
+}
