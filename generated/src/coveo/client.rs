@@ -91,9 +91,7 @@ impl Client {
     ///
     /// Creates a new organization. The organizationId of the new organization is the lowercased original `name`, stripped of any special characters and white spaces; a sequential number (or a GUID) is appended when that ID already exists (`mycoveosearchorg` then `mycoveosearchorg2`). The display name can be changed later, the organizationId never.
     ///
-    /// `POST /rest/organizations`
-    ///
-    /// Authentication: `bearerAuth`.
+    /// `POST /rest/organizations`, authenticated by `bearerAuth`.
     pub async fn create_organization(
         &self,
         name: &str,
@@ -117,9 +115,7 @@ impl Client {
     ///
     /// Permanently and irreversibly deletes an organization. The access token must grant the Organization - Edit privilege in the target organization.
     ///
-    /// `DELETE /rest/organizations/{organizationId}`
-    ///
-    /// Authentication: `bearerAuth`.
+    /// `DELETE /rest/organizations/{organizationId}`, authenticated by `bearerAuth`.
     pub async fn delete_organization(
         &self,
         organization_id: &str,
@@ -142,9 +138,7 @@ impl Client {
     ///
     /// Lists the organizations the access token allows you to view (the View access level on the Organization domain). An OAuth2 token whose identity may view several organizations gets each of them; an API key only gets the organization it was created in. The `id` property of each element is the organizationId.
     ///
-    /// `GET /rest/organizations`
-    ///
-    /// Authentication: `bearerAuth`.
+    /// `GET /rest/organizations`, authenticated by `bearerAuth`.
     pub async fn list_organizations(&self) -> Result<ListOrganizationsResponse, Error> {
         use ListOrganizationsResponse as R;
         let request = self.request(Method::GET, "/rest/organizations", &[&[0]])?;

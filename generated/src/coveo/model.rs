@@ -12,6 +12,8 @@
 )]
 //! The data types of the API: one per schema, shared by the client and the server.
 #[allow(unused_imports)]
+use super::runtime as rt;
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 /// The body of an error response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

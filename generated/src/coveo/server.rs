@@ -18,6 +18,8 @@ use super::{model, operations::*};
 #[allow(unused_imports)]
 use std::future::Future;
 use std::sync::Arc;
+#[allow(unused_imports)]
+use rt::{Handled, Incoming};
 pub use rt::{Rejection, ServerConfig};
 /// The credentials a request carried, one field per security scheme. The implementation
 /// decides what a credential may do; the router only checks that an operation's required
@@ -32,12 +34,12 @@ const SCHEMES: &[&str] = &["bearerAuth"];
 /// Reads the credentials a request carries and answers `401` unless they satisfy one of
 /// the operation's security alternatives (each a list of scheme indexes, all required).
 fn credentials(
-    incoming: &rt::Incoming,
+    req: &Incoming,
     alternatives: &[&[usize]],
 ) -> Result<Credentials, Rejection> {
-    let _ = incoming;
+    let _ = req;
     let credentials = Credentials {
-        bearer_auth: incoming.bearer(),
+        bearer_auth: req.bearer(),
     };
     rt::authorize(&[credentials.bearer_auth.is_some()], alternatives, SCHEMES)?;
     Ok(credentials)
@@ -48,9 +50,7 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// Creates a new organization. The organizationId of the new organization is the lowercased original `name`, stripped of any special characters and white spaces; a sequential number (or a GUID) is appended when that ID already exists (`mycoveosearchorg` then `mycoveosearchorg2`). The display name can be changed later, the organizationId never.
     ///
-    /// `POST /rest/organizations`
-    ///
-    /// Authentication: `bearerAuth`.
+    /// `POST /rest/organizations`, authenticated by `bearerAuth`.
     fn create_organization(
         &self,
         input: CreateOrganizationInput,
@@ -59,9 +59,7 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// Permanently and irreversibly deletes an organization. The access token must grant the Organization - Edit privilege in the target organization.
     ///
-    /// `DELETE /rest/organizations/{organizationId}`
-    ///
-    /// Authentication: `bearerAuth`.
+    /// `DELETE /rest/organizations/{organizationId}`, authenticated by `bearerAuth`.
     fn delete_organization(
         &self,
         input: DeleteOrganizationInput,
@@ -70,9 +68,7 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// Lists the organizations the access token allows you to view (the View access level on the Organization domain). An OAuth2 token whose identity may view several organizations gets each of them; an API key only gets the organization it was created in. The `id` property of each element is the organizationId.
     ///
-    /// `GET /rest/organizations`
-    ///
-    /// Authentication: `bearerAuth`.
+    /// `GET /rest/organizations`, authenticated by `bearerAuth`.
     fn list_organizations(
         &self,
         input: ListOrganizationsInput,
@@ -83,9 +79,7 @@ pub trait Api: Send + Sync + 'static {
 pub struct CreateOrganizationInput {
     /// The credentials the request carried.
     pub credentials: Credentials,
-    /// The display name of the new organization. Its letters and digits, lowercased, become the permanent organizationId.
-    ///
-    /// `name` (query parameter).
+    /// `name` (query parameter): The display name of the new organization. Its letters and digits, lowercased, become the permanent organizationId.
     pub name: String,
 }
 /// Everything a `deleteOrganization` request carries, parsed and validated.
@@ -93,9 +87,7 @@ pub struct CreateOrganizationInput {
 pub struct DeleteOrganizationInput {
     /// The credentials the request carried.
     pub credentials: Credentials,
-    /// The unique and permanent ID of the organization: its original display name lowercased and stripped of special characters and white spaces, possibly followed by a sequential number or random alphanumeric sequence (e.g. `mycoveosearchorg2`). It may differ completely from the current display name.
-    ///
-    /// `organizationId` (path parameter).
+    /// `organizationId` (path parameter): The unique and permanent ID of the organization: its original display name lowercased and stripped of special characters and white spaces, possibly followed by a sequential number or random alphanumeric sequence (e.g. `mycoveosearchorg2`). It may differ completely from the current display name.
     pub organization_id: String,
 }
 /// Everything a `listOrganizations` request carries, parsed and validated.
@@ -136,14 +128,11 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
             }),
         )
 }
-async fn handle_create_organization<A: Api>(
-    api: Arc<A>,
-    incoming: rt::Incoming,
-) -> rt::Handled {
+async fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
     use CreateOrganizationResponse as R;
     let input = CreateOrganizationInput {
-        credentials: credentials(&incoming, &[&[0]])?,
-        name: rt::required(incoming.query("name")?, "query", "name")?,
+        credentials: credentials(&req, &[&[0]])?,
+        name: rt::required(req.query("name")?, "query", "name")?,
     };
     let reply = match api.create_organization(input).await {
         R::Created(body) => rt::Reply::json(201, &body),
@@ -153,14 +142,11 @@ async fn handle_create_organization<A: Api>(
     };
     Ok(reply)
 }
-async fn handle_delete_organization<A: Api>(
-    api: Arc<A>,
-    incoming: rt::Incoming,
-) -> rt::Handled {
+async fn handle_delete_organization<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
     use DeleteOrganizationResponse as R;
     let input = DeleteOrganizationInput {
-        credentials: credentials(&incoming, &[&[0]])?,
-        organization_id: incoming.path("organizationId")?,
+        credentials: credentials(&req, &[&[0]])?,
+        organization_id: req.path("organizationId")?,
     };
     let reply = match api.delete_organization(input).await {
         R::NoContent => rt::Reply::empty(204),
@@ -170,13 +156,10 @@ async fn handle_delete_organization<A: Api>(
     };
     Ok(reply)
 }
-async fn handle_list_organizations<A: Api>(
-    api: Arc<A>,
-    incoming: rt::Incoming,
-) -> rt::Handled {
+async fn handle_list_organizations<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
     use ListOrganizationsResponse as R;
     let input = ListOrganizationsInput {
-        credentials: credentials(&incoming, &[&[0]])?,
+        credentials: credentials(&req, &[&[0]])?,
     };
     let reply = match api.list_organizations(input).await {
         R::Ok(body) => rt::Reply::json(200, &body),

@@ -100,9 +100,7 @@ impl Client {
     }
     /// Create an organization
     ///
-    /// `POST /organization`
-    ///
-    /// Authentication: `bearerAuth` or `ApiKeyAuth`.
+    /// `POST /organization`, authenticated by `bearerAuth` or `ApiKeyAuth`.
     pub async fn create_organization(
         &self,
         body: Option<&model::OrganizationRequest>,

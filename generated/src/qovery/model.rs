@@ -12,6 +12,8 @@
 )]
 //! The data types of the API: one per schema, shared by the client and the server.
 #[allow(unused_imports)]
+use super::runtime as rt;
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Base {
@@ -34,52 +36,31 @@ pub struct Organization {
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// name is case insensitive
     pub name: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     pub plan: PlanEnum,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_url: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_emails: Option<Option<Vec<String>>>,
     /// uuid of the user owning the organization
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<::uuid::Uuid>,
     /// If set, indicates a billing-related restriction on the organization. 'NO_CREDIT_CARD' means the organization is on a free trial without a credit card — managed cluster creation and deployments on managed clusters are blocked, but demo cluster usage is allowed. Any other value blocks all deployments. null means no restriction.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_deployment_restriction: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_plan: Option<OrganizationOrganizationPlan>,
@@ -97,42 +78,24 @@ pub struct OrganizationOrganizationPlan {
 pub struct OrganizationRequest {
     /// name is case insensitive
     pub name: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     pub plan: PlanEnum,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_url: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    #[serde(default, with = "rt::double_option")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_emails: Option<Option<Vec<String>>>,
 }
 /// FREE, BUSINESS & PROFESSIONAL are deprecated. 2025 plans are the new plans available.

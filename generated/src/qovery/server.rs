@@ -18,6 +18,8 @@ use super::{model, operations::*};
 #[allow(unused_imports)]
 use std::future::Future;
 use std::sync::Arc;
+#[allow(unused_imports)]
+use rt::{Handled, Incoming};
 pub use rt::{Rejection, ServerConfig};
 /// The credentials a request carried, one field per security scheme. The implementation
 /// decides what a credential may do; the router only checks that an operation's required
@@ -34,13 +36,13 @@ const SCHEMES: &[&str] = &["bearerAuth", "ApiKeyAuth"];
 /// Reads the credentials a request carries and answers `401` unless they satisfy one of
 /// the operation's security alternatives (each a list of scheme indexes, all required).
 fn credentials(
-    incoming: &rt::Incoming,
+    req: &Incoming,
     alternatives: &[&[usize]],
 ) -> Result<Credentials, Rejection> {
-    let _ = incoming;
+    let _ = req;
     let credentials = Credentials {
-        bearer_auth: incoming.bearer(),
-        api_key_auth: incoming.api_key_header("Authorization", Some("Token")),
+        bearer_auth: req.bearer(),
+        api_key_auth: req.api_key_header("Authorization", Some("Token")),
     };
     rt::authorize(
         &[credentials.bearer_auth.is_some(), credentials.api_key_auth.is_some()],
@@ -53,9 +55,7 @@ fn credentials(
 pub trait Api: Send + Sync + 'static {
     /// Create an organization
     ///
-    /// `POST /organization`
-    ///
-    /// Authentication: `bearerAuth` or `ApiKeyAuth`.
+    /// `POST /organization`, authenticated by `bearerAuth` or `ApiKeyAuth`.
     fn create_organization(
         &self,
         input: CreateOrganizationInput,
@@ -91,14 +91,11 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
             }),
         )
 }
-async fn handle_create_organization<A: Api>(
-    api: Arc<A>,
-    incoming: rt::Incoming,
-) -> rt::Handled {
+async fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
     use CreateOrganizationResponse as R;
     let input = CreateOrganizationInput {
-        credentials: credentials(&incoming, &[&[0], &[1]])?,
-        body: incoming.json()?,
+        credentials: credentials(&req, &[&[0], &[1]])?,
+        body: req.json()?,
     };
     let reply = match api.create_organization(input).await {
         R::Created(body) => rt::Reply::json(201, &body),

@@ -3,7 +3,10 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::common::{doc_attrs, ident, is_copy_scalar, module_allows, rust_type, ModelPath};
+use super::common::{
+    doc_attrs, ident, is_copy_scalar, module_allows, operation_docs, param_docs, rust_type,
+    ModelPath,
+};
 use super::features::operation_cfg;
 use super::operations::{is_json, VariantShape};
 use crate::ir::{
@@ -193,8 +196,7 @@ fn emit_options(api: &Api, op: &Operation) -> Option<TokenStream> {
     let fields = optional.iter().map(|p| {
         let field = ident(&p.rust_name);
         let ty = rust_type(api, &p.ty, ModelPath::Sibling);
-        let place = format!("`{}` ({} parameter).", p.wire_name, p.location.as_str());
-        let docs = doc_attrs(&[p.doc.as_deref(), Some(&place)]);
+        let docs = param_docs(p);
         quote!(#docs pub #field: Option<#ty>,)
     });
     let heading = format!(
@@ -345,15 +347,8 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
             .any(|p| p.location == ParamLocation::Header))
     .then(|| quote!(mut));
 
-    let heading = format!("`{} {}`", op.method.as_str(), op.path);
-    let security_doc = security_doc(api, op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let docs = doc_attrs(&[
-        op.summary.as_deref(),
-        op.description.as_deref(),
-        Some(&heading),
-        security_doc.as_deref(),
-    ]);
+    let docs = operation_docs(api, op);
     quote! {
         #docs
         #deprecated
@@ -369,28 +364,6 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
             #arms
         }
     }
-}
-
-/// Which credentials an operation takes, for its documentation.
-pub(crate) fn security_doc(api: &Api, op: &Operation) -> Option<String> {
-    if op.security.is_empty() {
-        return Some("No authentication.".to_owned());
-    }
-    let alternatives: Vec<String> = op
-        .security
-        .iter()
-        .map(|alt| {
-            if alt.is_empty() {
-                "none".to_owned()
-            } else {
-                alt.iter()
-                    .map(|i| format!("`{}`", api.security_schemes[*i].wire_name))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            }
-        })
-        .collect();
-    Some(format!("Authentication: {}.", alternatives.join(" or ")))
 }
 
 enum PathExpr {

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Type, TypeKind};
+use crate::ir::{Api, Operation, Param, Type, TypeKind};
 
 /// An identifier from a name `names.rs` produced (possibly `r#`-prefixed).
 pub fn ident(name: &str) -> Ident {
@@ -150,6 +150,57 @@ pub fn is_string_like(api: &Api, ty: &Type) -> bool {
         }
         _ => false,
     }
+}
+
+/// An operation's docs: summary, description, then method, path and credentials on one line.
+pub fn operation_docs(api: &Api, op: &Operation) -> TokenStream {
+    let route = format!(
+        "`{} {}`, {}.",
+        op.method.as_str(),
+        op.path,
+        security_text(api, op)
+    );
+    doc_attrs(&[
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(&route),
+    ])
+}
+
+/// Which credentials an operation takes, in words.
+fn security_text(api: &Api, op: &Operation) -> String {
+    if op.security.is_empty() {
+        return "no authentication".to_owned();
+    }
+    let alternatives: Vec<String> = op
+        .security
+        .iter()
+        .map(|alt| {
+            if alt.is_empty() {
+                "none".to_owned()
+            } else {
+                alt.iter()
+                    .map(|i| format!("`{}`", api.security_schemes[*i].wire_name))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            }
+        })
+        .collect();
+    format!("authenticated by {}", alternatives.join(" or "))
+}
+
+/// A parameter's docs, led by its wire name and location: `` `page` (query parameter): ...``.
+pub fn param_docs(param: &Param) -> TokenStream {
+    let place = format!(
+        "`{}` ({} parameter)",
+        param.wire_name,
+        param.location.as_str()
+    );
+    let text = match param.doc.as_deref().map(str::trim) {
+        Some(doc) if !doc.is_empty() => format!("{place}: {doc}"),
+        _ => format!("{place}."),
+    };
+    doc_attrs(&[Some(&text)])
 }
 
 /// `#[doc]` attributes for spec text, made safe for rustdoc.

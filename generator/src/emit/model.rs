@@ -27,6 +27,8 @@ pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
     quote! {
         #allows
         //! The data types of the API: one per schema, shared by the client and the server.
+        #[allow(unused_imports)]
+        use super::runtime as rt;
         #serde_import
         #(#defs)*
     }
@@ -121,7 +123,11 @@ fn emit_field(api: &Api, std: Std, field: &Field) -> TokenStream {
             quote!(#option<#ty>),
         ),
         Presence::OptionalNullable => (
-            quote!(#[serde(default, skip_serializing_if = #is_none, with = "super::runtime::double_option")]),
+            // Two attributes, so each fits on one line.
+            quote! {
+                #[serde(default, with = "rt::double_option")]
+                #[serde(skip_serializing_if = #is_none)]
+            },
             quote!(#option<#option<#ty>>),
         ),
     };
@@ -271,7 +277,7 @@ fn emit_tagged(
         .collect();
     let match_arms = def.variants.iter().zip(&variants).map(|(v, variant)| {
         let values = &v.tag_values;
-        quote!(#(#values)|* => super::runtime::from_tagged_value(value).map(Self::#variant),)
+        quote!(#(#values)|* => rt::from_tagged_value(value).map(Self::#variant),)
     });
     let doc_tag = format!("Tagged by the `{tag}` property.");
     let tag_doc = doc_attrs(&[Some(&doc_tag)]);
@@ -301,7 +307,7 @@ fn emit_tagged(
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                     match self {
-                        #(Self::#variants(inner) => super::runtime::serialize_tagged(serializer, Self::TAG, #first_values, inner),)*
+                        #(Self::#variants(inner) => rt::serialize_tagged(serializer, Self::TAG, #first_values, inner),)*
                     }
                 }
             }
@@ -309,7 +315,7 @@ fn emit_tagged(
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                    let (tag, value) = super::runtime::read_tagged::<D>(deserializer, Self::TAG)?;
+                    let (tag, value) = rt::read_tagged::<D>(deserializer, Self::TAG)?;
                     match tag.as_str() {
                         #(#match_arms)*
                         _ => #err(::serde::de::Error::unknown_variant(&tag, &[#(#all_values),*])),

@@ -4,7 +4,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath};
+use super::common::{
+    doc_attrs, ident, module_allows, operation_docs, param_docs, rust_type, ModelPath,
+};
 use super::features::operation_cfg;
 use super::operations::{is_json, VariantShape};
 use crate::ir::{
@@ -32,8 +34,8 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
     let credential_reads = api.security_schemes.iter().map(|s| {
         let name = ident(&s.rust_name);
         let read = match &s.kind {
-            SecurityKind::Bearer => quote!(incoming.bearer()),
-            SecurityKind::Basic => quote!(incoming.basic()),
+            SecurityKind::Bearer => quote!(req.bearer()),
+            SecurityKind::Basic => quote!(req.basic()),
             SecurityKind::ApiKey {
                 location: ApiKeyLocation::Header,
                 name: header,
@@ -43,18 +45,18 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
                     Some(p) => quote!(Some(#p)),
                     None => quote!(None),
                 };
-                quote!(incoming.api_key_header(#header, #prefix))
+                quote!(req.api_key_header(#header, #prefix))
             }
             SecurityKind::ApiKey {
                 location: ApiKeyLocation::Query,
                 name: key,
                 ..
-            } => quote!(incoming.api_key_query(#key)),
+            } => quote!(req.api_key_query(#key)),
             SecurityKind::ApiKey {
                 location: ApiKeyLocation::Cookie,
                 name: key,
                 ..
-            } => quote!(incoming.api_key_cookie(#key)),
+            } => quote!(req.api_key_cookie(#key)),
         };
         quote!(#name: #read,)
     });
@@ -68,14 +70,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         let method = ident(&op.rust_name);
         let input = ident(&op.names.input);
         let response = ident(&op.names.response);
-        let heading = format!("`{} {}`", op.method.as_str(), op.path);
-        let security = super::client::security_doc(api, op);
-        let docs = doc_attrs(&[
-            op.summary.as_deref(),
-            op.description.as_deref(),
-            Some(&heading),
-            security.as_deref(),
-        ]);
+        let docs = operation_docs(api, op);
         quote! {
             #cfg
             #docs
@@ -107,6 +102,8 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         #[allow(unused_imports)]
         use std::future::Future;
         use std::sync::Arc;
+        #[allow(unused_imports)]
+        use rt::{Handled, Incoming};
 
         pub use rt::{Rejection, ServerConfig};
 
@@ -125,8 +122,8 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         /// Reads the credentials a request carries and answers `401` unless they satisfy one of
         /// the operation's security alternatives (each a list of scheme indexes, all required).
         #unused
-        fn credentials(incoming: &rt::Incoming, alternatives: &[&[usize]]) -> Result<Credentials, Rejection> {
-            let _ = incoming;
+        fn credentials(req: &Incoming, alternatives: &[&[usize]]) -> Result<Credentials, Rejection> {
+            let _ = req;
             let credentials = Credentials { #(#credential_reads)* };
             rt::authorize(&[#(#presence),*], alternatives, SCHEMES)?;
             Ok(credentials)
@@ -156,8 +153,7 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
         let field = ident(&p.rust_name);
         let ty = rust_type(api, &p.ty, ModelPath::Sibling);
         let ty = if p.required { ty } else { quote!(Option<#ty>) };
-        let place = format!("`{}` ({} parameter).", p.wire_name, p.location.as_str());
-        let docs = doc_attrs(&[p.doc.as_deref(), Some(&place)]);
+        let docs = param_docs(p);
         quote!(#docs pub #field: #ty,)
     });
     let body = op.body.as_ref().map(|b| {
@@ -201,14 +197,14 @@ fn emit_handler(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let location = p.location.as_str();
         let read = match (p.location, &p.ty) {
-            (ParamLocation::Path, _) => return quote!(#field: incoming.path(#wire)?,),
+            (ParamLocation::Path, _) => return quote!(#field: req.path(#wire)?,),
             (ParamLocation::Query, Type::Array(_)) => {
                 let explode = p.explode;
-                quote!(incoming.query_array(#wire, #explode)?)
+                quote!(req.query_array(#wire, #explode)?)
             }
-            (ParamLocation::Query, _) => quote!(incoming.query(#wire)?),
-            (ParamLocation::Header, _) => quote!(incoming.header(#wire)?),
-            (ParamLocation::Cookie, _) => quote!(incoming.cookie(#wire)?),
+            (ParamLocation::Query, _) => quote!(req.query(#wire)?),
+            (ParamLocation::Header, _) => quote!(req.header(#wire)?),
+            (ParamLocation::Cookie, _) => quote!(req.cookie(#wire)?),
         };
         if p.required {
             quote!(#field: rt::required(#read, #location, #wire)?,)
@@ -218,11 +214,11 @@ fn emit_handler(op: &Operation) -> TokenStream {
     });
     let body = op.body.as_ref().map(|b| {
         let read = match b.media {
-            Media::Json => quote!(incoming.json()?),
-            Media::Form => quote!(incoming.form()?),
-            Media::Multipart => quote!(incoming.multipart().await?),
-            Media::Text => quote!(incoming.text()?),
-            Media::Binary => quote!(incoming.bytes()?),
+            Media::Json => quote!(req.json()?),
+            Media::Form => quote!(req.form()?),
+            Media::Multipart => quote!(req.multipart().await?),
+            Media::Text => quote!(req.text()?),
+            Media::Binary => quote!(req.bytes()?),
         };
         if b.required {
             quote!(body: rt::required(#read, "body", "")?,)
@@ -274,10 +270,10 @@ fn emit_handler(op: &Operation) -> TokenStream {
         quote!(#pattern => #reply,)
     });
     quote! {
-        async fn #handler<A: Api>(api: Arc<A>, incoming: rt::Incoming) -> rt::Handled {
+        async fn #handler<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
             #alias
             let input = #input {
-                credentials: credentials(&incoming, &[#(#security),*])?,
+                credentials: credentials(&req, &[#(#security),*])?,
                 #(#params)*
                 #body
             };

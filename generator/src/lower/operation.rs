@@ -38,6 +38,7 @@ const RESERVED_INPUT_FIELDS: &[&str] = &[
     "cookies",
     "form",
     "incoming",
+    "req",
     "api",
     "input",
     "path",
