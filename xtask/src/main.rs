@@ -8,6 +8,11 @@ mod synthetic;
 
 use std::process::ExitCode;
 
+/// The generator allocates many small token and syntax-tree nodes; mimalloc serves them faster
+/// than the system allocator (measured with `cargo xtask bench`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
