@@ -22,6 +22,19 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every tag any operation uses, sorted; operations without a tag get [`UNTAGGED`].
     pub tags: Vec<Tag>,
+    /// The schemas' `example`s, sorted by pointer, one per schema.
+    pub examples: Vec<Example>,
+}
+
+/// A schema's `example`, kept so the output can check that its type reads and writes it unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// The schema that carries the example, as a JSON pointer.
+    pub pointer: String,
+    /// The type the schema became (a named type, or an expression for inline scalars, arrays
+    /// and maps).
+    pub ty: Type,
+    pub value: serde_json::Value,
 }
 
 /// The tag given to operations that have none.

@@ -13,6 +13,7 @@ use crate::OutputFile;
 const RUNTIME_MOD: &str = include_str!("../runtime/mod.rs");
 const RUNTIME_CLIENT: &str = include_str!("../runtime/client.rs");
 const RUNTIME_SERVER: &str = include_str!("../runtime/server.rs");
+const RUNTIME_EXAMPLES: &str = include_str!("../runtime/examples.rs");
 
 /// Dependency lines of a standalone crate; the versions match the workspace's.
 pub const CRATE_DEPENDENCIES: &str = r#"[dependencies]
@@ -49,7 +50,9 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Vec<OutputFile>, String> {
         Layout::Module => "mod.rs".to_owned(),
         Layout::Crate { .. } => "src/lib.rs".to_owned(),
     };
-    push_rust(root, emit_root(api, config))?;
+    let example_tests =
+        config.example_tests && !super::example_tests::checked_examples(api).is_empty();
+    push_rust(root, emit_root(api, config, example_tests))?;
     push_rust(
         format!("{src}model.rs"),
         super::model::emit_model(api, tag_features),
@@ -70,12 +73,21 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Vec<OutputFile>, String> {
             super::server::emit_server(api, tag_features),
         )?;
     }
+    if example_tests {
+        push_rust(
+            format!("{src}example_tests.rs"),
+            super::example_tests::emit_example_tests(api, tag_features),
+        )?;
+    }
     let mut runtime_mod = RUNTIME_MOD.to_owned();
     if !config.client {
         runtime_mod = runtime_mod.replace("#[cfg(feature = \"client\")]\npub mod client;\n", "");
     }
     if !config.server {
         runtime_mod = runtime_mod.replace("#[cfg(feature = \"server\")]\npub mod server;\n", "");
+    }
+    if !example_tests {
+        runtime_mod = runtime_mod.replace("#[cfg(test)]\npub mod examples;\n", "");
     }
     let copied = |text: &str| format!("{}{text}", header(label));
     files.push(OutputFile {
@@ -94,6 +106,12 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Vec<OutputFile>, String> {
             contents: copied(RUNTIME_SERVER),
         });
     }
+    if example_tests {
+        files.push(OutputFile {
+            path: format!("{src}runtime/examples.rs"),
+            contents: copied(RUNTIME_EXAMPLES),
+        });
+    }
     if let Layout::Crate { name } = &config.layout {
         files.push(OutputFile {
             path: "Cargo.toml".to_owned(),
@@ -105,7 +123,7 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Vec<OutputFile>, String> {
 }
 
 /// `mod.rs` (or `lib.rs`): the API's documentation and its modules.
-fn emit_root(api: &Api, config: &Config) -> TokenStream {
+fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
     let doc_lines: Vec<String> = doc_lines(api, config);
     let client = config.client.then(|| {
         quote!(
@@ -117,6 +135,12 @@ fn emit_root(api: &Api, config: &Config) -> TokenStream {
         quote!(
             #[cfg(feature = "server")]
             pub mod server;
+        )
+    });
+    let example_tests = example_tests.then(|| {
+        quote!(
+            #[cfg(test)]
+            mod example_tests;
         )
     });
     let unused_lints = match config.layout {
@@ -132,6 +156,7 @@ fn emit_root(api: &Api, config: &Config) -> TokenStream {
         pub mod runtime;
         #client
         #server
+        #example_tests
     }
 }
 

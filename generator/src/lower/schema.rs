@@ -14,8 +14,8 @@ use openapiv3::{
 use super::{Lowerer, State};
 use crate::diagnostics::{catalog, join};
 use crate::ir::{
-    EnumDef, EnumRepr, EnumVariant, Field, StructDef, TaggedDef, TaggedVariant, Type, TypeId,
-    TypeKind, UnionVariant,
+    EnumDef, EnumRepr, EnumVariant, Example, Field, StructDef, TaggedDef, TaggedVariant, Type,
+    TypeId, TypeKind, UnionVariant,
 };
 use crate::names::{self, Namespace};
 
@@ -205,8 +205,22 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The type of an inline schema.
+    /// The type of an inline schema; its `example`, if any, is recorded against that type.
     pub(crate) fn inline_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
+        let ty = self.inline_type_of(schema, hint, pointer);
+        if let Some(value) = example_of(schema) {
+            self.examples
+                .entry(pointer.to_owned())
+                .or_insert_with(|| Example {
+                    pointer: pointer.to_owned(),
+                    ty: ty.clone(),
+                    value,
+                });
+        }
+        ty
+    }
+
+    fn inline_type_of(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         // `allOf: [$ref]` (often with `nullable` or a description beside it) is that type.
         if let SchemaKind::AllOf { all_of }
         | SchemaKind::OneOf { one_of: all_of }
@@ -791,6 +805,15 @@ pub(crate) fn is_nullable(schema: &Schema) -> bool {
 /// `{type: "null"}`-like members some specs put in unions; OpenAPI 3.0 spells it `nullable`.
 fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
     matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(AnySchema { typ: Some(t), .. }), .. }) if t == "null")
+}
+
+/// A schema's `example`; `null` says nothing about the type, so it is not kept.
+pub(crate) fn example_of(schema: &Schema) -> Option<serde_json::Value> {
+    schema
+        .schema_data
+        .example
+        .clone()
+        .filter(|value| !value.is_null())
 }
 
 /// The documentation of a schema: its description, else its title.

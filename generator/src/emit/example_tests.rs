@@ -1,0 +1,168 @@
+//! Emits `example_tests.rs`: a test that reads every schema `example` into its generated type and
+//! checks that it writes back as the same JSON.
+//!
+//! The module is a table, one line per example (its type, the schema's JSON pointer and the
+//! example as JSON), behind the same `cfg` as the types it names; the checking code is the
+//! hand-written `runtime/examples.rs`.
+
+use std::str::FromStr;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use super::common::{ident, rust_type, ModelPath};
+use super::features::{every_feature, type_cfg};
+use crate::ir::{Api, Example, Type, TypeKind};
+
+/// The examples the output checks: every one except those of raw binary types, which are bytes
+/// rather than JSON and have no JSON example to compare.
+pub fn checked_examples(api: &Api) -> Vec<&Example> {
+    api.examples
+        .iter()
+        .filter(|example| !mentions_binary(&example.ty))
+        .collect()
+}
+
+fn mentions_binary(ty: &Type) -> bool {
+    match ty {
+        Type::Binary => true,
+        Type::Array(inner) | Type::Map(inner) => mentions_binary(inner),
+        _ => false,
+    }
+}
+
+pub fn emit_example_tests(api: &Api, tag_features: bool) -> TokenStream {
+    let examples = checked_examples(api);
+    let found = Literal::usize_unsuffixed(examples.len());
+    let found_objects =
+        Literal::usize_unsuffixed(examples.iter().filter(|e| e.value.is_object()).count());
+    let rows = examples.iter().map(|example| {
+        let cfg = if tag_features {
+            type_cfg(api, &example.ty)
+        } else {
+            TokenStream::new()
+        };
+        let ty = rust_type(api, &example.ty, ModelPath::Sibling);
+        let pointer = &example.pointer;
+        let json = raw_string(&example.value.to_string());
+        let mut loose = Vec::new();
+        loose_places(api, &example.ty, &example.value, "", &mut loose);
+        let loose = loose.iter().map(|(how, at)| {
+            let how = ident(how);
+            quote!(#how #at)
+        });
+        quote!(#cfg example!(#ty, #pointer, #json #(, #loose)*),)
+    });
+    let every_feature = if tag_features {
+        every_feature(api)
+    } else {
+        quote!(true)
+    };
+    quote! {
+        //! Every schema `example` of the API description must read into its generated type and
+        //! write back as the same JSON (object keys in any order; where the schema says `number`,
+        //! `1` and `1.0` are equal, and where it says `date-time`, equal instants are).
+        use super::runtime::examples::{check_all, Example};
+
+        /// How many examples the generator found, and how many of them are whole objects.
+        const FOUND: usize = #found;
+        const FOUND_OBJECTS: usize = #found_objects;
+
+        /// `example!(type, schema pointer, example JSON, Float "/pointer/inside", Instant "/..." ...)`.
+        /// Paths are spelled out, so rows that features leave out cannot leave an import unused.
+        macro_rules! example {
+            ($ty:ty, $pointer:literal, $json:literal $(, $how:ident $at:literal)*) => {
+                Example {
+                    pointer: $pointer,
+                    json: $json,
+                    loose: &[$((super::runtime::examples::Loose::$how, $at)),*],
+                    check: super::runtime::examples::round_trip::<$ty>,
+                }
+            };
+        }
+
+        const EXAMPLES: &[Example] = &[
+            #(#rows)*
+        ];
+
+        #[test]
+        fn schema_examples_round_trip() {
+            check_all(EXAMPLES, FOUND, FOUND_OBJECTS, #every_feature);
+        }
+    }
+}
+
+/// A raw string literal holding `text`, with enough `#`s that the text cannot close it.
+fn raw_string(text: &str) -> Literal {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    Literal::from_str(&format!("r{hashes}\"{text}\"{hashes}"))
+        .expect("a raw string literal with enough hashes always lexes")
+}
+
+/// Places inside `value` whose type may write the value back with another spelling: a float
+/// (`1` written back as `1.0`, or a value `f32` cannot hold) or a date-time (`.000Z` dropped).
+fn loose_places(
+    api: &Api,
+    ty: &Type,
+    value: &Value,
+    at: &str,
+    out: &mut Vec<(&'static str, String)>,
+) {
+    match (ty, value) {
+        (Type::DateTime, Value::String(_)) => out.push(("Instant", at.to_owned())),
+        (Type::F32 | Type::F64, Value::Number(n)) => {
+            let exact = match (ty, n.as_f64()) {
+                (Type::F32, Some(x)) => n.is_f64() && f64::from(x as f32) == x,
+                _ => n.is_f64(),
+            };
+            if !exact {
+                out.push(("Float", at.to_owned()));
+            }
+        }
+        (Type::Array(inner), Value::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                loose_places(api, inner, item, &format!("{at}/{index}"), out);
+            }
+        }
+        (Type::Map(inner), Value::Object(map)) => {
+            for (key, item) in map {
+                loose_places(api, inner, item, &child(at, key), out);
+            }
+        }
+        (Type::Named(id), _) => match &api.types.get(*id).kind {
+            TypeKind::Alias(inner) => loose_places(api, inner, value, at, out),
+            TypeKind::Struct(def) => {
+                let Value::Object(map) = value else { return };
+                for (key, item) in map {
+                    let field = def.fields.iter().find(|f| &f.wire_name == key);
+                    let field_ty = field.map(|f| &f.ty).or(def.additional.as_ref());
+                    if let Some(field_ty) = field_ty {
+                        loose_places(api, field_ty, item, &child(at, key), out);
+                    }
+                }
+            }
+            TypeKind::Tagged(def) => {
+                let tag = value.get(&def.tag).and_then(Value::as_str);
+                let variant = def
+                    .variants
+                    .iter()
+                    .find(|v| tag.is_some_and(|tag| v.tag_values.iter().any(|t| t == tag)));
+                if let Some(variant) = variant {
+                    loose_places(api, &variant.ty, value, at, out);
+                }
+            }
+            // Which untagged variant reads the value is decided at run time; a float variant
+            // comes after the integer one, so integers keep their spelling there.
+            TypeKind::Untagged(_) | TypeKind::Enum(_) => {}
+        },
+        _ => {}
+    }
+}
+
+fn child(at: &str, key: &str) -> String {
+    format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"))
+}
