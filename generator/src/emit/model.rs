@@ -98,7 +98,12 @@ fn emit_field(api: &Api, field: &Field) -> TokenStream {
     });
     let (attrs, ty) = match field.presence() {
         Presence::Required => (TokenStream::new(), ty),
-        Presence::RequiredNullable => (TokenStream::new(), quote!(::std::option::Option<#ty>)),
+        // serde fills a missing `Option` field with `None`; deserializing through the trait
+        // directly turns that off, so a required property may be `null` but not absent.
+        Presence::RequiredNullable => (
+            quote!(#[serde(deserialize_with = "::serde::Deserialize::deserialize")]),
+            quote!(::std::option::Option<#ty>),
+        ),
         Presence::Optional => (
             quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
             quote!(::std::option::Option<#ty>),
