@@ -22,14 +22,15 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every tag any operation uses, sorted; operations without a tag get [`UNTAGGED`].
     pub tags: Vec<Tag>,
-    /// The schemas' `example`s, sorted by pointer, one per schema.
+    /// The `example`s of schemas and JSON bodies, sorted by pointer, one per place.
     pub examples: Vec<Example>,
 }
 
-/// A schema's `example`, kept so the output can check that its type reads and writes it unchanged.
+/// A schema's or JSON body's `example`, kept so the output can check that its type reads and
+/// writes it unchanged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
-    /// The schema that carries the example, as a JSON pointer.
+    /// Where the example is written, as a JSON pointer (a schema, or a media type's `example`).
     pub pointer: String,
     /// The type the schema became (a named type, or an expression for inline scalars, arrays
     /// and maps).

@@ -1,5 +1,5 @@
-//! Emits `example_tests.rs`: a test that reads every schema `example` into its generated type and
-//! checks that it writes back as the same JSON.
+//! Emits `example_tests.rs`: a test that reads every `example` of a schema or JSON body into its
+//! generated type and checks that it writes back as the same JSON.
 //!
 //! The module is a table, one line per example (its type, the schema's JSON pointer and the
 //! example as JSON), behind the same `cfg` as the types it names; the checking code is the
@@ -60,16 +60,17 @@ pub fn emit_example_tests(api: &Api, tag_features: bool) -> TokenStream {
         quote!(true)
     };
     quote! {
-        //! Every schema `example` of the API description must read into its generated type and
-        //! write back as the same JSON (object keys in any order; where the schema says `number`,
-        //! `1` and `1.0` are equal, and where it says `date-time`, equal instants are).
+        //! Every `example` of a schema or JSON body in the API description must read into its
+        //! generated type and write back as the same JSON: object keys in any order; where the
+        //! schema says `number`, `1` and `1.0` are equal; where it says `date-time`, equal
+        //! instants are.
         use super::runtime::examples::{check_all, Example};
 
         /// How many examples the generator found, and how many of them are whole objects.
         const FOUND: usize = #found;
         const FOUND_OBJECTS: usize = #found_objects;
 
-        /// `example!(type, schema pointer, example JSON, Float "/pointer/inside", Instant "/..." ...)`.
+        /// `example!(type, pointer in the spec, example JSON, Float "/pointer/inside", Instant "/...")`.
         /// Paths are spelled out, so rows that features leave out cannot leave an import unused.
         macro_rules! example {
             ($ty:ty, $pointer:literal, $json:literal $(, $how:ident $at:literal)*) => {
