@@ -167,3 +167,107 @@ fn loose_places(
 fn child(at: &str, key: &str) -> String {
     format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Field, Reach, StructDef, TypeDef, TypeId, TypeSpace};
+    use serde_json::json;
+
+    #[test]
+    fn raw_strings_get_enough_hashes() {
+        assert_eq!(raw_string("{}").to_string(), "r#\"{}\"#");
+        let tricky = "{\"a\":\"#\"}";
+        assert_eq!(raw_string(tricky).to_string(), format!("r##\"{tricky}\"##"));
+    }
+
+    fn api_with(defs: Vec<TypeDef>) -> Api {
+        Api {
+            title: String::new(),
+            version: String::new(),
+            description: None,
+            servers: Vec::new(),
+            security_schemes: Vec::new(),
+            types: TypeSpace { defs },
+            operations: Vec::new(),
+            tags: Vec::new(),
+            examples: Vec::new(),
+        }
+    }
+
+    fn field(wire_name: &str, ty: Type) -> Field {
+        Field {
+            wire_name: wire_name.to_owned(),
+            rust_name: wire_name.to_owned(),
+            ty,
+            required: true,
+            nullable: false,
+            doc: None,
+            read_only: false,
+            write_only: false,
+            default: None,
+            boxed: false,
+        }
+    }
+
+    #[test]
+    fn floats_are_loose_only_where_their_spelling_may_change() {
+        let point = TypeDef {
+            wire_name: "Point".to_owned(),
+            rust_name: "Point".to_owned(),
+            pointer: "#/components/schemas/Point".to_owned(),
+            doc: None,
+            kind: TypeKind::Struct(StructDef {
+                fields: vec![
+                    field("x", Type::F64),
+                    field("y", Type::F32),
+                    field("n", Type::I64),
+                    field("at", Type::DateTime),
+                ],
+                additional: Some(Type::F64),
+            }),
+            reach: Reach::All,
+        };
+        let api = api_with(vec![point]);
+        let ty = Type::Array(Box::new(Type::Named(TypeId(0))));
+        let value = json!([
+            {"x": 1, "y": 0.5, "n": 3, "at": "2024-01-02T03:04:05Z", "a/b": 2},
+            {"x": 1.5, "y": 0.1, "extra": 2.5}
+        ]);
+        let mut out = Vec::new();
+        loose_places(&api, &ty, &value, "", &mut out);
+        let expected = [
+            ("Instant", "/0/at"),
+            ("Float", "/0/a~1b"),
+            ("Float", "/0/x"),
+            ("Float", "/1/y"),
+        ];
+        let mut found: Vec<(&str, &str)> = out.iter().map(|(h, at)| (*h, at.as_str())).collect();
+        found.sort();
+        let mut expected = expected.to_vec();
+        expected.sort();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn binary_examples_are_not_checked() {
+        let mut api = api_with(Vec::new());
+        api.examples = vec![
+            Example {
+                pointer: "#/a".to_owned(),
+                ty: Type::Binary,
+                value: json!("AAA="),
+            },
+            Example {
+                pointer: "#/b".to_owned(),
+                ty: Type::String,
+                value: json!("x"),
+            },
+        ];
+        let checked: Vec<&str> = checked_examples(&api)
+            .iter()
+            .map(|e| e.pointer.as_str())
+            .collect();
+        assert_eq!(checked, ["#/b"]);
+    }
+}
