@@ -18,7 +18,14 @@ pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
             TokenStream::new()
         };
         let body = emit_def(api, def);
-        quote!(#cfg #body)
+        if cfg.is_empty() {
+            return body;
+        }
+        // A definition can be several items (an enum and its impls); each needs the cfg.
+        let items = syn::parse2::<syn::File>(body)
+            .expect("emitted definitions are valid items")
+            .items;
+        quote!(#(#cfg #items)*)
     });
     quote! {
         #allows
