@@ -240,6 +240,8 @@ pub enum Type {
     Array(Box<Type>),
     /// An object with string keys and values of the inner type.
     Map(Box<Type>),
+    /// An array item or map value whose schema admits `null`: `Option<T>`.
+    Nullable(Box<Type>),
     /// Anything: `serde_json::Value`.
     Any,
 }
@@ -400,7 +402,7 @@ impl Type {
     pub fn remap(&mut self, map: &dyn Fn(TypeId) -> TypeId) {
         match self {
             Type::Named(id) => *id = map(*id),
-            Type::Array(inner) | Type::Map(inner) => inner.remap(map),
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => inner.remap(map),
             _ => {}
         }
     }
@@ -409,7 +411,7 @@ impl Type {
     pub fn named_ids(&self, out: &mut Vec<TypeId>) {
         match self {
             Type::Named(id) => out.push(*id),
-            Type::Array(inner) | Type::Map(inner) => inner.named_ids(out),
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => inner.named_ids(out),
             _ => {}
         }
     }

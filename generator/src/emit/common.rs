@@ -50,6 +50,10 @@ pub fn rust_type(api: &Api, ty: &Type, at: ModelPath) -> TokenStream {
             let inner = rust_type(api, inner, at);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
+        Type::Nullable(inner) => {
+            let inner = rust_type(api, inner, at);
+            quote!(::std::option::Option<#inner>)
+        }
         Type::Any => quote!(::serde_json::Value),
     }
 }

@@ -27,7 +27,7 @@ pub fn checked_examples(api: &Api) -> Vec<&Example> {
 fn mentions_binary(ty: &Type) -> bool {
     match ty {
         Type::Binary => true,
-        Type::Array(inner) | Type::Map(inner) => mentions_binary(inner),
+        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => mentions_binary(inner),
         _ => false,
     }
 }
@@ -133,6 +133,7 @@ fn loose_places(
 ) {
     match (ty, value) {
         (Type::DateTime, Value::String(_)) => out.push(("Instant", at.to_owned())),
+        (Type::Nullable(inner), _) => loose_places(api, inner, value, at, out),
         (Type::F32 | Type::F64, Value::Number(n)) => {
             let exact = match (ty, n.as_f64()) {
                 (Type::F32, Some(x)) => n.is_f64() && f64::from(x as f32) == x,

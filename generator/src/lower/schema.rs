@@ -266,7 +266,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(OaType::Boolean(_)) => Type::Bool,
             SchemaKind::Type(OaType::Array(a)) => match &a.items {
                 Some(items) => {
-                    let inner = self.boxed_type_of(
+                    let inner = self.element_type_of(
                         items,
                         &format!("{hint}Item"),
                         &join(pointer, &["items"]),
@@ -327,6 +327,35 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The type of an array item or map value: `Nullable` when its schema admits `null`, since
+    /// `Vec<T>` and map values of `T` would reject the `null`s the spec allows.
+    fn element_type_of(
+        &mut self,
+        schema: &'a ReferenceOr<Box<Schema>>,
+        hint: &str,
+        pointer: &str,
+    ) -> Type {
+        let ty = self.boxed_type_of(schema, hint, pointer);
+        let nullable = self
+            .resolve_boxed_schema(schema, pointer)
+            .is_some_and(is_nullable);
+        nullable_element(ty, nullable)
+    }
+
+    /// The value type of `additionalProperties` (at `pointer`'s `additionalProperties`), like
+    /// [`Self::element_type_of`].
+    fn value_type_of(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Type {
+        let at = join(pointer, &["additionalProperties"]);
+        let ty = self.type_of(schema, hint, &at);
+        let nullable = self.resolve_schema(schema, &at).is_some_and(is_nullable);
+        nullable_element(ty, nullable)
+    }
+
     /// An object without properties: a map of its `additionalProperties`, or free-form.
     fn map_type(
         &mut self,
@@ -336,11 +365,7 @@ impl<'a> Lowerer<'a> {
     ) -> Type {
         match additional {
             Some(AdditionalProperties::Schema(inner)) => {
-                let value = self.type_of(
-                    inner,
-                    &format!("{hint}Value"),
-                    &join(pointer, &["additionalProperties"]),
-                );
+                let value = self.value_type_of(inner, &format!("{hint}Value"), pointer);
                 Type::Map(Box::new(value))
             }
             _ => Type::Map(Box::new(Type::Any)),
@@ -368,7 +393,7 @@ impl<'a> Lowerer<'a> {
             Some("boolean") => Type::Bool,
             Some("array") | None if any.items.is_some() => {
                 let items = any.items.as_ref().expect("checked by the guard");
-                Type::Array(Box::new(self.boxed_type_of(
+                Type::Array(Box::new(self.element_type_of(
                     items,
                     &format!("{hint}Item"),
                     &join(pointer, &["items"]),
@@ -458,7 +483,7 @@ impl<'a> Lowerer<'a> {
         }
         if let Some(AdditionalProperties::Schema(inner)) = additional {
             let hint = format!("{name}Value");
-            extra = Some(self.type_of(inner, &hint, &join(pointer, &["additionalProperties"])));
+            extra = Some(self.value_type_of(inner, &hint, pointer));
         } else if let Some(AdditionalProperties::Any(true)) = additional {
             extra = Some(Type::Any);
         }
@@ -707,6 +732,7 @@ impl<'a> Lowerer<'a> {
             Type::F32 | Type::F64 => "Number".to_owned(),
             Type::Array(_) => "Array".to_owned(),
             Type::Map(_) => "Object".to_owned(),
+            Type::Nullable(inner) => self.variant_label(inner, member),
             Type::Any => "Any".to_owned(),
         }
     }
@@ -758,6 +784,7 @@ impl<'a> Lowerer<'a> {
             Type::String | Type::Binary => (200, "string".to_owned()),
             Type::Array(_) => (250, format!("{ty:?}")),
             Type::Map(_) => (100, "map".to_owned()),
+            Type::Nullable(inner) => self.specificity(inner),
             Type::Any => (0, "any".to_owned()),
         }
     }
@@ -786,6 +813,15 @@ fn push_field(
         return;
     }
     collected.push(Collected { field });
+}
+
+/// `Option<T>` for an element that may be `null`; `serde_json::Value` already holds `null`.
+fn nullable_element(ty: Type, nullable: bool) -> Type {
+    if nullable && ty != Type::Any {
+        Type::Nullable(Box::new(ty))
+    } else {
+        ty
+    }
 }
 
 /// Whether a schema admits `null` (OpenAPI 3.0 `nullable`, or an enum listing `null`).

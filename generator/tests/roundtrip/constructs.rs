@@ -56,6 +56,16 @@ fn nullable_and_optional_keep_three_states_apart() {
 }
 
 #[test]
+fn array_items_and_map_values_may_be_null_where_the_schema_says_so() {
+    use nullable::model::{Sparse, Thing};
+    let sparse: Sparse =
+        round_trip(json!({"numbers": [1, null], "labels": {"a": null}, "things": [null, {}]}));
+    assert_eq!(sparse.numbers, Some(vec![Some(1), None]));
+    assert_eq!(sparse.labels.unwrap()["a"], None);
+    assert_eq!(sparse.things, Some(vec![None, Some(Thing::default())]));
+}
+
+#[test]
 fn defaults_read_only_and_write_only_are_plain_optional_fields() {
     use nullable::model::Presence;
     // The spec's `default` is documented, not injected: absence stays absence on the wire.
