@@ -15,6 +15,7 @@ pub struct Config {
     pub(crate) layout: Layout,
     pub(crate) deny_warnings: bool,
     pub(crate) allow_external_refs_outside: bool,
+    pub(crate) example_tests: bool,
 }
 
 /// Where the emitted files go.
@@ -38,6 +39,7 @@ impl Default for Config {
             layout: Layout::Module,
             deny_warnings: false,
             allow_external_refs_outside: false,
+            example_tests: false,
         }
     }
 }
@@ -70,6 +72,14 @@ impl Config {
     /// Treat every warning as an error.
     pub fn deny_warnings(&mut self, on: bool) -> &mut Self {
         self.deny_warnings = on;
+        self
+    }
+
+    /// Emit `example_tests.rs`, a `#[cfg(test)]` module that checks every schema `example` reads
+    /// into its generated type and writes back as the same JSON (default: off; emitted only when
+    /// the spec has examples).
+    pub fn example_tests(&mut self, on: bool) -> &mut Self {
+        self.example_tests = on;
         self
     }
 

@@ -25,6 +25,20 @@ pub struct Api {
     /// A schema type is named like a std item (`Option`, `String`...), so `model.rs` must spell
     /// std items with absolute paths.
     pub model_shadows_std: bool,
+    /// The `example`s of schemas and JSON bodies, sorted by pointer, one per place.
+    pub examples: Vec<Example>,
+}
+
+/// A schema's or JSON body's `example`, kept so the output can check that its type reads and
+/// writes it unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Where the example is written, as a JSON pointer (a schema, or a media type's `example`).
+    pub pointer: String,
+    /// The type the schema became (a named type, or an expression for inline scalars, arrays
+    /// and maps).
+    pub ty: Type,
+    pub value: serde_json::Value,
 }
 
 /// The tag given to operations that have none.
@@ -229,6 +243,8 @@ pub enum Type {
     Array(Box<Type>),
     /// An object with string keys and values of the inner type.
     Map(Box<Type>),
+    /// An array item or map value whose schema admits `null`: `Option<T>`.
+    Nullable(Box<Type>),
     /// Anything: `serde_json::Value`.
     Any,
 }
@@ -389,7 +405,7 @@ impl Type {
     pub fn remap(&mut self, map: &dyn Fn(TypeId) -> TypeId) {
         match self {
             Type::Named(id) => *id = map(*id),
-            Type::Array(inner) | Type::Map(inner) => inner.remap(map),
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => inner.remap(map),
             _ => {}
         }
     }
@@ -398,7 +414,7 @@ impl Type {
     pub fn named_ids(&self, out: &mut Vec<TypeId>) {
         match self {
             Type::Named(id) => out.push(*id),
-            Type::Array(inner) | Type::Map(inner) => inner.named_ids(out),
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => inner.named_ids(out),
             _ => {}
         }
     }

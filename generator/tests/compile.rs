@@ -1,5 +1,8 @@
-//! Compile test: every valid fixture's output, client and server included, builds warning-free
-//! under clippy (`#![deny(warnings)]` plus `-D warnings`).
+//! Compile and round-trip test: every valid fixture's output, client, server and example tests
+//! included, builds warning-free under clippy (`#![deny(warnings)]` plus `-D warnings`), and
+//! `cargo test` passes in it: the emitted example tests check each fixture's schema examples, and
+//! the hand-written `tests/roundtrip/*.rs`, copied into the crate's `tests/`, check what examples
+//! cannot express (three states, rejected input, union tags).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -19,6 +22,7 @@ fn fixtures_compile_without_warnings() {
     let root = workspace_root();
     let crate_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures-crate");
     let _ = std::fs::remove_dir_all(crate_dir.join("src"));
+    let _ = std::fs::remove_dir_all(crate_dir.join("tests"));
     let mut lib = String::from("#![deny(warnings)]\n");
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("generator/tests/fixtures/valid"))
         .unwrap()
@@ -28,7 +32,9 @@ fn fixtures_compile_without_warnings() {
     for path in &fixtures {
         let module = path.file_stem().unwrap().to_string_lossy().into_owned();
         let mut config = Config::default();
-        config.spec_label(format!("fixtures/{module}.yaml"));
+        config
+            .spec_label(format!("fixtures/{module}.yaml"))
+            .example_tests(true);
         let output = generate(&config, path).unwrap_or_else(|d| panic!("{d}"));
         for file in output.files {
             let target = crate_dir.join("src").join(&module).join(&file.path);
@@ -38,6 +44,15 @@ fn fixtures_compile_without_warnings() {
         writeln!(lib, "pub mod {module};").unwrap();
     }
     std::fs::write(crate_dir.join("src/lib.rs"), lib).unwrap();
+    std::fs::create_dir_all(crate_dir.join("tests")).unwrap();
+    for entry in std::fs::read_dir(root.join("generator/tests/roundtrip")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            crate_dir.join("tests").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
     let manifest = format!(
         "[package]\nname = \"fixtures\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n\
          [features]\ndefault = [\"client\", \"server\"]\nclient = [\"dep:reqwest\"]\n\
@@ -46,14 +61,21 @@ fn fixtures_compile_without_warnings() {
     std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
     // The workspace lock file pins the same versions the workspace already built.
     std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
-        .current_dir(&crate_dir)
-        .env("CARGO_TARGET_DIR", root.join("target/fixtures-check"))
-        .status()
-        .expect("cargo runs");
+    let cargo = |args: &[&str]| {
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+            .args(args)
+            .current_dir(&crate_dir)
+            .env("CARGO_TARGET_DIR", root.join("target/fixtures-check"))
+            .status()
+            .expect("cargo runs")
+            .success()
+    };
     assert!(
-        status.success(),
+        cargo(&["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"]),
         "the fixtures' generated code does not compile warning-free; see the output above"
+    );
+    assert!(
+        cargo(&["test", "--quiet"]),
+        "the fixtures' models do not round-trip; see the failing tests above"
     );
 }

@@ -7,7 +7,9 @@ use openapi_gen::{generate, load_spec, lower_api, Config};
 fn config_for(path: &Path) -> Config {
     let mut config = Config::default();
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    config.spec_label(format!("fixtures/{name}"));
+    config
+        .spec_label(format!("fixtures/{name}"))
+        .example_tests(true);
     config
 }
 

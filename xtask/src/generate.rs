@@ -31,6 +31,10 @@ pub struct GenerateArgs {
     /// Emit only the server (no client).
     #[arg(long)]
     pub server_only: bool,
+    /// Also emit `example_tests.rs` into the standalone crate: a `#[cfg(test)]` check that every
+    /// schema `example` round-trips through its type (the workspace's `generated/` always has it).
+    #[arg(long, requires = "spec")]
+    pub example_tests: bool,
     /// Do not print warnings (the summary still counts them).
     #[arg(long, short)]
     pub quiet: bool,
@@ -58,8 +62,12 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
 }
 
 fn config_for(args: &GenerateArgs, label: &str, layout: Layout) -> Config {
+    // The workspace's `generated/` crate always carries its example tests, so `cargo test
+    // --workspace` checks the committed specs' examples; standalone crates opt in.
+    let example_tests = args.example_tests || layout == Layout::Module;
     let mut config = Config::default();
     config
+        .example_tests(example_tests)
         .spec_label(label)
         .layout(layout)
         .deny_warnings(args.deny_warnings)

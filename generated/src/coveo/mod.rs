@@ -12,3 +12,5 @@ pub mod runtime;
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(test)]
+mod example_tests;

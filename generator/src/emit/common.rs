@@ -129,6 +129,10 @@ pub fn rust_type(api: &Api, ty: &Type, at: ModelPath) -> TokenStream {
             let string = std.string();
             quote!(::std::collections::BTreeMap<#string, #inner>)
         }
+        Type::Nullable(inner) => {
+            let inner = rust_type(api, inner, at);
+            quote!(::std::option::Option<#inner>)
+        }
         Type::Any => quote!(::serde_json::Value),
     }
 }

@@ -15,6 +15,7 @@ use crate::OutputFile;
 const RUNTIME_MOD: &str = include_str!("../runtime/mod.rs");
 const RUNTIME_CLIENT: &str = include_str!("../runtime/client.rs");
 const RUNTIME_SERVER: &str = include_str!("../runtime/server.rs");
+const RUNTIME_EXAMPLES: &str = include_str!("../runtime/examples.rs");
 
 /// Dependency lines of a standalone crate; the versions match the workspace's.
 pub const CRATE_DEPENDENCIES: &str = r#"[dependencies]
@@ -58,8 +59,13 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
         Layout::Module => "mod.rs".to_owned(),
         Layout::Crate { .. } => "src/lib.rs".to_owned(),
     };
+    let example_tests =
+        config.example_tests && !super::example_tests::checked_examples(api).is_empty();
     let mut jobs: Vec<RustJob> = vec![
-        (root, Box::new(|| emit_root(api, config))),
+        (
+            root,
+            Box::new(move || emit_root(api, config, example_tests)),
+        ),
         (
             format!("{src}model.rs"),
             Box::new(move || super::model::emit_model(api, tag_features)),
@@ -69,6 +75,12 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
             Box::new(move || super::operations::emit_operations(api, tag_features)),
         ),
     ];
+    if example_tests {
+        jobs.push((
+            format!("{src}example_tests.rs"),
+            Box::new(move || super::example_tests::emit_example_tests(api, tag_features)),
+        ));
+    }
     if config.client {
         jobs.push((
             format!("{src}client.rs"),
@@ -120,6 +132,9 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
     if !config.server {
         runtime_mod = runtime_mod.replace("#[cfg(feature = \"server\")]\npub mod server;\n", "");
     }
+    if !example_tests {
+        runtime_mod = runtime_mod.replace("#[cfg(test)]\npub mod examples;\n", "");
+    }
     let copied = |text: &str| format!("{}{text}", header(label));
     files.push(OutputFile {
         path: format!("{src}runtime/mod.rs"),
@@ -137,6 +152,12 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
             contents: copied(RUNTIME_SERVER),
         });
     }
+    if example_tests {
+        files.push(OutputFile {
+            path: format!("{src}runtime/examples.rs"),
+            contents: copied(RUNTIME_EXAMPLES),
+        });
+    }
     if let Layout::Crate { name } = &config.layout {
         files.push(OutputFile {
             path: "Cargo.toml".to_owned(),
@@ -152,7 +173,7 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
 }
 
 /// `mod.rs` (or `lib.rs`): the API's documentation and its modules.
-fn emit_root(api: &Api, config: &Config) -> TokenStream {
+fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
     let doc_lines: Vec<String> = doc_lines(api, config);
     let client = config.client.then(|| {
         quote!(
@@ -164,6 +185,12 @@ fn emit_root(api: &Api, config: &Config) -> TokenStream {
         quote!(
             #[cfg(feature = "server")]
             pub mod server;
+        )
+    });
+    let example_tests = example_tests.then(|| {
+        quote!(
+            #[cfg(test)]
+            mod example_tests;
         )
     });
     let unused_lints = match config.layout {
@@ -179,6 +206,7 @@ fn emit_root(api: &Api, config: &Config) -> TokenStream {
         pub mod runtime;
         #client
         #server
+        #example_tests
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod client;
 mod common;
+mod example_tests;
 mod features;
 mod layout;
 mod model;

@@ -10,11 +10,13 @@ mod schema;
 mod security;
 mod tags;
 
+use std::collections::BTreeMap;
+
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use crate::diagnostics::{catalog, Diagnostic, Diagnostics};
-use crate::ir::{Api, Server, Type, TypeDef, TypeId, TypeKind, TypeSpace};
+use crate::ir::{Api, Example, Server, Type, TypeDef, TypeId, TypeKind, TypeSpace};
 use crate::names::{self, Namespace};
 
 /// Names the emitters define beside the operation-level types (in `client.rs` and `server.rs`).
@@ -55,6 +57,8 @@ pub(crate) struct Lowerer<'a> {
     /// Component schema name -> its reserved id.
     components: IndexMap<&'a str, TypeId>,
     fallbacks: Vec<String>,
+    /// Schema examples by pointer (a map, because a component's schema can be met twice).
+    examples: BTreeMap<String, Example>,
 }
 
 /// Lowers the whole document; errors of the phase are collected and returned together.
@@ -75,7 +79,10 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
     let mut defs = std::mem::take(&mut lowerer.defs);
     cycles::box_cycles(&mut defs);
     let all_tags = tags::assign_tags(&mut defs, &operations);
-    let types = sort_types(defs, &mut operations);
+    let mut examples: Vec<Example> = std::mem::take(&mut lowerer.examples)
+        .into_values()
+        .collect();
+    let types = sort_types(defs, &mut operations, &mut examples);
     let model_shadows_std = names::shadows_std(types.defs.iter().map(|d| d.rust_name.as_str()));
     let api = Api {
         title: spec.info.title.clone(),
@@ -94,6 +101,7 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
         operations,
         tags: all_tags,
         model_shadows_std,
+        examples,
     };
     Ok(Lowered {
         api,
@@ -112,6 +120,7 @@ impl<'a> Lowerer<'a> {
             states: Vec::new(),
             components: IndexMap::new(),
             fallbacks: Vec::new(),
+            examples: BTreeMap::new(),
         }
     }
 
@@ -197,6 +206,18 @@ impl<'a> Lowerer<'a> {
         let pointer = self.defs[id.0].pointer.clone();
         let rust_name = self.defs[id.0].rust_name.clone();
         let (kind, doc) = self.lower_definition(schema, &rust_name, &pointer);
+        if let ReferenceOr::Item(schema) = schema {
+            // A component's example is checked against the component's own type, replacing the
+            // inline expression an alias component may have recorded for the same pointer.
+            if let Some(value) = schema::example_of(schema) {
+                let example = Example {
+                    pointer: pointer.clone(),
+                    ty: Type::Named(id),
+                    value,
+                };
+                self.examples.insert(pointer.clone(), example);
+            }
+        }
         self.defs[id.0].kind = kind;
         self.defs[id.0].doc = doc;
         self.states[id.0] = State::Done;
@@ -208,7 +229,11 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Sorts definitions by Rust name and rewrites every `TypeId` to match.
-fn sort_types(defs: Vec<TypeDef>, operations: &mut [crate::ir::Operation]) -> TypeSpace {
+fn sort_types(
+    defs: Vec<TypeDef>,
+    operations: &mut [crate::ir::Operation],
+    examples: &mut [Example],
+) -> TypeSpace {
     let mut order: Vec<usize> = (0..defs.len()).collect();
     order.sort_by(|a, b| defs[*a].rust_name.cmp(&defs[*b].rust_name));
     let mut new_id = vec![0usize; defs.len()];
@@ -225,6 +250,9 @@ fn sort_types(defs: Vec<TypeDef>, operations: &mut [crate::ir::Operation]) -> Ty
     }
     for op in operations {
         op.for_each_type_mut(&mut |t| remap(t));
+    }
+    for example in examples {
+        remap(&mut example.ty);
     }
     TypeSpace { defs: sorted }
 }

@@ -10,8 +10,9 @@ use openapiv3::{
 use super::Lowerer;
 use crate::diagnostics::{catalog, escape_segment, join, Diagnostic};
 use crate::ir::{
-    template_params, Media, Method, Operation, OperationNames, Param, ParamLocation, RequestBody,
-    Response, ResponseBody, ResponseHeader, SecurityScheme, StatusMatch, Type, UNTAGGED,
+    template_params, Example, Media, Method, Operation, OperationNames, Param, ParamLocation,
+    RequestBody, Response, ResponseBody, ResponseHeader, SecurityScheme, StatusMatch, Type,
+    UNTAGGED,
 };
 use crate::names::{self, Namespace};
 
@@ -375,13 +376,36 @@ fn media_type<'a>(
     }
 }
 
+/// Keeps a JSON body's `example` beside the body's type, like a schema example; `pointer` is
+/// where the media type is written (a shared response's examples are kept once).
+fn record_media_example(
+    lowerer: &mut Lowerer<'_>,
+    media: &MediaType,
+    kind: Media,
+    ty: &Type,
+    pointer: &str,
+) {
+    let Some(value) = media.example.clone().filter(|v| !v.is_null()) else {
+        return;
+    };
+    if kind == Media::Json {
+        let pointer = join(pointer, &["example"]);
+        lowerer.examples.entry(pointer.clone()).or_insert(Example {
+            pointer,
+            ty: ty.clone(),
+            value,
+        });
+    }
+}
+
 fn lower_body<'a>(
     lowerer: &mut Lowerer<'a>,
     body: &'a ReferenceOr<openapiv3::RequestBody>,
     stem: &str,
     pointer: &str,
 ) -> Option<RequestBody> {
-    let (body, _) = lowerer.resolve(body, pointer, "requestBodies", |c| &c.request_bodies)?;
+    let (body, defined_at) =
+        lowerer.resolve(body, pointer, "requestBodies", |c| &c.request_bodies)?;
     let Some((content_type, media, kind)) = pick_media(&body.content) else {
         if let Some(first) = body.content.keys().next() {
             lowerer.warn(catalog::unsupported_media(pointer, first));
@@ -397,6 +421,8 @@ fn lower_body<'a>(
     };
     let at = join(pointer, &["content", content_type]);
     let ty = media_type(lowerer, media, kind, &format!("{stem}Body"), &at);
+    let example_at = join(&defined_at, &["content", content_type]);
+    record_media_example(lowerer, media, kind, &ty, &example_at);
     Some(RequestBody {
         media: kind,
         content_type: media_essence(content_type),
@@ -431,7 +457,8 @@ fn lower_responses<'a>(
     let mut variant_names = Namespace::new();
     let mut out = Vec::new();
     for (status, response, at) in entries {
-        let Some((response, _)) = lowerer.resolve(response, &at, "responses", |c| &c.responses)
+        let Some((response, defined_at)) =
+            lowerer.resolve(response, &at, "responses", |c| &c.responses)
         else {
             continue;
         };
@@ -446,6 +473,8 @@ fn lower_responses<'a>(
                     &format!("{stem}{rust_name}Body"),
                     &media_pointer,
                 );
+                let example_at = join(&defined_at, &["content", content_type]);
+                record_media_example(lowerer, media, kind, &ty, &example_at);
                 Some(ResponseBody {
                     media: kind,
                     content_type: media_essence(content_type),

@@ -14,8 +14,8 @@ use openapiv3::{
 use super::{Lowerer, State};
 use crate::diagnostics::{catalog, join};
 use crate::ir::{
-    EnumDef, EnumRepr, EnumVariant, Field, StructDef, TaggedDef, TaggedVariant, Type, TypeId,
-    TypeKind, UnionVariant,
+    EnumDef, EnumRepr, EnumVariant, Example, Field, StructDef, TaggedDef, TaggedVariant, Type,
+    TypeId, TypeKind, UnionVariant,
 };
 use crate::names::{self, Namespace};
 
@@ -205,8 +205,22 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The type of an inline schema.
+    /// The type of an inline schema; its `example`, if any, is recorded against that type.
     pub(crate) fn inline_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
+        let ty = self.inline_type_of(schema, hint, pointer);
+        if let Some(value) = example_of(schema) {
+            self.examples
+                .entry(pointer.to_owned())
+                .or_insert_with(|| Example {
+                    pointer: pointer.to_owned(),
+                    ty: ty.clone(),
+                    value,
+                });
+        }
+        ty
+    }
+
+    fn inline_type_of(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         // `allOf: [$ref]` (often with `nullable` or a description beside it) is that type.
         if let SchemaKind::AllOf { all_of }
         | SchemaKind::OneOf { one_of: all_of }
@@ -252,7 +266,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(OaType::Boolean(_)) => Type::Bool,
             SchemaKind::Type(OaType::Array(a)) => match &a.items {
                 Some(items) => {
-                    let inner = self.boxed_type_of(
+                    let inner = self.element_type_of(
                         items,
                         &format!("{hint}Item"),
                         &join(pointer, &["items"]),
@@ -313,6 +327,35 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The type of an array item or map value: `Nullable` when its schema admits `null`, since
+    /// `Vec<T>` and map values of `T` would reject the `null`s the spec allows.
+    fn element_type_of(
+        &mut self,
+        schema: &'a ReferenceOr<Box<Schema>>,
+        hint: &str,
+        pointer: &str,
+    ) -> Type {
+        let ty = self.boxed_type_of(schema, hint, pointer);
+        let nullable = self
+            .resolve_boxed_schema(schema, pointer)
+            .is_some_and(is_nullable);
+        nullable_element(ty, nullable)
+    }
+
+    /// The value type of `additionalProperties` (at `pointer`'s `additionalProperties`), like
+    /// [`Self::element_type_of`].
+    fn value_type_of(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Type {
+        let at = join(pointer, &["additionalProperties"]);
+        let ty = self.type_of(schema, hint, &at);
+        let nullable = self.resolve_schema(schema, &at).is_some_and(is_nullable);
+        nullable_element(ty, nullable)
+    }
+
     /// An object without properties: a map of its `additionalProperties`, or free-form.
     fn map_type(
         &mut self,
@@ -322,11 +365,7 @@ impl<'a> Lowerer<'a> {
     ) -> Type {
         match additional {
             Some(AdditionalProperties::Schema(inner)) => {
-                let value = self.type_of(
-                    inner,
-                    &format!("{hint}Value"),
-                    &join(pointer, &["additionalProperties"]),
-                );
+                let value = self.value_type_of(inner, &format!("{hint}Value"), pointer);
                 Type::Map(Box::new(value))
             }
             _ => Type::Map(Box::new(Type::Any)),
@@ -354,7 +393,7 @@ impl<'a> Lowerer<'a> {
             Some("boolean") => Type::Bool,
             Some("array") | None if any.items.is_some() => {
                 let items = any.items.as_ref().expect("checked by the guard");
-                Type::Array(Box::new(self.boxed_type_of(
+                Type::Array(Box::new(self.element_type_of(
                     items,
                     &format!("{hint}Item"),
                     &join(pointer, &["items"]),
@@ -444,7 +483,7 @@ impl<'a> Lowerer<'a> {
         }
         if let Some(AdditionalProperties::Schema(inner)) = additional {
             let hint = format!("{name}Value");
-            extra = Some(self.type_of(inner, &hint, &join(pointer, &["additionalProperties"])));
+            extra = Some(self.value_type_of(inner, &hint, pointer));
         } else if let Some(AdditionalProperties::Any(true)) = additional {
             extra = Some(Type::Any);
         }
@@ -693,6 +732,7 @@ impl<'a> Lowerer<'a> {
             Type::F32 | Type::F64 => "Number".to_owned(),
             Type::Array(_) => "Array".to_owned(),
             Type::Map(_) => "Object".to_owned(),
+            Type::Nullable(inner) => self.variant_label(inner, member),
             Type::Any => "Any".to_owned(),
         }
     }
@@ -744,6 +784,7 @@ impl<'a> Lowerer<'a> {
             Type::String | Type::Binary => (200, "string".to_owned()),
             Type::Array(_) => (250, format!("{ty:?}")),
             Type::Map(_) => (100, "map".to_owned()),
+            Type::Nullable(inner) => self.specificity(inner),
             Type::Any => (0, "any".to_owned()),
         }
     }
@@ -774,6 +815,15 @@ fn push_field(
     collected.push(Collected { field });
 }
 
+/// `Option<T>` for an element that may be `null`; `serde_json::Value` already holds `null`.
+fn nullable_element(ty: Type, nullable: bool) -> Type {
+    if nullable && ty != Type::Any {
+        Type::Nullable(Box::new(ty))
+    } else {
+        ty
+    }
+}
+
 /// Whether a schema admits `null` (OpenAPI 3.0 `nullable`, or an enum listing `null`).
 pub(crate) fn is_nullable(schema: &Schema) -> bool {
     if schema.schema_data.nullable {
@@ -791,6 +841,15 @@ pub(crate) fn is_nullable(schema: &Schema) -> bool {
 /// `{type: "null"}`-like members some specs put in unions; OpenAPI 3.0 spells it `nullable`.
 fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
     matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(AnySchema { typ: Some(t), .. }), .. }) if t == "null")
+}
+
+/// A schema's `example`; `null` says nothing about the type, so it is not kept.
+pub(crate) fn example_of(schema: &Schema) -> Option<serde_json::Value> {
+    schema
+        .schema_data
+        .example
+        .clone()
+        .filter(|value| !value.is_null())
 }
 
 /// The documentation of a schema: its description, else its title.

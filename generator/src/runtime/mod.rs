@@ -7,6 +7,8 @@
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(test)]
+pub mod examples;
 
 use std::fmt;
 
