@@ -69,6 +69,8 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         }
         return Ok(());
     }
+    // Timings are only comparable on an idle machine; the load average goes into the report.
+    let load_before = load_average();
     let bench_dir = root.join("target/bench");
     fs::create_dir_all(bench_dir.join("specs"))?;
 
@@ -120,7 +122,14 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         check_times(&qovery, &bench_dir)?
     };
     let targets = targets(&rows, &checks, &args.synthetic);
-    let report = json!({ "generation": rows, "cargo_check": checks, "targets": targets });
+    let report = json!({
+        "generation": rows,
+        "cargo_check": checks,
+        "targets": targets,
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+        "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+    });
     print_table(&report);
     let json_path = bench_dir.join("bench.json");
     fs::write(&json_path, serde_json::to_string_pretty(&report)? + "\n")?;
@@ -175,6 +184,16 @@ pub fn run_one(args: &RunArgs) -> Result<()> {
     });
     println!("{result}");
     Ok(())
+}
+
+/// The 1-minute load average (Linux only).
+fn load_average() -> Option<f64> {
+    fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// The process's peak resident set size (`VmHWM`), in MiB; Linux only.
@@ -402,6 +421,10 @@ fn print_table(report: &Value) {
             checks["one_tag_s"].as_f64().unwrap_or(f64::NAN),
         );
     }
+    println!(
+        "\nmachine: {} CPUs, load average {} before and {} after (timings assume an idle machine)",
+        report["cpus"], report["load_average_before"], report["load_average_after"]
+    );
     println!("\ntargets:");
     for t in report["targets"].as_array().into_iter().flatten() {
         println!(
