@@ -13,6 +13,7 @@ fn fixture_texts() -> Vec<String> {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
             .unwrap()
             .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
             .collect();
         paths.sort();
         texts.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap()));

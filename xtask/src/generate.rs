@@ -31,6 +31,9 @@ pub struct GenerateArgs {
     /// Emit only the server (no client).
     #[arg(long)]
     pub server_only: bool,
+    /// Let external `$ref`s reach files outside the spec's directory tree.
+    #[arg(long)]
+    pub allow_external_refs_outside: bool,
     /// Do not print warnings (the summary still counts them).
     #[arg(long, short)]
     pub quiet: bool,
@@ -63,6 +66,7 @@ fn config_for(args: &GenerateArgs, label: &str, layout: Layout) -> Config {
         .spec_label(label)
         .layout(layout)
         .deny_warnings(args.deny_warnings)
+        .allow_external_refs_outside(args.allow_external_refs_outside)
         .client(!args.server_only)
         .server(!args.client_only);
     config

@@ -1,11 +1,18 @@
-//! Reads a spec file and parses it into `openapiv3` types; the only code that touches spec files.
+//! Reads a spec file (and the files its `$ref`s name) and parses it into `openapiv3` types; the
+//! only code that touches spec files.
 //!
 //! YAML and JSON both go through serde_yaml (JSON is YAML). The version is checked here so that
-//! later phases can assume OpenAPI 3.0.x.
+//! later phases can assume OpenAPI 3.0.x; external references are bundled in by `bundle.rs`, so
+//! later phases see one document.
+
+mod bundle;
 
 use std::path::Path;
 
 use openapiv3::OpenAPI;
+
+pub use bundle::Origin;
+use bundle::{bundle, Document};
 
 use crate::diagnostics::{catalog, Diagnostic, Diagnostics, Position};
 
@@ -16,16 +23,112 @@ pub struct LoadedSpec {
     pub source: String,
     /// How the file is named in messages.
     pub label: String,
+    /// Components copied in from other files, so diagnostics about them name the right file.
+    pub origins: Vec<Origin>,
 }
 
-/// Reads and parses the spec at `path`.
+impl LoadedSpec {
+    /// Fills in the file and `line:column` of each diagnostic, in the file its pointer came from.
+    pub fn annotate(&self, diagnostics: &mut Diagnostics) {
+        let mut own = Diagnostics::default();
+        let mut copied: Vec<(usize, Diagnostics)> = Vec::new();
+        for mut d in std::mem::take(&mut diagnostics.0) {
+            let origin = self.origins.iter().position(|o| {
+                d.pointer == o.bundled || d.pointer.starts_with(&format!("{}/", o.bundled))
+            });
+            match origin {
+                Some(index) if d.file.is_empty() => {
+                    let o = &self.origins[index];
+                    d.pointer = format!("{}{}", o.pointer, &d.pointer[o.bundled.len()..]);
+                    match copied.iter_mut().find(|(i, _)| *i == index) {
+                        Some((_, list)) => list.push(d),
+                        None => copied.push((index, Diagnostics(vec![d]))),
+                    }
+                }
+                _ => own.push(d),
+            }
+        }
+        crate::source_map::annotate(&mut own, &self.label, &self.source);
+        diagnostics.0.extend(own.0);
+        for (index, mut list) in copied {
+            let o = &self.origins[index];
+            crate::source_map::annotate(&mut list, &o.file, &o.source);
+            diagnostics.0.extend(list.0);
+        }
+    }
+}
+
+/// Reads and parses the spec at `path`; external references must stay inside its directory.
 pub fn load_spec(path: &Path, label: &str) -> Result<LoadedSpec, Diagnostics> {
+    load_spec_with(path, label, false)
+}
+
+/// Reads and parses the spec at `path`, bundling the files its `$ref`s name; with
+/// `allow_outside`, those files may lie outside the spec's directory tree.
+pub fn load_spec_with(
+    path: &Path,
+    label: &str,
+    allow_outside: bool,
+) -> Result<LoadedSpec, Diagnostics> {
+    let root = read_document(path, label)?;
+    if let Some(d) = version_diagnostic(&root.value) {
+        let mut diagnostics = Diagnostics(vec![d]);
+        crate::source_map::annotate(&mut diagnostics, label, &root.source);
+        return Err(diagnostics);
+    }
+    let source = root.source.clone();
+    let bundled = bundle(path, root, allow_outside)?;
+    if !bundled.changed {
+        return parse_spec(source, label);
+    }
+    // openapiv3 panics on a few malformed inputs; see `parse_spec`.
+    let parsed = std::panic::catch_unwind(|| serde_yaml::from_value::<OpenAPI>(bundled.value));
+    match parsed {
+        Ok(Ok(openapi)) => Ok(LoadedSpec {
+            openapi,
+            source,
+            label: label.to_owned(),
+            origins: bundled.origins,
+        }),
+        // The root text alone locates the problem when it lies in the root file.
+        _ => match parse_spec(source, label) {
+            Err(located) => Err(located),
+            Ok(_) => {
+                let reason = match parsed {
+                    Ok(Err(error)) => strip_location(&error),
+                    _ => "the OpenAPI reader failed on a malformed value".to_owned(),
+                };
+                let mut d = catalog::not_openapi(&format!("in a referenced file: {reason}"));
+                d.file = label.to_owned();
+                Err(Diagnostics(vec![d]))
+            }
+        },
+    }
+}
+
+/// Reads one file and parses it into a YAML value, locating a syntax error.
+fn read_document(path: &Path, label: &str) -> Result<Document, Diagnostics> {
     let source = std::fs::read_to_string(path).map_err(|e| {
         let mut d = Diagnostic::error("", format!("cannot read the spec: {e}"));
         d.file = label.to_owned();
         Diagnostics(vec![d])
     })?;
-    parse_spec(source, label)
+    match serde_yaml::from_str::<serde_yaml::Value>(&source) {
+        Ok(value) => Ok(Document {
+            label: label.to_owned(),
+            source,
+            value,
+        }),
+        Err(syntax) => {
+            let mut d = catalog::syntax(&strip_location(&syntax));
+            d.file = label.to_owned();
+            d.position = syntax.location().map(|l| Position {
+                line: l.line(),
+                column: l.column(),
+            });
+            Err(Diagnostics(vec![d]))
+        }
+    }
 }
 
 /// Parses spec text that is already in memory.
@@ -58,6 +161,7 @@ pub fn parse_spec(source: String, label: &str) -> Result<LoadedSpec, Diagnostics
                 openapi,
                 source,
                 label: label.to_owned(),
+                origins: Vec::new(),
             })
         }
         Err(error) => {
