@@ -69,6 +69,23 @@ fn warnings_can_be_denied() {
         .contains("error: unknown format `something-new`"));
 }
 
+/// Lowering reports every problem of the phase, not only the first.
+#[test]
+fn several_errors_are_all_reported() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid/several_errors.yaml");
+    let diagnostics = generate(&config_for(&path), &path).expect_err("the fixture has errors");
+    let text = diagnostics.to_string();
+    for expected in [
+        "error: `$ref` target `#/components/schemas/Missing` does not exist",
+        "error: operationId `same` is already used by",
+        "error: path template parameter `{orgId}` is not declared",
+        "3 error(s)",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
 #[test]
 fn external_refs_outside_can_be_allowed() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
