@@ -19,17 +19,17 @@ pub use rt::{Rejection, ServerConfig};
 /// credentials are present (else `401`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Credentials {
-    /// The credential for `bearerAuth`, when the request carries one.
-    pub bearer_auth: ::std::option::Option<super::runtime::Secret>,
     /// The credential for `ApiKeyAuth`, when the request carries one.
     pub api_key_auth: ::std::option::Option<super::runtime::Secret>,
+    /// The credential for `bearerAuth`, when the request carries one.
+    pub bearer_auth: ::std::option::Option<super::runtime::Secret>,
 }
 fn credentials(incoming: &rt::Incoming) -> Credentials {
     let _ = incoming;
     Credentials {
-        bearer_auth: incoming.bearer(),
         api_key_auth: incoming
             .api_key_header("Authorization", ::std::option::Option::Some("Token")),
+        bearer_auth: incoming.bearer(),
     }
 }
 /// The API: one method per operation, each answering one of the documented responses.
