@@ -220,6 +220,13 @@ pub mod catalog {
         .with_hint("a `$ref` path is relative to the file that contains the `$ref`")
     }
 
+    pub fn external_not_file(pointer: &str, target: &str, file: &str) -> Diagnostic {
+        Diagnostic::error(
+            pointer,
+            format!("`$ref` `{target}` names `{file}`, which is not a regular file"),
+        )
+    }
+
     pub fn external_outside(pointer: &str, target: &str, file: &str) -> Diagnostic {
         Diagnostic::error(
             pointer,
@@ -234,11 +241,6 @@ pub mod catalog {
             format!("`$ref` `{target}` is a URL; remote references are not fetched"),
         )
         .with_hint("download the file next to the spec and refer to it by a relative path")
-    }
-
-    pub fn too_deep(limit: usize) -> Diagnostic {
-        Diagnostic::error("", format!("the document nests deeper than {limit} levels"))
-            .with_hint("flatten the nesting with `$ref`s to named components")
     }
 
     pub fn ref_cycle(pointer: &str, target: &str) -> Diagnostic {

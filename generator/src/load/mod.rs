@@ -6,6 +6,8 @@
 //! later phases see one document.
 
 mod bundle;
+mod deep_schemas;
+mod kind;
 
 use std::path::Path;
 
@@ -13,6 +15,7 @@ use openapiv3::OpenAPI;
 
 pub use bundle::Origin;
 use bundle::{bundle, Document};
+use deep_schemas::check_deep_schemas;
 
 use crate::diagnostics::{catalog, Diagnostic, Diagnostics, Position};
 
@@ -30,15 +33,22 @@ pub struct LoadedSpec {
 impl LoadedSpec {
     /// Fills in the file and `line:column` of each diagnostic, in the file its pointer came from.
     pub fn annotate(&self, diagnostics: &mut Diagnostics) {
+        annotate(&self.origins, &self.label, &self.source, diagnostics);
+    }
+}
+
+/// See [`LoadedSpec::annotate`].
+fn annotate(origins: &[Origin], label: &str, source: &str, diagnostics: &mut Diagnostics) {
+    {
         let mut own = Diagnostics::default();
         let mut copied: Vec<(usize, Diagnostics)> = Vec::new();
         for mut d in std::mem::take(&mut diagnostics.0) {
-            let origin = self.origins.iter().position(|o| {
+            let origin = origins.iter().position(|o| {
                 d.pointer == o.bundled || d.pointer.starts_with(&format!("{}/", o.bundled))
             });
             match origin {
                 Some(index) if d.file.is_empty() => {
-                    let o = &self.origins[index];
+                    let o = &origins[index];
                     d.pointer = format!("{}{}", o.pointer, &d.pointer[o.bundled.len()..]);
                     match copied.iter_mut().find(|(i, _)| *i == index) {
                         Some((_, list)) => list.push(d),
@@ -48,10 +58,10 @@ impl LoadedSpec {
                 _ => own.push(d),
             }
         }
-        crate::source_map::annotate(&mut own, &self.label, &self.source);
+        crate::source_map::annotate(&mut own, label, source);
         diagnostics.0.extend(own.0);
         for (index, mut list) in copied {
-            let o = &self.origins[index];
+            let o = &origins[index];
             crate::source_map::annotate(&mut list, &o.file, &o.source);
             diagnostics.0.extend(list.0);
         }
@@ -81,8 +91,20 @@ pub fn load_spec_with(
     if !bundled.changed {
         return parse_spec(source, label);
     }
-    // openapiv3 panics on a few malformed inputs; see `parse_spec`.
-    let parsed = std::panic::catch_unwind(|| serde_yaml::from_value::<OpenAPI>(bundled.value));
+    let value = bundled.value;
+    let parsed = read_openapi(|| match check_deep_schemas(&value) {
+        Some(d) => Err(Box::new(d)),
+        None => Ok(serde_yaml::from_value::<OpenAPI>(value)),
+    });
+    let parsed = match parsed {
+        Ok(Err(d)) => {
+            let mut diagnostics = Diagnostics(vec![*d]);
+            annotate(&bundled.origins, label, &source, &mut diagnostics);
+            return Err(diagnostics);
+        }
+        Ok(Ok(parsed)) => Ok(parsed),
+        Err(()) => Err(()),
+    };
     match parsed {
         Ok(Ok(openapi)) => Ok(LoadedSpec {
             openapi,
@@ -141,14 +163,24 @@ pub fn parse_spec(source: String, label: &str) -> Result<LoadedSpec, Diagnostics
         });
         Diagnostics(vec![d])
     };
-    // openapiv3 panics on a few malformed inputs (e.g. a value that only fails once re-read as
-    // JSON); a panic there is still a broken spec, so it becomes a diagnostic.
-    let parsed =
-        std::panic::catch_unwind(|| serde_yaml::from_str::<OpenAPI>(&source)).map_err(|_| {
-            let mut d = catalog::not_openapi("the OpenAPI reader failed on a malformed value");
-            d.file = label.to_owned();
-            Diagnostics(vec![d])
+    // Text that is not even a YAML value (a syntax error, a duplicate key) is reported as such
+    // without asking openapiv3, which could spend exponential time before reaching the fault.
+    let parsed = read_openapi(|| {
+        let value = serde_yaml::from_str::<serde_yaml::Value>(&source).map_err(|syntax| {
+            located(catalog::syntax(&strip_location(&syntax)), syntax.location())
         })?;
+        if let Some(d) = check_deep_schemas(&value) {
+            let mut diagnostics = Diagnostics(vec![d]);
+            crate::source_map::annotate(&mut diagnostics, label, &source);
+            return Err(diagnostics);
+        }
+        Ok(serde_yaml::from_str::<OpenAPI>(&source))
+    })
+    .map_err(|_| {
+        let mut d = catalog::not_openapi("the OpenAPI reader failed on a malformed value");
+        d.file = label.to_owned();
+        Diagnostics(vec![d])
+    })??;
     match parsed {
         Ok(openapi) => {
             if !is_supported_version(&openapi.openapi) {
@@ -188,6 +220,28 @@ pub fn parse_spec(source: String, label: &str) -> Result<LoadedSpec, Diagnostics
             }
         }
     }
+}
+
+/// Stack for deserializing `openapiv3` types: their untagged enums buffer and re-read each nested
+/// schema, so every level of nesting costs tens of kilobytes in a debug build, and the 128 levels
+/// serde_yaml allows would overflow a test thread's 2 MiB. The memory is only reserved.
+const READER_STACK: usize = 256 << 20;
+
+/// Runs `read` (a deserialization into `openapiv3`) on a thread with a large stack; `Err` when it
+/// panicked (openapiv3 panics on a few malformed inputs, e.g. a value that only fails once re-read
+/// as JSON, and a panic there is still a broken spec).
+fn read_openapi<T: Send>(read: impl FnOnce() -> T + Send) -> Result<T, ()> {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("openapi-reader".to_owned())
+            .stack_size(READER_STACK)
+            .spawn_scoped(scope, read)
+        {
+            Ok(reader) => reader.join().map_err(|_| ()),
+            // Only when the system is out of threads; reported like a reader failure.
+            Err(_) => Err(()),
+        }
+    })
 }
 
 fn is_supported_version(version: &str) -> bool {

@@ -55,6 +55,8 @@ pub(crate) struct Lowerer<'a> {
     /// Component schema name -> its reserved id.
     components: IndexMap<&'a str, TypeId>,
     fallbacks: Vec<String>,
+    /// How many inline schemas enclose the one being lowered.
+    inline_depth: usize,
 }
 
 /// Lowers the whole document; errors of the phase are collected and returned together.
@@ -111,6 +113,7 @@ impl<'a> Lowerer<'a> {
             states: Vec::new(),
             components: IndexMap::new(),
             fallbacks: Vec::new(),
+            inline_depth: 0,
         }
     }
 

@@ -56,6 +56,11 @@ struct Collected {
     field: Field,
 }
 
+/// How deep inline schemas may nest. Each level of `items` or `additionalProperties` nests the
+/// emitted type one level deeper (`Vec<Vec<...>>`), and parsing such a type recurses in `syn`, so
+/// an absurd depth would overflow the stack instead of generating code.
+const MAX_INLINE_DEPTH: usize = 32;
+
 impl<'a> Lowerer<'a> {
     /// The definition a named schema gets: a struct, enum, union, or an alias of another type.
     pub(crate) fn lower_definition(
@@ -205,8 +210,19 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The type of an inline schema.
+    /// The type of an inline schema; past [`MAX_INLINE_DEPTH`] nested inline schemas, a fallback.
     pub(crate) fn inline_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
+        if self.inline_depth >= MAX_INLINE_DEPTH {
+            let what = format!("inline schemas nest deeper than {MAX_INLINE_DEPTH} levels");
+            return self.fallback(pointer, &what);
+        }
+        self.inline_depth += 1;
+        let ty = self.inline_type_within_depth(schema, hint, pointer);
+        self.inline_depth -= 1;
+        ty
+    }
+
+    fn inline_type_within_depth(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         // `allOf: [$ref]` (often with `nullable` or a description beside it) is that type.
         if let SchemaKind::AllOf { all_of }
         | SchemaKind::OneOf { one_of: all_of }
