@@ -126,7 +126,8 @@ impl Diagnostics {
     /// Sorts by position then pointer so reports are stable whatever order phases found them in.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            (a.position, &a.pointer, &a.message).cmp(&(b.position, &b.pointer, &b.message))
+            (&a.file, a.position, &a.pointer, &a.message)
+                .cmp(&(&b.file, b.position, &b.pointer, &b.message))
         });
         self.0.dedup();
     }
@@ -208,7 +209,38 @@ pub mod catalog {
             pointer,
             format!("external `$ref` `{target}` is not supported here"),
         )
-        .with_hint("only references into this document's `#/components/` can be resolved")
+        .with_hint("external files can be referenced from schemas, parameters, request bodies, responses, headers and examples, by JSON pointer (`file.yaml#/components/schemas/X`) or whole file")
+    }
+
+    pub fn external_missing(pointer: &str, target: &str, file: &str) -> Diagnostic {
+        Diagnostic::error(
+            pointer,
+            format!("`$ref` `{target}` names a file that does not exist: `{file}`"),
+        )
+        .with_hint("a `$ref` path is relative to the file that contains the `$ref`")
+    }
+
+    pub fn external_not_file(pointer: &str, target: &str, file: &str) -> Diagnostic {
+        Diagnostic::error(
+            pointer,
+            format!("`$ref` `{target}` names `{file}`, which is not a regular file"),
+        )
+    }
+
+    pub fn external_outside(pointer: &str, target: &str, file: &str) -> Diagnostic {
+        Diagnostic::error(
+            pointer,
+            format!("`$ref` `{target}` reaches `{file}`, outside the spec's directory"),
+        )
+        .with_hint("move the file next to the spec, or allow it with `--allow-external-refs-outside` (`Config::allow_external_refs_outside`)")
+    }
+
+    pub fn url_ref(pointer: &str, target: &str) -> Diagnostic {
+        Diagnostic::error(
+            pointer,
+            format!("`$ref` `{target}` is a URL; remote references are not fetched"),
+        )
+        .with_hint("download the file next to the spec and refer to it by a relative path")
     }
 
     pub fn ref_cycle(pointer: &str, target: &str) -> Diagnostic {

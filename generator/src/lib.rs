@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 pub use config::{Config, Layout};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use load::{load_spec, parse_spec, LoadedSpec};
+pub use load::{load_spec, load_spec_with, parse_spec, LoadedSpec, Origin};
 pub use lower::{lower_api, Lowered};
 pub use render::GENERATED_MARKER;
 
@@ -82,7 +82,7 @@ pub struct Timings {
 /// Loads, lowers and emits the spec at `path`.
 pub fn generate(config: &Config, path: &Path) -> Result<Output, Diagnostics> {
     let started = Instant::now();
-    let spec = load_spec(path, &config.spec_label)?;
+    let spec = load_spec_with(path, &config.spec_label, config.allow_external_refs_outside)?;
     let load = started.elapsed();
     let mut output = generate_from(config, &spec)?;
     output.summary.timings.load = load;
@@ -95,7 +95,7 @@ pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagn
     let lowered = match lower_api(&spec.openapi) {
         Ok(lowered) => lowered,
         Err(mut diagnostics) => {
-            source_map::annotate(&mut diagnostics, &spec.label, &spec.source);
+            spec.annotate(&mut diagnostics);
             diagnostics.sort();
             return Err(diagnostics);
         }
@@ -106,7 +106,7 @@ pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagn
         mut warnings,
         fallbacks,
     } = lowered;
-    source_map::annotate(&mut warnings, &spec.label, &spec.source);
+    spec.annotate(&mut warnings);
     warnings.sort();
     if config.deny_warnings && !warnings.is_empty() {
         warnings.deny_warnings();

@@ -32,10 +32,17 @@ fn fixtures_compile_without_warnings() {
     for path in &fixtures {
         let module = path.file_stem().unwrap().to_string_lossy().into_owned();
         let mut config = Config::default();
-        config
-            .spec_label(format!("fixtures/{module}.yaml"))
-            .example_tests(true);
-        let output = generate(&config, path).unwrap_or_else(|d| panic!("{d}"));
+        // A directory is a multi-file fixture whose root is `openapi.yaml`.
+        let (label, spec) = if path.is_dir() {
+            (
+                format!("fixtures/{module}/openapi.yaml"),
+                path.join("openapi.yaml"),
+            )
+        } else {
+            (format!("fixtures/{module}.yaml"), path.clone())
+        };
+        config.spec_label(label).example_tests(true);
+        let output = generate(&config, &spec).unwrap_or_else(|d| panic!("{d}"));
         for file in output.files {
             let target = crate_dir.join("src").join(&module).join(&file.path);
             std::fs::create_dir_all(target.parent().unwrap()).unwrap();

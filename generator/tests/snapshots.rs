@@ -4,20 +4,29 @@ use std::path::Path;
 
 use openapi_gen::{generate, load_spec, lower_api, Config};
 
+/// `fixtures/<name>.yaml`, or `fixtures/<dir>/openapi.yaml` for a multi-file fixture.
+fn label_for(path: &Path) -> String {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let parent = path.parent().unwrap();
+    if name == "openapi.yaml" {
+        let dir = parent.file_name().unwrap().to_string_lossy();
+        format!("fixtures/{dir}/{name}")
+    } else {
+        format!("fixtures/{name}")
+    }
+}
+
 fn config_for(path: &Path) -> Config {
     let mut config = Config::default();
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    config
-        .spec_label(format!("fixtures/{name}"))
-        .example_tests(true);
+    config.spec_label(label_for(path)).example_tests(true);
     config
 }
 
 #[test]
 fn valid_fixtures() {
-    insta::glob!("fixtures/valid/*.yaml", |path| {
+    insta::glob!("fixtures/valid/{*.yaml,*/openapi.yaml}", |path| {
         let config = config_for(path);
-        let label = format!("fixtures/{}", path.file_name().unwrap().to_string_lossy());
+        let label = label_for(path);
         let spec = load_spec(path, &label).unwrap_or_else(|d| panic!("{d}"));
         let lowered = lower_api(&spec.openapi).unwrap_or_else(|d| panic!("{d}"));
         insta::assert_snapshot!("ir", format!("{:#?}", lowered.api));
@@ -39,7 +48,7 @@ fn valid_fixtures() {
 
 #[test]
 fn invalid_fixtures() {
-    insta::glob!("fixtures/invalid/*", |path| {
+    insta::glob!("fixtures/invalid/{*.yaml,*.json,*/openapi.yaml}", |path| {
         let config = config_for(path);
         let diagnostics =
             generate(&config, path).expect_err("an invalid fixture must not generate");
@@ -60,9 +69,39 @@ fn warnings_can_be_denied() {
         .contains("error: unknown format `something-new`"));
 }
 
+/// Lowering reports every problem of the phase, not only the first.
+#[test]
+fn several_errors_are_all_reported() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid/several_errors.yaml");
+    let diagnostics = generate(&config_for(&path), &path).expect_err("the fixture has errors");
+    let text = diagnostics.to_string();
+    for expected in [
+        "error: `$ref` target `#/components/schemas/Missing` does not exist",
+        "error: operationId `same` is already used by",
+        "error: path template parameter `{orgId}` is not declared",
+        "3 error(s)",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn external_refs_outside_can_be_allowed() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/invalid/external_outside/openapi.yaml");
+    let mut config = config_for(&path);
+    let refused = generate(&config, &path).expect_err("the ref leaves the fixture's directory");
+    assert!(refused.to_string().contains("outside the spec's directory"));
+    config.allow_external_refs_outside(true);
+    let output = generate(&config, &path).unwrap_or_else(|d| panic!("{d}"));
+    let model = output.files.iter().find(|f| f.path == "model.rs").unwrap();
+    assert!(model.contents.contains("pub struct Base"));
+}
+
 #[test]
 fn output_is_deterministic() {
-    insta::glob!("fixtures/valid/*.yaml", |path| {
+    insta::glob!("fixtures/valid/{*.yaml,*/openapi.yaml}", |path| {
         let config = config_for(path);
         let first = generate(&config, path).unwrap().files;
         let second = generate(&config, path).unwrap().files;

@@ -35,6 +35,9 @@ pub struct GenerateArgs {
     /// schema `example` round-trips through its type (the workspace's `generated/` always has it).
     #[arg(long, requires = "spec")]
     pub example_tests: bool,
+    /// Let external `$ref`s reach files outside the spec's directory tree.
+    #[arg(long)]
+    pub allow_external_refs_outside: bool,
     /// Do not print warnings (the summary still counts them).
     #[arg(long, short)]
     pub quiet: bool,
@@ -71,6 +74,7 @@ fn config_for(args: &GenerateArgs, label: &str, layout: Layout) -> Config {
         .spec_label(label)
         .layout(layout)
         .deny_warnings(args.deny_warnings)
+        .allow_external_refs_outside(args.allow_external_refs_outside)
         .client(!args.server_only)
         .server(!args.client_only);
     config

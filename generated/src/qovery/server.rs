@@ -26,13 +26,13 @@ pub use rt::{Rejection, ServerConfig};
 /// credentials are present (else `401`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Credentials {
-    /// The credential for `bearerAuth`, when the request carries one.
-    pub bearer_auth: Option<super::runtime::Secret>,
     /// The credential for `ApiKeyAuth`, when the request carries one.
     pub api_key_auth: Option<super::runtime::Secret>,
+    /// The credential for `bearerAuth`, when the request carries one.
+    pub bearer_auth: Option<super::runtime::Secret>,
 }
 /// The names of the security schemes, by index.
-const SCHEMES: &[&str] = &["bearerAuth", "ApiKeyAuth"];
+const SCHEMES: &[&str] = &["ApiKeyAuth", "bearerAuth"];
 /// Reads the credentials a request carries and answers `401` unless they satisfy one of
 /// the operation's security alternatives (each a list of scheme indexes, all required).
 fn credentials(
@@ -41,11 +41,11 @@ fn credentials(
 ) -> Result<Credentials, Rejection> {
     let _ = req;
     let credentials = Credentials {
-        bearer_auth: req.bearer(),
         api_key_auth: req.api_key_header("Authorization", Some("Token")),
+        bearer_auth: req.bearer(),
     };
     rt::authorize(
-        &[credentials.bearer_auth.is_some(), credentials.api_key_auth.is_some()],
+        &[credentials.api_key_auth.is_some(), credentials.bearer_auth.is_some()],
         alternatives,
         SCHEMES,
     )?;
@@ -94,7 +94,7 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
 async fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
     use CreateOrganizationResponse as R;
     let input = CreateOrganizationInput {
-        credentials: credentials(&req, &[&[0], &[1]])?,
+        credentials: credentials(&req, &[&[1], &[0]])?,
         body: req.json()?,
     };
     let reply = match api.create_organization(input).await {

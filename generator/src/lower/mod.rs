@@ -59,10 +59,13 @@ pub(crate) struct Lowerer<'a> {
     fallbacks: Vec<String>,
     /// Schema examples by pointer (a map, because a component's schema can be met twice).
     examples: BTreeMap<String, Example>,
+    /// How many inline schemas enclose the one being lowered.
+    inline_depth: usize,
 }
 
 /// Lowers the whole document; errors of the phase are collected and returned together.
 pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
+    let spec = &canonical_order(spec);
     let mut lowerer = Lowerer::new(spec);
     lowerer.reserve_components();
     for name in RESERVED_TYPE_NAMES {
@@ -121,6 +124,7 @@ impl<'a> Lowerer<'a> {
             components: IndexMap::new(),
             fallbacks: Vec::new(),
             examples: BTreeMap::new(),
+            inline_depth: 0,
         }
     }
 
@@ -226,6 +230,28 @@ impl<'a> Lowerer<'a> {
     fn is_in_progress(&self, id: TypeId) -> bool {
         self.states[id.0] == State::InProgress
     }
+}
+
+/// A copy of the document whose `components` maps are sorted by name.
+///
+/// Their order carries no meaning, but names are claimed (and collisions resolved) in the order
+/// things are lowered, so lowering them sorted keeps the output independent of how the document
+/// happens to list them. Document order is kept where it means something (properties, paths,
+/// enum values, union variants).
+fn canonical_order(spec: &OpenAPI) -> OpenAPI {
+    let mut spec = spec.clone();
+    if let Some(c) = &mut spec.components {
+        c.schemas.sort_keys();
+        c.responses.sort_keys();
+        c.parameters.sort_keys();
+        c.examples.sort_keys();
+        c.request_bodies.sort_keys();
+        c.headers.sort_keys();
+        c.security_schemes.sort_keys();
+        c.links.sort_keys();
+        c.callbacks.sort_keys();
+    }
+    spec
 }
 
 /// Sorts definitions by Rust name and rewrites every `TypeId` to match.

@@ -56,6 +56,11 @@ struct Collected {
     field: Field,
 }
 
+/// How deep inline schemas may nest. Each level of `items` or `additionalProperties` nests the
+/// emitted type one level deeper (`Vec<Vec<...>>`), and parsing such a type recurses in `syn`, so
+/// an absurd depth would overflow the stack instead of generating code.
+const MAX_INLINE_DEPTH: usize = 32;
+
 impl<'a> Lowerer<'a> {
     /// The definition a named schema gets: a struct, enum, union, or an alias of another type.
     pub(crate) fn lower_definition(
@@ -207,7 +212,7 @@ impl<'a> Lowerer<'a> {
 
     /// The type of an inline schema; its `example`, if any, is recorded against that type.
     pub(crate) fn inline_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
-        let ty = self.inline_type_of(schema, hint, pointer);
+        let ty = self.inline_type_in_bounds(schema, hint, pointer);
         if let Some(value) = example_of(schema) {
             self.examples
                 .entry(pointer.to_owned())
@@ -220,7 +225,19 @@ impl<'a> Lowerer<'a> {
         ty
     }
 
-    fn inline_type_of(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
+    /// Past [`MAX_INLINE_DEPTH`] nested inline schemas, a fallback.
+    fn inline_type_in_bounds(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
+        if self.inline_depth >= MAX_INLINE_DEPTH {
+            let what = format!("inline schemas nest deeper than {MAX_INLINE_DEPTH} levels");
+            return self.fallback(pointer, &what);
+        }
+        self.inline_depth += 1;
+        let ty = self.inline_type_within_depth(schema, hint, pointer);
+        self.inline_depth -= 1;
+        ty
+    }
+
+    fn inline_type_within_depth(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         // `allOf: [$ref]` (often with `nullable` or a description beside it) is that type.
         if let SchemaKind::AllOf { all_of }
         | SchemaKind::OneOf { one_of: all_of }

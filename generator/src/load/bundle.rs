@@ -1,0 +1,622 @@
+//! Bundles external `$ref`s (`other.yaml#/components/schemas/X`) into the root document, so that
+//! lowering sees one self-contained document with local references only.
+//!
+//! Each referenced object is copied into the root's `#/components/<section>/` under a name chosen
+//! after every reference is known (so the choice does not depend on the order maps are written
+//! in), and every reference to it is rewritten. An [`Origin`] remembers where each copy came from,
+//! so a diagnostic about copied content still names the file, line and column it was written at.
+//! This module never reads files itself: it asks [`super::read_document`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use serde_yaml::{Mapping, Value};
+
+use super::kind::Kind;
+use super::read_document;
+use crate::diagnostics::{catalog, escape_segment, Diagnostic, Diagnostics};
+
+/// A file taking part in the bundle, parsed once.
+pub(crate) struct Document {
+    /// How the file is named in messages (the root's label, or a path relative to it).
+    pub label: String,
+    pub source: String,
+    pub value: Value,
+}
+
+/// Where a component copied into the root came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Pointer of the copy in the bundled document (`#/components/schemas/Pet`).
+    pub bundled: String,
+    /// The file it was copied from, as named in messages.
+    pub file: String,
+    /// The file's text, for locating diagnostics.
+    pub source: String,
+    /// Pointer of the original inside that file (`#` for a whole-file reference).
+    pub pointer: String,
+}
+
+/// Deeper documents are refused by the YAML parser already; this bounds the walk on its own.
+const MAX_DEPTH: usize = 512;
+
+/// An object in another file that the root document needs a copy of.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Target {
+    /// The file's label (unique per file, and stable across machines, unlike its absolute path).
+    label: String,
+    /// JSON pointer inside the file without the `#` (`""` for the whole file).
+    fragment: String,
+    section: &'static str,
+}
+
+/// What a `$ref` becomes in the bundled document.
+enum Resolved {
+    /// Already local to the root document: left as written.
+    Unchanged,
+    /// A reference back into the root file through its file name: becomes `#<fragment>`.
+    Root(String),
+    External(Target),
+}
+
+/// One `$ref` found in a walked subtree: where it is (segments relative to the subtree) and what it
+/// resolves to.
+struct Found {
+    segments: Vec<String>,
+    resolved: Resolved,
+}
+
+/// One subtree searched for `$ref`s: the whole root document, or one copied target.
+struct Walk {
+    target: Option<Target>,
+    found: Vec<Found>,
+}
+
+/// The root document with every external object copied in, and where each copy came from.
+pub(crate) struct Bundle {
+    pub value: Value,
+    pub origins: Vec<Origin>,
+    /// Whether anything was copied or rewritten (otherwise the root text can be parsed as is).
+    pub changed: bool,
+}
+
+struct Bundler {
+    root_file: PathBuf,
+    root_dir: PathBuf,
+    root_label_dir: String,
+    allow_outside: bool,
+    /// Every file read so far, by label; a file is read and parsed once.
+    documents: BTreeMap<String, Document>,
+    /// Label -> canonical path of each file read.
+    paths: BTreeMap<String, PathBuf>,
+    /// Files that could not be read or parsed (reported once).
+    broken: BTreeSet<String>,
+    /// Diagnostics still to be located, with the label of the file they are about.
+    pending: Vec<(String, Diagnostic)>,
+    /// Diagnostics already located (syntax errors in referenced files).
+    located: Diagnostics,
+}
+
+/// Copies every object that `root` reaches through external `$ref`s into it.
+pub(crate) fn bundle(
+    root_path: &Path,
+    root: Document,
+    allow_outside: bool,
+) -> Result<Bundle, Diagnostics> {
+    let root_file = std::fs::canonicalize(root_path).unwrap_or_else(|_| root_path.to_path_buf());
+    let root_dir = root_file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let root_label = root.label.clone();
+    let root_label_dir = match root_label.rfind('/') {
+        Some(cut) => root_label[..cut].to_owned(),
+        None => String::new(),
+    };
+    let mut bundler = Bundler {
+        root_file: root_file.clone(),
+        root_dir,
+        root_label_dir,
+        allow_outside,
+        documents: BTreeMap::from([(root_label.clone(), root)]),
+        paths: BTreeMap::from([(root_label.clone(), root_file)]),
+        broken: BTreeSet::new(),
+        pending: Vec::new(),
+        located: Diagnostics::default(),
+    };
+    let walks = bundler.discover(&root_label);
+    bundler.finish_diagnostics()?;
+    let names = bundler.name_targets(&root_label, &walks);
+    Ok(bundler.assemble(&root_label, walks, &names))
+}
+
+impl Bundler {
+    /// Walks the root, then every target it reaches (each once, so cycles across files end).
+    fn discover(&mut self, root_label: &str) -> Vec<Walk> {
+        let mut walks = Vec::new();
+        let mut queue = std::collections::VecDeque::from([(None::<Target>, Kind::Root)]);
+        let mut seen = BTreeSet::new();
+        while let Some((target, kind)) = queue.pop_front() {
+            let (label, fragment) = match &target {
+                Some(t) => (t.label.clone(), t.fragment.clone()),
+                None => (root_label.to_owned(), String::new()),
+            };
+            let mut refs = Vec::new();
+            if let Some(value) = self
+                .documents
+                .get(&label)
+                .and_then(|d| lookup(&d.value, &fragment))
+            {
+                collect_refs(value, kind, &mut Vec::new(), &mut refs);
+            }
+            let mut found = Vec::new();
+            for (segments, reference, kind) in refs {
+                let mut pointer = format!("#{fragment}");
+                for segment in &segments {
+                    pointer.push('/');
+                    pointer.push_str(&escape_segment(segment));
+                }
+                let Some(resolved) = self.resolve(&label, &pointer, &reference, kind) else {
+                    continue;
+                };
+                if let Resolved::External(next) = &resolved {
+                    if seen.insert(next.clone()) {
+                        queue.push_back((Some(next.clone()), kind));
+                    }
+                }
+                found.push(Found { segments, resolved });
+            }
+            walks.push(Walk { target, found });
+        }
+        walks
+    }
+
+    /// Resolves one `$ref` written in file `label` at `pointer`; `None` after recording an error.
+    fn resolve(
+        &mut self,
+        label: &str,
+        pointer: &str,
+        reference: &str,
+        kind: Kind,
+    ) -> Option<Resolved> {
+        let in_root = self.paths.get(label) == Some(&self.root_file);
+        if reference.contains("://") || reference.starts_with("//") {
+            self.report(label, catalog::url_ref(pointer, reference));
+            return None;
+        }
+        let (file_part, fragment) = match reference.split_once('#') {
+            Some((file, fragment)) => (file, fragment),
+            None => (reference, ""),
+        };
+        if !fragment.is_empty() && !fragment.starts_with('/') {
+            self.report(label, catalog::external_ref(pointer, reference));
+            return None;
+        }
+        if file_part.is_empty() && in_root {
+            return Some(Resolved::Unchanged);
+        }
+        let Some(section) = kind.section() else {
+            self.report(label, catalog::external_ref(pointer, reference));
+            return None;
+        };
+        let target_label = if file_part.is_empty() {
+            label.to_owned()
+        } else {
+            let base = self.paths.get(label)?.parent()?.to_path_buf();
+            let wanted = normalize(&base.join(percent_decode(file_part)));
+            let shown = self.label_for(&wanted);
+            let Ok(canonical) = std::fs::canonicalize(&wanted) else {
+                self.report(label, catalog::external_missing(pointer, reference, &shown));
+                return None;
+            };
+            // Only regular files are read: a directory fails anyway, and a device or a pipe
+            // (`/dev/zero`) could block or never end.
+            if !canonical.is_file() {
+                self.report(
+                    label,
+                    catalog::external_not_file(pointer, reference, &shown),
+                );
+                return None;
+            }
+            if !self.allow_outside && !canonical.starts_with(&self.root_dir) {
+                self.report(label, catalog::external_outside(pointer, reference, &shown));
+                return None;
+            }
+            if canonical == self.root_file {
+                if fragment.is_empty() {
+                    self.report(label, catalog::external_ref(pointer, reference));
+                    return None;
+                }
+                return Some(Resolved::Root(format!("#{fragment}")));
+            }
+            let shown = self.label_for(&canonical);
+            if !self.documents.contains_key(&shown) && !self.read(&shown, &canonical) {
+                return None;
+            }
+            shown
+        };
+        let exists = self
+            .documents
+            .get(&target_label)
+            .is_some_and(|d| lookup(&d.value, fragment).is_some());
+        if !exists {
+            self.report(label, catalog::dangling_ref(pointer, reference));
+            return None;
+        }
+        Some(Resolved::External(Target {
+            label: target_label,
+            fragment: fragment.to_owned(),
+            section,
+        }))
+    }
+
+    /// Reads and parses a referenced file into the cache; `false` (reported once) when it fails.
+    fn read(&mut self, label: &str, path: &Path) -> bool {
+        if self.broken.contains(label) {
+            return false;
+        }
+        match read_document(path, label) {
+            Ok(document) => {
+                self.documents.insert(label.to_owned(), document);
+                self.paths.insert(label.to_owned(), path.to_path_buf());
+                true
+            }
+            Err(diagnostics) => {
+                self.broken.insert(label.to_owned());
+                self.located.0.extend(diagnostics.0);
+                false
+            }
+        }
+    }
+
+    fn report(&mut self, label: &str, diagnostic: Diagnostic) {
+        self.pending.push((label.to_owned(), diagnostic));
+    }
+
+    /// How a file is named in messages: its path relative to the root spec, joined to the
+    /// directory part of the root's label.
+    fn label_for(&self, path: &Path) -> String {
+        let relative = relative_path(&self.root_dir, path);
+        if self.root_label_dir.is_empty() {
+            relative
+        } else {
+            format!("{}/{relative}", self.root_label_dir)
+        }
+    }
+
+    /// Locates every recorded problem in the file it is about; `Err` when there is any.
+    fn finish_diagnostics(&mut self) -> Result<(), Diagnostics> {
+        let mut all = std::mem::take(&mut self.located);
+        let mut by_file: BTreeMap<String, Diagnostics> = BTreeMap::new();
+        for (label, diagnostic) in std::mem::take(&mut self.pending) {
+            by_file.entry(label).or_default().push(diagnostic);
+        }
+        for (label, mut diagnostics) in by_file {
+            let source = self.documents.get(&label).map_or("", |d| d.source.as_str());
+            crate::source_map::annotate(&mut diagnostics, &label, source);
+            all.0.extend(diagnostics.0);
+        }
+        if all.is_empty() {
+            Ok(())
+        } else {
+            all.sort();
+            Err(all)
+        }
+    }
+
+    /// Gives each target a component name, after every target is known, in sorted order, so the
+    /// names do not depend on the order maps are written in.
+    fn name_targets(&self, root_label: &str, walks: &[Walk]) -> BTreeMap<Target, String> {
+        let mut taken: BTreeSet<(&'static str, String)> = BTreeSet::new();
+        if let Some(Value::Mapping(components)) = self
+            .documents
+            .get(root_label)
+            .and_then(|d| d.value.get("components"))
+        {
+            for (section, entries) in components {
+                let (Some(section), Some(entries)) = (section.as_str(), entries.as_mapping())
+                else {
+                    continue;
+                };
+                for section in SECTIONS.iter().filter(|s| **s == section) {
+                    taken.extend(entries.keys().map(|k| (*section, key_string(k))));
+                }
+            }
+        }
+        let targets: BTreeSet<&Target> = walks.iter().filter_map(|w| w.target.as_ref()).collect();
+        let mut names = BTreeMap::new();
+        for target in targets {
+            let stem = file_stem(&target.label);
+            let base = match target.fragment.rsplit('/').next() {
+                Some(last) if !target.fragment.is_empty() => unescape(last),
+                _ => stem.clone(),
+            };
+            let mut candidates = vec![base.clone(), format!("{stem}_{base}")];
+            candidates.extend((2..).map(|n| format!("{base}_{n}")).take(10_000));
+            let name = candidates
+                .into_iter()
+                .find(|c| !taken.contains(&(target.section, c.clone())))
+                .unwrap_or(base);
+            taken.insert((target.section, name.clone()));
+            names.insert(target.clone(), name);
+        }
+        names
+    }
+
+    /// Rewrites every external `$ref` and inserts the copies into the root's `components`.
+    fn assemble(
+        mut self,
+        root_label: &str,
+        walks: Vec<Walk>,
+        names: &BTreeMap<Target, String>,
+    ) -> Bundle {
+        let local = |target: &Target| {
+            let name = names.get(target).map_or("", String::as_str);
+            format!("#/components/{}/{}", target.section, escape_segment(name))
+        };
+        let rewrite = |value: &mut Value, found: &[Found]| -> bool {
+            let mut changed = false;
+            for f in found {
+                let new = match &f.resolved {
+                    Resolved::Unchanged => continue,
+                    Resolved::Root(pointer) => pointer.clone(),
+                    Resolved::External(target) => local(target),
+                };
+                if let Some(Value::Mapping(object)) = lookup_mut(value, &f.segments) {
+                    object.insert(Value::from("$ref"), Value::from(new));
+                    changed = true;
+                }
+            }
+            changed
+        };
+        let mut root = self
+            .documents
+            .remove(root_label)
+            .map(|d| d.value)
+            .unwrap_or(Value::Null);
+        let mut changed = false;
+        let mut copies = Vec::new();
+        let mut origins = Vec::new();
+        for walk in &walks {
+            match &walk.target {
+                None => changed |= rewrite(&mut root, &walk.found),
+                Some(target) => {
+                    let Some(document) = self.documents.get(&target.label) else {
+                        continue;
+                    };
+                    let Some(mut copy) = lookup(&document.value, &target.fragment).cloned() else {
+                        continue;
+                    };
+                    rewrite(&mut copy, &walk.found);
+                    let name = names.get(target).cloned().unwrap_or_default();
+                    origins.push(Origin {
+                        bundled: local(target),
+                        file: target.label.clone(),
+                        source: document.source.clone(),
+                        pointer: format!("#{}", target.fragment),
+                    });
+                    copies.push((target.section, name, copy));
+                }
+            }
+        }
+        changed |= !copies.is_empty();
+        if let Value::Mapping(document) = &mut root {
+            let components = document
+                .entry(Value::from("components"))
+                .or_insert_with(|| Value::Mapping(Mapping::new()));
+            if let Value::Mapping(components) = components {
+                for (section, name, copy) in copies {
+                    let entries = components
+                        .entry(Value::from(section))
+                        .or_insert_with(|| Value::Mapping(Mapping::new()));
+                    if let Value::Mapping(entries) = entries {
+                        entries.insert(Value::from(name), copy);
+                    }
+                }
+            }
+        }
+        Bundle {
+            value: root,
+            origins,
+            changed,
+        }
+    }
+}
+
+const SECTIONS: &[&str] = &[
+    "schemas",
+    "parameters",
+    "requestBodies",
+    "responses",
+    "headers",
+    "examples",
+];
+
+/// Finds every `$ref` under `value` (a value of `kind`), with its segments and kind.
+fn collect_refs(
+    value: &Value,
+    kind: Kind,
+    segments: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, String, Kind)>,
+) {
+    if segments.len() > MAX_DEPTH || kind == Kind::Opaque {
+        return;
+    }
+    match value {
+        Value::Mapping(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                out.push((segments.clone(), reference.clone(), kind));
+                return;
+            }
+            for (key, child) in map {
+                let key = key_string(key);
+                let child_kind = kind.child(&key);
+                segments.push(key);
+                collect_refs(child, child_kind, segments, out);
+                segments.pop();
+            }
+        }
+        Value::Sequence(items) => {
+            for (index, child) in items.iter().enumerate() {
+                let key = index.to_string();
+                let child_kind = kind.child(&key);
+                segments.push(key);
+                collect_refs(child, child_kind, segments, out);
+                segments.pop();
+            }
+        }
+        Value::Tagged(tagged) => collect_refs(&tagged.value, kind, segments, out),
+        _ => {}
+    }
+}
+
+/// A mapping key as the string a JSON pointer names it by (YAML allows `200:` unquoted).
+fn key_string(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_owned(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+    }
+}
+
+/// The decoded segments of a pointer without its `#` (`/a/b~1c` -> `["a", "b/c"]`).
+fn fragment_segments(fragment: &str) -> Vec<String> {
+    if fragment.is_empty() {
+        return Vec::new();
+    }
+    fragment
+        .split('/')
+        .skip(1)
+        .map(|s| unescape(&percent_decode(s)))
+        .collect()
+}
+
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// The value a pointer (without `#`) names.
+fn lookup<'v>(value: &'v Value, fragment: &str) -> Option<&'v Value> {
+    let mut current = value;
+    for segment in fragment_segments(fragment) {
+        current = match current {
+            Value::Mapping(map) => map
+                .iter()
+                .find(|(k, _)| key_string(k) == segment)
+                .map(|(_, v)| v)?,
+            Value::Sequence(items) => items.get(segment.parse::<usize>().ok()?)?,
+            Value::Tagged(tagged) => &tagged.value,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+fn lookup_mut<'v>(value: &'v mut Value, segments: &[String]) -> Option<&'v mut Value> {
+    let mut current = value;
+    for segment in segments {
+        current = match current {
+            Value::Mapping(map) => map
+                .iter_mut()
+                .find(|(k, _)| key_string(k) == *segment)
+                .map(|(_, v)| v)?,
+            Value::Sequence(items) => items.get_mut(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+/// `%20` and friends in the file part of a reference.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(value) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(value);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Removes `.` and `..` without touching the file system (the file may not exist).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to `base`, with `/` separators and `..` where it leaves `base`.
+fn relative_path(base: &Path, path: &Path) -> String {
+    let base: Vec<Component> = base.components().collect();
+    let path: Vec<Component> = path.components().collect();
+    let common = base.iter().zip(&path).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); base.len() - common];
+    parts.extend(
+        path[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+fn file_stem(label: &str) -> String {
+    let name = label.rsplit('/').next().unwrap_or(label);
+    match name.split_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path(Path::new("/a/b"), Path::new("/a/b/c/d.yaml")),
+            "c/d.yaml"
+        );
+        assert_eq!(
+            relative_path(Path::new("/a/b"), Path::new("/a/x.yaml")),
+            "../x.yaml"
+        );
+        assert_eq!(
+            normalize(Path::new("/a/b/../c/./d")),
+            PathBuf::from("/a/c/d")
+        );
+    }
+
+    #[test]
+    fn pointers_into_yaml() {
+        let value: Value = serde_yaml::from_str("a:\n  200:\n    - x\n  b/c: 1\n").unwrap();
+        assert_eq!(lookup(&value, "/a/200/0"), Some(&Value::from("x")));
+        assert_eq!(lookup(&value, "/a/b~1c"), Some(&Value::from(1)));
+        assert_eq!(lookup(&value, ""), Some(&value));
+        assert_eq!(lookup(&value, "/nope"), None);
+    }
+}
