@@ -800,3 +800,49 @@ async fn a_burst_of_bad_requests_leaves_the_server_serving() {
         .await
         .expect(405, None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile encodings
+// ---------------------------------------------------------------------------------------------
+
+/// JSON nested deeper than the parser's recursion limit is a 400, not a stack overflow.
+#[tokio::test]
+async fn deeply_nested_json_body_is_400_at_body() {
+    let server = qovery_server().await;
+    for open in ["[", "{\"a\":"] {
+        let body = format!(
+            r#"{{"name":"acme","plan":"FREE","admin_emails":{}"#,
+            open.repeat(300)
+        );
+        assert!(body.len() < LIMIT * 4, "the body stays near the limit");
+        let body = body.into_bytes();
+        let body = if body.len() > LIMIT {
+            body[..LIMIT].to_vec()
+        } else {
+            body
+        };
+        server
+            .refused(qovery_post(&server, body))
+            .await
+            .expect(400, Some("body"));
+    }
+}
+
+/// Query values whose percent-encoding is not UTF-8 are refused, as path segments are.
+#[tokio::test]
+async fn undecodable_query_parameter_is_400() {
+    let server = coveo_server().await;
+    for path in [
+        "/rest/organizations?name=%FF%FE",
+        "/rest/organizations?name=ok&name=%C3",
+    ] {
+        let refusal = server
+            .refused(
+                server
+                    .request(Method::POST, path)
+                    .header(bearer().0, bearer().1),
+            )
+            .await;
+        assert_eq!(refusal.status, 400, "{path}: {refusal:#?}");
+    }
+}

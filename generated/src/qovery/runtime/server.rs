@@ -115,6 +115,24 @@ pub struct Incoming {
     body: Bytes,
 }
 
+/// Splits a query string into decoded pairs. Unlike a lossy decoder, a name or value whose
+/// percent-encoding is not UTF-8 is refused rather than handed on with replacement characters.
+fn parse_query(raw: &str) -> Result<Vec<(String, String)>, Rejection> {
+    let decode = |text: &str| {
+        let spaced = text.replace('+', " ");
+        percent_encoding::percent_decode_str(&spaced).decode_utf8().map(|t| t.into_owned())
+    };
+    let mut pairs = Vec::new();
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = decode(name).map_err(|_| Rejection::bad_request("a query parameter name is not UTF-8 once decoded", "query".to_owned()))?;
+        let value = decode(value)
+            .map_err(|_| Rejection::bad_request(format!("query parameter `{name}` is not UTF-8 once decoded"), format!("query.{name}")))?;
+        pairs.push((name, value));
+    }
+    Ok(pairs)
+}
+
 impl Incoming {
     /// Reads the request, refusing bodies over `limit` bytes and undecodable paths or queries.
     pub async fn read(request: Request, limit: usize) -> Result<Self, Rejection> {
@@ -125,8 +143,7 @@ impl Incoming {
             .iter()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
-        let query = serde_urlencoded::from_str::<Vec<(String, String)>>(parts.uri.query().unwrap_or(""))
-            .map_err(|e| Rejection::bad_request(format!("malformed query string: {e}"), "query".to_owned()))?;
+        let query = parse_query(parts.uri.query().unwrap_or(""))?;
         let too_large = || {
             Rejection::new(StatusCode::PAYLOAD_TOO_LARGE, format!("request body is larger than {limit} bytes"), Some("body".to_owned()))
         };
