@@ -28,6 +28,8 @@ mod source_map;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::ir::Api;
+
 pub use config::{Config, Layout};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use load::{load_spec, load_spec_with, parse_spec, LoadedSpec, Origin};
@@ -84,13 +86,38 @@ pub fn generate(config: &Config, path: &Path) -> Result<Output, Diagnostics> {
     let started = Instant::now();
     let spec = load_spec_with(path, &config.spec_label, config.allow_external_refs_outside)?;
     let load = started.elapsed();
-    let mut output = generate_from(config, &spec)?;
+    let lowered = lower_phase(config, &spec)?;
+    // The OpenAPI model is not needed once lowered: free it before emission, the phase that
+    // needs the most memory.
+    let LoadedSpec {
+        openapi,
+        source,
+        label,
+        origins,
+    } = spec;
+    drop(openapi);
+    let annotate = |d: &mut Diagnostics| load::annotate(&origins, &label, &source, d);
+    let mut output = emit_phase(config, &label, lowered, &annotate)?;
     output.summary.timings.load = load;
     Ok(output)
 }
 
 /// Lowers and emits an already loaded spec.
 pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagnostics> {
+    let lowered = lower_phase(config, spec)?;
+    emit_phase(config, &spec.label, lowered, &|d| spec.annotate(d))
+}
+
+/// What lowering hands to emission: the IR, warnings (not yet located), fallbacks and the time
+/// it took.
+struct LowerResult {
+    api: Api,
+    warnings: Diagnostics,
+    fallbacks: Vec<String>,
+    lower: Duration,
+}
+
+fn lower_phase(config: &Config, spec: &LoadedSpec) -> Result<LowerResult, Diagnostics> {
     let started = Instant::now();
     let lowered = match lower_api(&spec.openapi) {
         Ok(lowered) => lowered,
@@ -106,16 +133,51 @@ pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagn
         mut warnings,
         fallbacks,
     } = lowered;
-    spec.annotate(&mut warnings);
-    warnings.sort();
     if config.deny_warnings && !warnings.is_empty() {
+        spec.annotate(&mut warnings);
+        warnings.sort();
         warnings.deny_warnings();
         return Err(warnings);
     }
+    Ok(LowerResult {
+        api,
+        warnings,
+        fallbacks,
+        lower,
+    })
+}
+
+/// Emits the files while, on another thread, the warnings are located in the source text
+/// (which means reading the whole spec again; it need not wait for emission, nor delay it).
+fn emit_phase(
+    config: &Config,
+    label: &str,
+    lowered: LowerResult,
+    annotate: &(dyn Fn(&mut Diagnostics) + Sync),
+) -> Result<Output, Diagnostics> {
+    let LowerResult {
+        api,
+        mut warnings,
+        fallbacks,
+        lower,
+    } = lowered;
     let started = Instant::now();
-    let emitted = emit::emit_api(&api, config).map_err(|message| {
+    let emitted = std::thread::scope(|scope| {
+        let locating = (!warnings.is_empty()).then(|| {
+            scope.spawn(|| {
+                annotate(&mut warnings);
+                warnings.sort();
+            })
+        });
+        let emitted = emit::emit_api(&api, config);
+        if let Some(locating) = locating {
+            locating.join().expect("locating warnings does not panic");
+        }
+        emitted
+    })
+    .map_err(|message| {
         let mut d = Diagnostic::error("", message);
-        d.file = spec.label.clone();
+        d.file = label.to_owned();
         Diagnostics(vec![d])
     })?;
     let emit_wall = started.elapsed();

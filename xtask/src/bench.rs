@@ -150,11 +150,9 @@ pub fn run_one(args: &RunArgs) -> Result<()> {
     let mut summary = None;
     for _ in 0..args.runs {
         let started = Instant::now();
-        let spec =
-            openapi_gen::load_spec(&args.spec, &label).map_err(|d| anyhow::anyhow!("{d}"))?;
-        let load = started.elapsed();
         let output =
-            openapi_gen::generate_from(&config, &spec).map_err(|d| anyhow::anyhow!("{d}"))?;
+            openapi_gen::generate(&config, &args.spec).map_err(|d| anyhow::anyhow!("{d}"))?;
+        let load = output.summary.timings.load;
         let before_write = Instant::now();
         write_tree(&args.out, &output.files)?;
         let write = before_write.elapsed();

@@ -38,7 +38,12 @@ impl LoadedSpec {
 }
 
 /// See [`LoadedSpec::annotate`].
-fn annotate(origins: &[Origin], label: &str, source: &str, diagnostics: &mut Diagnostics) {
+pub(crate) fn annotate(
+    origins: &[Origin],
+    label: &str,
+    source: &str,
+    diagnostics: &mut Diagnostics,
+) {
     {
         let mut own = Diagnostics::default();
         let mut copied: Vec<(usize, Diagnostics)> = Vec::new();
@@ -89,7 +94,7 @@ pub fn load_spec_with(
     let source = root.source.clone();
     let bundled = bundle(path, root, allow_outside)?;
     if !bundled.changed {
-        return parse_spec(source, label);
+        return parse_spec_from(source, Some(bundled.value), label);
     }
     let value = bundled.value;
     let parsed = read_openapi(|| match check_deep_schemas(&value) {
@@ -155,6 +160,18 @@ fn read_document(path: &Path, label: &str) -> Result<Document, Diagnostics> {
 
 /// Parses spec text that is already in memory.
 pub fn parse_spec(source: String, label: &str) -> Result<LoadedSpec, Diagnostics> {
+    parse_spec_from(source, None, label)
+}
+
+/// Parses spec text, reusing its YAML value when the caller already has it.
+///
+/// The OpenAPI model is read from the value (no second pass over the text); only when that fails
+/// is the text read again, because only a reader of the text can say where the fault is.
+fn parse_spec_from(
+    source: String,
+    value: Option<serde_yaml::Value>,
+    label: &str,
+) -> Result<LoadedSpec, Diagnostics> {
     let located = |mut d: Diagnostic, location: Option<serde_yaml::Location>| {
         d.file = label.to_owned();
         d.position = location.map(|l| Position {
@@ -166,15 +183,19 @@ pub fn parse_spec(source: String, label: &str) -> Result<LoadedSpec, Diagnostics
     // Text that is not even a YAML value (a syntax error, a duplicate key) is reported as such
     // without asking openapiv3, which could spend exponential time before reaching the fault.
     let parsed = read_openapi(|| {
-        let value = serde_yaml::from_str::<serde_yaml::Value>(&source).map_err(|syntax| {
-            located(catalog::syntax(&strip_location(&syntax)), syntax.location())
-        })?;
+        let value = match value {
+            Some(value) => value,
+            None => serde_yaml::from_str::<serde_yaml::Value>(&source).map_err(|syntax| {
+                located(catalog::syntax(&strip_location(&syntax)), syntax.location())
+            })?,
+        };
         if let Some(d) = check_deep_schemas(&value) {
             let mut diagnostics = Diagnostics(vec![d]);
             crate::source_map::annotate(&mut diagnostics, label, &source);
             return Err(diagnostics);
         }
-        Ok(serde_yaml::from_str::<OpenAPI>(&source))
+        Ok(serde_yaml::from_value::<OpenAPI>(value)
+            .or_else(|_| serde_yaml::from_str::<OpenAPI>(&source)))
     })
     .map_err(|_| {
         let mut d = catalog::not_openapi("the OpenAPI reader failed on a malformed value");
