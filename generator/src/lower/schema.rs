@@ -568,6 +568,34 @@ impl<'a> Lowerer<'a> {
                         self.collect_member(inner, name, &at, collected, required, extra);
                     }
                 }
+                SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                    // Alternatives inside an `allOf`: every property any of them declares becomes
+                    // an optional field. Which alternative was meant is not kept, but every
+                    // property keeps its type instead of the whole member becoming a `Value`.
+                    let keyword = match &schema.schema_kind {
+                        SchemaKind::OneOf { .. } => "oneOf",
+                        _ => "anyOf",
+                    };
+                    let before = collected.len();
+                    for (index, inner) in members.iter().enumerate() {
+                        if is_null_schema(inner) {
+                            continue;
+                        }
+                        let at = join(pointer, &[keyword, &index.to_string()]);
+                        let mut alternative_required = BTreeSet::new();
+                        self.collect_member(
+                            inner,
+                            name,
+                            &at,
+                            collected,
+                            &mut alternative_required,
+                            extra,
+                        );
+                    }
+                    for c in &mut collected[before..] {
+                        c.field.required = false;
+                    }
+                }
                 _ => {
                     self.fallbacks.push(pointer.to_owned());
                     self.warn(catalog::fallback(
