@@ -157,6 +157,17 @@ pub fn escape_segment(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// Undoes [`escape_segment`] (`~1` then `~0`, as RFC 6901 orders it).
+pub fn unescape_segment(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// Decodes one segment of a pointer taken from a URI fragment (`#/...` in a `$ref`): percent
+/// escapes first (fragments may encode `{`, `}` or spaces), then pointer escapes.
+pub fn decode_fragment_segment(segment: &str) -> String {
+    unescape_segment(&percent_encoding::percent_decode_str(segment).decode_utf8_lossy())
+}
+
 /// Appends segments to a pointer.
 pub fn join(pointer: &str, segments: &[&str]) -> String {
     let mut out = pointer.to_owned();
@@ -313,5 +324,24 @@ pub mod catalog {
                 "media type `{media}` is not supported; the body is sent and received as raw bytes"
             ),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode_fragment_segment, escape_segment, unescape_segment};
+
+    #[test]
+    fn pointer_segments_round_trip_and_decode() {
+        for raw in ["a/b", "~x", "~1/~0", "{id}", ""] {
+            assert_eq!(unescape_segment(&escape_segment(raw)), raw);
+        }
+        assert_eq!(decode_fragment_segment("a~1b"), "a/b");
+        assert_eq!(decode_fragment_segment("%7Bid%7D"), "{id}");
+        assert_eq!(decode_fragment_segment("My%20Schema"), "My Schema");
+        // A percent escape at the very end is decoded too; a broken one is kept as written.
+        assert_eq!(decode_fragment_segment("a%41"), "aA");
+        assert_eq!(decode_fragment_segment("100%"), "100%");
+        assert_eq!(decode_fragment_segment("%zz"), "%zz");
     }
 }

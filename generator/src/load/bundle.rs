@@ -10,11 +10,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
+use percent_encoding::percent_decode_str;
 use serde_yaml::{Mapping, Value};
 
 use super::kind::Kind;
 use super::read_document;
-use crate::diagnostics::{catalog, escape_segment, Diagnostic, Diagnostics};
+use crate::diagnostics::{
+    catalog, decode_fragment_segment, escape_segment, unescape_segment, Diagnostic, Diagnostics,
+};
 
 /// A file taking part in the bundle, parsed once.
 pub(crate) struct Document {
@@ -203,7 +206,7 @@ impl Bundler {
             label.to_owned()
         } else {
             let base = self.paths.get(label)?.parent()?.to_path_buf();
-            let wanted = normalize(&base.join(percent_decode(file_part)));
+            let wanted = normalize(&base.join(&*percent_decode_str(file_part).decode_utf8_lossy()));
             let shown = self.label_for(&wanted);
             let Ok(canonical) = std::fs::canonicalize(&wanted) else {
                 self.report(label, catalog::external_missing(pointer, reference, &shown));
@@ -328,7 +331,7 @@ impl Bundler {
         for target in targets {
             let stem = file_stem(&target.label);
             let base = match target.fragment.rsplit('/').next() {
-                Some(last) if !target.fragment.is_empty() => unescape(last),
+                Some(last) if !target.fragment.is_empty() => unescape_segment(last),
                 _ => stem.clone(),
             };
             let mut candidates = vec![base.clone(), format!("{stem}_{base}")];
@@ -492,12 +495,8 @@ fn fragment_segments(fragment: &str) -> Vec<String> {
     fragment
         .split('/')
         .skip(1)
-        .map(|s| unescape(&percent_decode(s)))
+        .map(decode_fragment_segment)
         .collect()
-}
-
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 /// The value a pointer (without `#`) names.
@@ -530,26 +529,6 @@ fn lookup_mut<'v>(value: &'v mut Value, segments: &[String]) -> Option<&'v mut V
         };
     }
     Some(current)
-}
-
-/// `%20` and friends in the file part of a reference.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(value) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(value);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Removes `.` and `..` without touching the file system (the file may not exist).

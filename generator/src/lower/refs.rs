@@ -8,7 +8,7 @@ use openapiv3::{
 };
 
 use super::Lowerer;
-use crate::diagnostics::{catalog, escape_segment};
+use crate::diagnostics::{catalog, decode_fragment_segment, escape_segment, unescape_segment};
 use crate::ir::{Type, TypeId};
 
 /// How many `$ref` hops a chain may take before it is called a cycle.
@@ -23,37 +23,14 @@ pub(crate) fn local_name(reference: &str, section: &str) -> Option<String> {
     if rest.contains('/') {
         return None;
     }
-    Some(rest.replace("~1", "/").replace("~0", "~"))
+    Some(unescape_segment(rest))
 }
 
 /// The decoded segments of a local JSON pointer (`#/a/b~1c` -> `["a", "b/c"]`), percent-decoding
 /// included, since pointers in URI fragments may encode `{` and `}`.
 fn pointer_segments(reference: &str) -> Option<Vec<String>> {
     let rest = reference.strip_prefix("#/")?;
-    Some(
-        rest.split('/')
-            .map(|s| percent_decode(s).replace("~1", "/").replace("~0", "~"))
-            .collect(),
-    )
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(value) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(value);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    Some(rest.split('/').map(decode_fragment_segment).collect())
 }
 
 /// Objects that a `$ref` may also reach through `#/paths/...` (some real specs reuse an
