@@ -84,20 +84,13 @@ pub struct Timings {
 /// Loads, lowers and emits the spec at `path`.
 pub fn generate(config: &Config, path: &Path) -> Result<Output, Diagnostics> {
     let started = Instant::now();
-    let spec = load_spec_with(path, &config.spec_label, config.allow_external_refs_outside)?;
+    let mut spec = load_spec_with(path, &config.spec_label, config.allow_external_refs_outside)?;
     let load = started.elapsed();
     let lowered = lower_phase(config, &spec)?;
     // The OpenAPI model is not needed once lowered: free it before emission, the phase that
     // needs the most memory.
-    let LoadedSpec {
-        openapi,
-        source,
-        label,
-        origins,
-    } = spec;
-    drop(openapi);
-    let annotate = |d: &mut Diagnostics| load::annotate(&origins, &label, &source, d);
-    let mut output = emit_phase(config, &label, lowered, &annotate)?;
+    drop(std::mem::take(&mut spec.openapi));
+    let mut output = emit_phase(config, &spec.label, lowered, &|d| spec.locate(d))?;
     output.summary.timings.load = load;
     Ok(output)
 }
@@ -105,7 +98,7 @@ pub fn generate(config: &Config, path: &Path) -> Result<Output, Diagnostics> {
 /// Lowers and emits an already loaded spec.
 pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagnostics> {
     let lowered = lower_phase(config, spec)?;
-    emit_phase(config, &spec.label, lowered, &|d| spec.annotate(d))
+    emit_phase(config, &spec.label, lowered, &|d| spec.locate(d))
 }
 
 /// What lowering hands to emission: the IR, warnings (not yet located), fallbacks and the time
@@ -122,8 +115,7 @@ fn lower_phase(config: &Config, spec: &LoadedSpec) -> Result<LowerResult, Diagno
     let lowered = match lower_api(&spec.openapi) {
         Ok(lowered) => lowered,
         Err(mut diagnostics) => {
-            spec.annotate(&mut diagnostics);
-            diagnostics.sort();
+            spec.locate(&mut diagnostics);
             return Err(diagnostics);
         }
     };
@@ -134,8 +126,7 @@ fn lower_phase(config: &Config, spec: &LoadedSpec) -> Result<LowerResult, Diagno
         fallbacks,
     } = lowered;
     if config.deny_warnings && !warnings.is_empty() {
-        spec.annotate(&mut warnings);
-        warnings.sort();
+        spec.locate(&mut warnings);
         warnings.deny_warnings();
         return Err(warnings);
     }
@@ -153,7 +144,7 @@ fn emit_phase(
     config: &Config,
     label: &str,
     lowered: LowerResult,
-    annotate: &(dyn Fn(&mut Diagnostics) + Sync),
+    locate: &(dyn Fn(&mut Diagnostics) + Sync),
 ) -> Result<Output, Diagnostics> {
     let LowerResult {
         api,
@@ -163,12 +154,7 @@ fn emit_phase(
     } = lowered;
     let started = Instant::now();
     let emitted = std::thread::scope(|scope| {
-        let locating = (!warnings.is_empty()).then(|| {
-            scope.spawn(|| {
-                annotate(&mut warnings);
-                warnings.sort();
-            })
-        });
+        let locating = (!warnings.is_empty()).then(|| scope.spawn(|| locate(&mut warnings)));
         let emitted = emit::emit_api(&api, config);
         if let Some(locating) = locating {
             locating.join().expect("locating warnings does not panic");

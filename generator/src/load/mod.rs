@@ -35,15 +35,16 @@ impl LoadedSpec {
     pub fn annotate(&self, diagnostics: &mut Diagnostics) {
         annotate(&self.origins, &self.label, &self.source, diagnostics);
     }
+
+    /// [`annotate`](Self::annotate), then sorts into report order.
+    pub(crate) fn locate(&self, diagnostics: &mut Diagnostics) {
+        self.annotate(diagnostics);
+        diagnostics.sort();
+    }
 }
 
 /// See [`LoadedSpec::annotate`].
-pub(crate) fn annotate(
-    origins: &[Origin],
-    label: &str,
-    source: &str,
-    diagnostics: &mut Diagnostics,
-) {
+fn annotate(origins: &[Origin], label: &str, source: &str, diagnostics: &mut Diagnostics) {
     {
         let mut own = Diagnostics::default();
         let mut copied: Vec<(usize, Diagnostics)> = Vec::new();
