@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::common::{
     doc_attrs, ident, is_copy_scalar, module_allows, operation_docs, param_docs, rust_type,
-    ModelPath,
+    security_alternatives, ModelPath,
 };
 use super::features::operation_cfg;
 use super::operations::{is_json, VariantShape};
@@ -331,10 +331,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body = emit_body(api, op);
-    let security = op.security.iter().map(|alt| {
-        let alt = alt.iter().map(|i| Literal::usize_unsuffixed(*i));
-        quote!(&[#(#alt),*])
-    });
+    let security = security_alternatives(op);
     let http_method = format_ident!("{}", op.method.as_str());
     let arms = emit_response_arms(op);
     let alias = (!op.responses.is_empty()).then(|| quote!(use #response as R;));
@@ -355,7 +352,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         pub async fn #method(&self, #(#args,)* #body_param #options_param) -> Result<#response, Error> {
             #alias
             #path_binding
-            let #mutable request = self.request(Method::#http_method, #path, &[#(#security),*])?;
+            let #mutable request = self.request(Method::#http_method, #path, #security)?;
             #query
             #(#headers)*
             #cookies

@@ -171,6 +171,18 @@ pub fn operation_docs(api: &Api, op: &Operation) -> TokenStream {
     ])
 }
 
+/// An operation's security alternatives as scheme indexes, `&[&[0], &[1]]`: the client and the
+/// server runtimes both take them in this form.
+pub fn security_alternatives(op: &Operation) -> TokenStream {
+    let alternatives = op.security.iter().map(|alt| {
+        let alt = alt
+            .iter()
+            .map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
+        quote!(&[#(#alt),*])
+    });
+    quote!(&[#(#alternatives),*])
+}
+
 /// Which credentials an operation takes, in words.
 fn security_text(api: &Api, op: &Operation) -> String {
     if op.security.is_empty() {

@@ -5,7 +5,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::common::{
-    doc_attrs, ident, module_allows, operation_docs, param_docs, rust_type, ModelPath,
+    doc_attrs, ident, module_allows, operation_docs, param_docs, rust_type, security_alternatives,
+    ModelPath,
 };
 use super::features::operation_cfg;
 use super::operations::{is_json, VariantShape};
@@ -188,10 +189,7 @@ fn emit_handler(op: &Operation) -> TokenStream {
     let method = ident(&op.rust_name);
     let input = ident(&op.names.input);
     let response = ident(&op.names.response);
-    let security = op.security.iter().map(|alt| {
-        let alt = alt.iter().map(|i| Literal::usize_unsuffixed(*i));
-        quote!(&[#(#alt),*])
-    });
+    let security = security_alternatives(op);
     let params = op.params.iter().map(|p| {
         let field = ident(&p.rust_name);
         let wire = &p.wire_name;
@@ -273,7 +271,7 @@ fn emit_handler(op: &Operation) -> TokenStream {
         async fn #handler<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
             #alias
             let input = #input {
-                credentials: credentials(&req, &[#(#security),*])?,
+                credentials: credentials(&req, #security)?,
                 #(#params)*
                 #body
             };
