@@ -489,3 +489,50 @@ fn qovery_timestamps_are_normalized_to_utc() {
         "2024-05-06T07:08:09Z"
     );
 }
+
+/// The runtime's `object!` impls keep serde's error contract: the message names the field and
+/// serde_json's position, a repeated key is refused, and only a JSON object is accepted.
+#[test]
+fn object_errors_name_the_field_and_the_position() {
+    let missing = serde_json::from_str::<coveo::OrganizationOwner>("{\n  \"name\": \"x\"\n}")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(missing, "missing field `email` at line 3 column 1");
+
+    let mistyped = serde_json::from_str::<coveo::OrganizationOwner>("{\"email\": 42}").unwrap_err();
+    assert_eq!(mistyped.line(), 1);
+    assert_eq!(mistyped.column(), 12, "{mistyped}");
+    assert!(
+        mistyped
+            .to_string()
+            .starts_with("invalid type: integer `42`, expected a string"),
+        "{mistyped}"
+    );
+
+    let repeated =
+        serde_json::from_str::<coveo::OrganizationOwner>(r#"{"email": "a", "email": "b"}"#)
+            .unwrap_err()
+            .to_string();
+    assert!(
+        repeated.starts_with("duplicate field `email`"),
+        "{repeated}"
+    );
+
+    for not_an_object in ["[\"a@b.c\"]", "\"a@b.c\"", "null", "1"] {
+        assert!(
+            serde_json::from_str::<coveo::OrganizationOwner>(not_an_object).is_err(),
+            "{not_an_object} accepted"
+        );
+    }
+}
+
+/// Keys with escapes cannot be borrowed from the input; they are matched all the same.
+#[test]
+fn object_keys_with_escapes_are_matched() {
+    let owner: coveo::OrganizationOwner =
+        serde_json::from_str(r#"{"em\u0061il": "a@b.c", "n\u0061me": 1}"#).unwrap();
+    assert_eq!(owner.email, "a@b.c");
+    let from_reader: coveo::OrganizationOwner =
+        serde_json::from_reader(&br#"{"email": "r@b.c"}"#[..]).unwrap();
+    assert_eq!(from_reader.email, "r@b.c");
+}

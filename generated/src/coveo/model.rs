@@ -16,42 +16,45 @@ use super::runtime as rt;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 /// The body of an error response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     /// A stable machine-readable code, e.g. `INVALID_NAME`.
-    #[serde(rename = "errorCode")]
     pub error_code: String,
     /// A human-readable explanation.
     pub message: String,
 }
+rt::object!(Error { req error_code = "errorCode", req message });
 /// The result of creating an organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationCreated {
     /// The unique and permanent organizationId of the new organization.
     pub id: String,
 }
+rt::object!(OrganizationCreated { req id });
 /// The owner of an organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationOwner {
     /// The owner's email address; may be empty.
     pub email: String,
 }
+rt::object!(OrganizationOwner { req email });
 /// An organization the access token allows you to view.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSummary {
     /// When the organization was created, in milliseconds since the Unix epoch.
-    #[serde(rename = "createdDate")]
     pub created_date: i64,
     /// The current display name; it can differ from the organizationId.
-    #[serde(rename = "displayName")]
     pub display_name: String,
     /// Whether email notifications are enabled for the organization.
-    #[serde(rename = "emailNotificationsEnabled")]
     pub email_notifications_enabled: bool,
     /// The unique and permanent organizationId.
     pub id: String,
     pub owner: OrganizationOwner,
     /// Whether the organization is read-only for the caller.
-    #[serde(rename = "readOnly")]
     pub read_only: bool,
 }
+rt::object!(
+    OrganizationSummary { req created_date = "createdDate", req display_name =
+    "displayName", req email_notifications_enabled = "emailNotificationsEnabled", req id,
+    req owner, req read_only = "readOnly" }
+);

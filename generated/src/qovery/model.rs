@@ -15,92 +15,71 @@
 use super::runtime as rt;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Base {
     /// Read-only: set by the server.
     pub id: ::uuid::Uuid,
     /// Read-only: set by the server.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+rt::object!(Base { req id, req created_at, opt updated_at });
+#[derive(Debug, Clone, PartialEq)]
 pub struct Organization {
     /// Read-only: set by the server.
     pub id: ::uuid::Uuid,
     /// Read-only: set by the server.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// name is case insensitive
     pub name: String,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     pub plan: PlanEnum,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_url: Option<Option<String>>,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<Option<String>>,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<Option<String>>,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<Option<String>>,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_emails: Option<Option<Vec<String>>>,
     /// uuid of the user owning the organization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<::uuid::Uuid>,
     /// If set, indicates a billing-related restriction on the organization. 'NO_CREDIT_CARD' means the organization is on a free trial without a credit card — managed cluster creation and deployments on managed clusters are blocked, but demo cluster usage is allowed. Any other value blocks all deployments. null means no restriction.
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_deployment_restriction: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_plan: Option<OrganizationOrganizationPlan>,
 }
+rt::object!(
+    Organization { req id, req created_at, opt updated_at, req name, optnull description,
+    req plan, optnull website_url, optnull repository, optnull logo_url, optnull
+    icon_url, optnull admin_emails, opt owner, optnull billing_deployment_restriction,
+    opt organization_plan }
+);
 /// Schema: `/components/schemas/Organization/allOf/3/properties/organization_plan`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationOrganizationPlan {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanEnum>,
     /// audit logs maximum period available in days
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_logs_retention_in_days: Option<f64>,
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+rt::object!(OrganizationOrganizationPlan { opt plan, opt audit_logs_retention_in_days });
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationRequest {
     /// name is case insensitive
     pub name: String,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     pub plan: PlanEnum,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_url: Option<Option<String>>,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<Option<String>>,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<Option<String>>,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<Option<String>>,
-    #[serde(default, with = "rt::double_option")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_emails: Option<Option<Vec<String>>>,
 }
+rt::object!(
+    OrganizationRequest { req name, optnull description, req plan, optnull website_url,
+    optnull repository, optnull logo_url, optnull icon_url, optnull admin_emails }
+);
 /// FREE, BUSINESS & PROFESSIONAL are deprecated. 2025 plans are the new plans available.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlanEnum {
     Free,
     Team,
@@ -116,53 +95,9 @@ pub enum PlanEnum {
     /// A value this version of the API description does not know.
     Unknown(String),
 }
-impl PlanEnum {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "FREE",
-            Self::Team => "TEAM",
-            Self::TeamYearly => "TEAM_YEARLY",
-            Self::Enterprise => "ENTERPRISE",
-            Self::EnterpriseYearly => "ENTERPRISE_YEARLY",
-            Self::Professional => "PROFESSIONAL",
-            Self::Business => "BUSINESS",
-            Self::User2025 => "USER_2025",
-            Self::Team2025 => "TEAM_2025",
-            Self::Business2025 => "BUSINESS_2025",
-            Self::Enterprise2025 => "ENTERPRISE_2025",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<String> for PlanEnum {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "FREE" => Self::Free,
-            "TEAM" => Self::Team,
-            "TEAM_YEARLY" => Self::TeamYearly,
-            "ENTERPRISE" => Self::Enterprise,
-            "ENTERPRISE_YEARLY" => Self::EnterpriseYearly,
-            "PROFESSIONAL" => Self::Professional,
-            "BUSINESS" => Self::Business,
-            "USER_2025" => Self::User2025,
-            "TEAM_2025" => Self::Team2025,
-            "BUSINESS_2025" => Self::Business2025,
-            "ENTERPRISE_2025" => Self::Enterprise2025,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl From<PlanEnum> for String {
-    fn from(value: PlanEnum) -> Self {
-        match value {
-            PlanEnum::Unknown(other) => other,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-impl ::std::fmt::Display for PlanEnum {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+rt::string_enum!(
+    PlanEnum { Free = "FREE", Team = "TEAM", TeamYearly = "TEAM_YEARLY", Enterprise =
+    "ENTERPRISE", EnterpriseYearly = "ENTERPRISE_YEARLY", Professional = "PROFESSIONAL",
+    Business = "BUSINESS", User2025 = "USER_2025", Team2025 = "TEAM_2025", Business2025 =
+    "BUSINESS_2025", Enterprise2025 = "ENTERPRISE_2025" }
+);

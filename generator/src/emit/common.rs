@@ -52,7 +52,6 @@ std_items! {
     string => String, std::string::String;
     vec => Vec, std::vec::Vec;
     boxed => Box, std::boxed::Box;
-    from => From, std::convert::From;
     serialize => Serialize, serde::Serialize;
     deserialize => Deserialize, serde::Deserialize;
 }
@@ -73,24 +72,6 @@ impl Std {
                 #[allow(unused_imports)]
                 use serde::{Deserialize, Serialize};
             }
-        }
-    }
-
-    /// `String` as serde's `from`/`into` attributes name it.
-    pub fn string_path(self) -> &'static str {
-        if self.absolute {
-            "::std::string::String"
-        } else {
-            "String"
-        }
-    }
-
-    /// The path a serde attribute names to skip absent fields.
-    pub fn is_none_path(self) -> &'static str {
-        if self.absolute {
-            "::std::option::Option::is_none"
-        } else {
-            "Option::is_none"
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::OutputFile;
 
 /// The hand-written runtime, copied into every output.
 const RUNTIME_MOD: &str = include_str!("../runtime/mod.rs");
+const RUNTIME_MODEL: &str = include_str!("../runtime/model.rs");
 const RUNTIME_CLIENT: &str = include_str!("../runtime/client.rs");
 const RUNTIME_SERVER: &str = include_str!("../runtime/server.rs");
 const RUNTIME_EXAMPLES: &str = include_str!("../runtime/examples.rs");
@@ -139,6 +140,10 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
     files.push(OutputFile {
         path: format!("{src}runtime/mod.rs"),
         contents: copied(&runtime_mod),
+    });
+    files.push(OutputFile {
+        path: format!("{src}runtime/model.rs"),
+        contents: copied(RUNTIME_MODEL),
     });
     if config.client {
         files.push(OutputFile {

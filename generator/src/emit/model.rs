@@ -45,7 +45,7 @@ fn emit_def(api: &Api, std: Std, def: &TypeDef) -> Vec<TokenStream> {
         (!plain_component).then(|| format!("Schema: `{}`.", def.pointer.trim_start_matches('#')));
     let docs = doc_attrs(&[def.doc.as_deref(), location.as_deref()]);
     match &def.kind {
-        TypeKind::Struct(s) => vec![emit_struct(api, std, &name, s, docs)],
+        TypeKind::Struct(s) => emit_struct(api, std, &name, s, docs),
         TypeKind::Enum(e) => emit_enum(std, &name, e, docs),
         TypeKind::Tagged(t) => emit_tagged(api, std, &name, t, docs),
         TypeKind::Untagged(variants) => vec![emit_untagged(api, std, &name, variants, docs)],
@@ -62,14 +62,13 @@ fn emit_struct(
     name: &proc_macro2::Ident,
     def: &StructDef,
     docs: TokenStream,
-) -> TokenStream {
+) -> Vec<TokenStream> {
     let fields = def.fields.iter().map(|f| emit_field(api, std, f));
     let extra = def.additional.as_ref().map(|ty| {
         let ty = rust_type(api, ty, ModelPath::Local);
         let string = std.string();
         quote! {
             /// Properties not declared in the schema.
-            #[serde(flatten)]
             pub additional_properties: ::std::collections::BTreeMap<#string, #ty>,
         }
     });
@@ -79,15 +78,37 @@ fn emit_struct(
         .iter()
         .all(|f| f.presence() != Presence::Required);
     let default = defaultable.then(|| quote!(Default,));
-    let (ser, de) = (std.serialize(), std.deserialize());
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #default #ser, #de)]
-        pub struct #name {
-            #(#fields)*
-            #extra
-        }
-    }
+    // Serde impls come from the runtime's `object!` macro: one entry per field, far less code to
+    // compile than serde's derive (see runtime/model.rs).
+    let entries = def.fields.iter().map(|f| {
+        let kind = match f.presence() {
+            Presence::Required => quote!(req),
+            Presence::RequiredNullable => quote!(null),
+            Presence::Optional => quote!(opt),
+            Presence::OptionalNullable => quote!(optnull),
+        };
+        let field = ident(&f.rust_name);
+        let wire = (f.rust_name != f.wire_name).then(|| {
+            let wire = &f.wire_name;
+            quote!(= #wire)
+        });
+        quote!(#kind #field #wire)
+    });
+    let rest = def
+        .additional
+        .is_some()
+        .then(|| quote!(rest additional_properties));
+    vec![
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #default)]
+            pub struct #name {
+                #(#fields)*
+                #extra
+            }
+        },
+        quote!(rt::object!(#name { #(#entries),* } #rest);),
+    ]
 }
 
 fn emit_field(api: &Api, std: Std, field: &Field) -> TokenStream {
@@ -109,32 +130,14 @@ fn emit_field(api: &Api, std: Std, field: &Field) -> TokenStream {
     }
     let note = (!notes.is_empty()).then(|| notes.join(" "));
     let docs = doc_attrs(&[field.doc.as_deref(), note.as_deref()]);
-    let rename = (crate::names::bare(&field.rust_name) != field.wire_name).then(|| {
-        let wire = &field.wire_name;
-        quote!(#[serde(rename = #wire)])
-    });
     let option = std.option();
-    let is_none = std.is_none_path();
-    let (attrs, ty) = match field.presence() {
-        Presence::Required => (TokenStream::new(), ty),
-        Presence::RequiredNullable => (TokenStream::new(), quote!(#option<#ty>)),
-        Presence::Optional => (
-            quote!(#[serde(default, skip_serializing_if = #is_none)]),
-            quote!(#option<#ty>),
-        ),
-        Presence::OptionalNullable => (
-            // Two attributes, so each fits on one line.
-            quote! {
-                #[serde(default, with = "rt::double_option")]
-                #[serde(skip_serializing_if = #is_none)]
-            },
-            quote!(#option<#option<#ty>>),
-        ),
+    let ty = match field.presence() {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(#option<#ty>),
+        Presence::OptionalNullable => quote!(#option<#option<#ty>>),
     };
     quote! {
         #docs
-        #rename
-        #attrs
         pub #name: #ty,
     }
 }
@@ -146,102 +149,42 @@ fn emit_enum(
     docs: TokenStream,
 ) -> Vec<TokenStream> {
     let variants: Vec<_> = def.variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let (string, from) = (std.string(), std.from());
-    let (ser, de) = (std.serialize(), std.deserialize());
+    // The impls (conversions, `Display`, serde) come from the runtime's macros.
     match def.repr {
         EnumRepr::String => {
+            let string = std.string();
             let wires: Vec<&str> = def.variants.iter().map(|v| v.wire_name.as_str()).collect();
-            let string_path = std.string_path();
             // Serde goes through `String`, so only JSON strings are accepted (a derive with an
             // untagged catch-all would also take `{"FREE": null}`), and unknown values survive.
             vec![
                 quote! {
                     #docs
-                    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #ser, #de)]
-                    #[serde(from = #string_path, into = #string_path)]
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
                     pub enum #name {
                         #(#variants,)*
                         /// A value this version of the API description does not know.
                         Unknown(#string),
                     }
                 },
-                quote! {
-                    impl #name {
-                        /// The value as sent on the wire.
-                        pub fn as_str(&self) -> &str {
-                            match self {
-                                #(Self::#variants => #wires,)*
-                                Self::Unknown(other) => other,
-                            }
-                        }
-                    }
-                },
-                quote! {
-                    impl #from<#string> for #name {
-                        fn from(value: #string) -> Self {
-                            match value.as_str() {
-                                #(#wires => Self::#variants,)*
-                                _ => Self::Unknown(value),
-                            }
-                        }
-                    }
-                },
-                quote! {
-                    impl #from<#name> for #string {
-                        fn from(value: #name) -> Self {
-                            match value {
-                                #name::Unknown(other) => other,
-                                known => known.as_str().to_owned(),
-                            }
-                        }
-                    }
-                },
-                quote! {
-                    impl ::std::fmt::Display for #name {
-                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            f.write_str(self.as_str())
-                        }
-                    }
-                },
+                quote!(rt::string_enum!(#name { #(#variants = #wires),* });),
             ]
         }
         EnumRepr::Integer => {
-            let values: Vec<i64> = def
-                .variants
-                .iter()
-                .map(|v| v.wire_name.parse().unwrap_or_default())
-                .collect();
+            let values = def.variants.iter().map(|v| {
+                let value: i64 = v.wire_name.parse().unwrap_or_default();
+                proc_macro2::Literal::i64_unsuffixed(value)
+            });
             vec![
                 quote! {
                     #docs
-                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #ser, #de)]
-                    #[serde(from = "i64", into = "i64")]
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
                     pub enum #name {
                         #(#variants,)*
                         /// A value this version of the API description does not know.
                         Unknown(i64),
                     }
                 },
-                quote! {
-                    impl #from<i64> for #name {
-                        fn from(value: i64) -> Self {
-                            match value {
-                                #(#values => Self::#variants,)*
-                                other => Self::Unknown(other),
-                            }
-                        }
-                    }
-                },
-                quote! {
-                    impl #from<#name> for i64 {
-                        fn from(value: #name) -> Self {
-                            match value {
-                                #(#name::#variants => #values,)*
-                                #name::Unknown(other) => other,
-                            }
-                        }
-                    }
-                },
+                quote!(rt::integer_enum!(#name { #(#variants = #values),* });),
             ]
         }
     }

@@ -10,6 +10,10 @@ pub mod client;
 pub mod server;
 #[cfg(test)]
 pub mod examples;
+pub mod model;
+
+#[allow(unused_imports)]
+pub(crate) use model::{integer_enum, object, string_enum};
 
 use std::fmt;
 
@@ -40,23 +44,6 @@ impl fmt::Debug for Secret {
 impl<T: Into<String>> From<T> for Secret {
     fn from(value: T) -> Self {
         Self(value.into())
-    }
-}
-
-/// Serde support for `Option<Option<T>>` fields: absent (`None`), `null` (`Some(None)`) and a value
-/// (`Some(Some(v))`) stay three different things.
-pub mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Some)
     }
 }
 
