@@ -18,6 +18,7 @@ use generated::coveo::server::{
     router_with_config, Api, CreateOrganizationInput, Credentials, DeleteOrganizationInput,
     ListOrganizationsInput, ServerConfig,
 };
+use std::sync::Arc;
 
 /// Serves `api` on a free port of 127.0.0.1 for the rest of the test; returns its base URL.
 async fn serve(api: impl Api) -> String {
@@ -395,20 +396,23 @@ fn scripted_list(status: u16) -> ListOrganizationsResponse {
 
 impl Api for Scripted {
     async fn create_organization(
-        &self,
+        self: Arc<Self>,
         input: CreateOrganizationInput,
     ) -> CreateOrganizationResponse {
         scripted_create(requested_status(&input.credentials))
     }
 
     async fn delete_organization(
-        &self,
+        self: Arc<Self>,
         input: DeleteOrganizationInput,
     ) -> DeleteOrganizationResponse {
         scripted_delete(requested_status(&input.credentials))
     }
 
-    async fn list_organizations(&self, input: ListOrganizationsInput) -> ListOrganizationsResponse {
+    async fn list_organizations(
+        self: Arc<Self>,
+        input: ListOrganizationsInput,
+    ) -> ListOrganizationsResponse {
         scripted_list(requested_status(&input.credentials))
     }
 }

@@ -17,6 +17,7 @@ use generated::qovery::model::{
 use generated::qovery::operations::CreateOrganizationResponse;
 use generated::qovery::server::{router, Api, CreateOrganizationInput, Credentials};
 use qovery_service::QoveryService;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Serves `api` on a free port of 127.0.0.1 for the rest of the test; returns its base URL.
@@ -307,7 +308,7 @@ fn scripted_create(status: u16) -> CreateOrganizationResponse {
 
 impl Api for Scripted {
     async fn create_organization(
-        &self,
+        self: Arc<Self>,
         input: CreateOrganizationInput,
     ) -> CreateOrganizationResponse {
         scripted_create(requested_status(&input.credentials))

@@ -23,21 +23,21 @@ struct MustNotBeCalled;
 
 impl coveo::server::Api for MustNotBeCalled {
     async fn create_organization(
-        &self,
+        self: Arc<Self>,
         input: coveo::server::CreateOrganizationInput,
     ) -> coveo::operations::CreateOrganizationResponse {
         panic!("bad input reached the implementation: {input:?}")
     }
 
     async fn delete_organization(
-        &self,
+        self: Arc<Self>,
         input: coveo::server::DeleteOrganizationInput,
     ) -> coveo::operations::DeleteOrganizationResponse {
         panic!("bad input reached the implementation: {input:?}")
     }
 
     async fn list_organizations(
-        &self,
+        self: Arc<Self>,
         input: coveo::server::ListOrganizationsInput,
     ) -> coveo::operations::ListOrganizationsResponse {
         panic!("bad input reached the implementation: {input:?}")
@@ -46,7 +46,7 @@ impl coveo::server::Api for MustNotBeCalled {
 
 impl qovery::server::Api for MustNotBeCalled {
     async fn create_organization(
-        &self,
+        self: Arc<Self>,
         input: qovery::server::CreateOrganizationInput,
     ) -> qovery::operations::CreateOrganizationResponse {
         panic!("bad input reached the implementation: {input:?}")
@@ -60,7 +60,7 @@ struct Counting(Arc<AtomicUsize>);
 
 impl coveo::server::Api for Counting {
     async fn create_organization(
-        &self,
+        self: Arc<Self>,
         input: coveo::server::CreateOrganizationInput,
     ) -> coveo::operations::CreateOrganizationResponse {
         self.0.fetch_add(1, Ordering::SeqCst);
@@ -70,7 +70,7 @@ impl coveo::server::Api for Counting {
     }
 
     async fn delete_organization(
-        &self,
+        self: Arc<Self>,
         _input: coveo::server::DeleteOrganizationInput,
     ) -> coveo::operations::DeleteOrganizationResponse {
         self.0.fetch_add(1, Ordering::SeqCst);
@@ -78,7 +78,7 @@ impl coveo::server::Api for Counting {
     }
 
     async fn list_organizations(
-        &self,
+        self: Arc<Self>,
         _input: coveo::server::ListOrganizationsInput,
     ) -> coveo::operations::ListOrganizationsResponse {
         self.0.fetch_add(1, Ordering::SeqCst);
@@ -88,7 +88,7 @@ impl coveo::server::Api for Counting {
 
 impl qovery::server::Api for Counting {
     async fn create_organization(
-        &self,
+        self: Arc<Self>,
         _input: qovery::server::CreateOrganizationInput,
     ) -> qovery::operations::CreateOrganizationResponse {
         self.0.fetch_add(1, Ordering::SeqCst);

@@ -14,7 +14,7 @@
 //! Shared by the `coveo_server` example and the `coveo_roundtrip` integration test.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use generated::coveo::model::{Error, OrganizationCreated, OrganizationOwner, OrganizationSummary};
 use generated::coveo::operations::{
@@ -135,7 +135,7 @@ fn now_millis() -> i64 {
 
 impl Api for CoveoService {
     async fn create_organization(
-        &self,
+        self: Arc<Self>,
         input: CreateOrganizationInput,
     ) -> CreateOrganizationResponse {
         let creator = match identity(&input.credentials) {
@@ -164,7 +164,7 @@ impl Api for CoveoService {
     }
 
     async fn delete_organization(
-        &self,
+        self: Arc<Self>,
         input: DeleteOrganizationInput,
     ) -> DeleteOrganizationResponse {
         let caller = match identity(&input.credentials) {
@@ -190,7 +190,10 @@ impl Api for CoveoService {
         }
     }
 
-    async fn list_organizations(&self, input: ListOrganizationsInput) -> ListOrganizationsResponse {
+    async fn list_organizations(
+        self: Arc<Self>,
+        input: ListOrganizationsInput,
+    ) -> ListOrganizationsResponse {
         let caller = match identity(&input.credentials) {
             Ok(identity) => identity,
             Err(body) => return ListOrganizationsResponse::Unauthorized(body),

@@ -12,7 +12,7 @@
 //! Shared by the `qovery_server` example and the `qovery_roundtrip` integration test.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use generated::qovery::model::{Organization, OrganizationRequest, PlanEnum};
 use generated::qovery::operations::CreateOrganizationResponse;
@@ -70,7 +70,7 @@ fn is_valid(request: &OrganizationRequest) -> bool {
 
 impl Api for QoveryService {
     async fn create_organization(
-        &self,
+        self: Arc<Self>,
         input: CreateOrganizationInput,
     ) -> CreateOrganizationResponse {
         let Some(identity) = Identity::of(&input.credentials) else {

@@ -16,7 +16,7 @@ use super::runtime::client as rt;
 use super::{model, operations::*};
 #[allow(unused_imports)]
 use rt::reqwest::Method;
-pub use rt::{Error, RawResponse};
+pub use rt::{Call, Error, RawResponse};
 /// The servers the API description lists: `(url, description)`.
 pub const SERVERS: &[(&str, &str)] = &[
     ("https://platform.cloud.coveo.com", "United States (default region)"),
@@ -92,63 +92,73 @@ impl Client {
     /// Creates a new organization. The organizationId of the new organization is the lowercased original `name`, stripped of any special characters and white spaces; a sequential number (or a GUID) is appended when that ID already exists (`mycoveosearchorg` then `mycoveosearchorg2`). The display name can be changed later, the organizationId never.
     ///
     /// `POST /rest/organizations`, authenticated by `bearerAuth`.
-    pub async fn create_organization(
-        &self,
-        name: &str,
-    ) -> Result<CreateOrganizationResponse, Error> {
+    pub fn create_organization(&self, name: &str) -> Call<CreateOrganizationResponse> {
         use CreateOrganizationResponse as R;
-        let mut request = self.request(Method::POST, "/rest/organizations", &[&[0]])?;
-        let mut query = rt::Query::default();
-        query.push("name", &name, true);
-        request = query.apply(request);
-        let response = rt::send(request, self.max_response_bytes).await?;
-        let answer = match response.status.as_u16() {
-            201 => R::Created(response.json()?),
-            400 => R::BadRequest(response.json()?),
-            401 => R::Unauthorized(response.json()?),
-            403 => R::Forbidden(response.json()?),
-            _ => return Err(response.unexpected()),
+        let request = rt::build(|| {
+            let mut request = self
+                .request(Method::POST, "/rest/organizations", &[&[0]])?;
+            let mut query = rt::Query::default();
+            query.push("name", &name, true);
+            request = query.apply(request);
+            Ok(request)
+        });
+        let decode: rt::Decode<R> = |response| {
+            let answer = match response.status.as_u16() {
+                201 => R::Created(response.json()?),
+                400 => R::BadRequest(response.json()?),
+                401 => R::Unauthorized(response.json()?),
+                403 => R::Forbidden(response.json()?),
+                _ => return Err(response.unexpected()),
+            };
+            Ok(answer)
         };
-        Ok(answer)
+        rt::call(request, self.max_response_bytes, decode)
     }
     /// Delete an organization
     ///
     /// Permanently and irreversibly deletes an organization. The access token must grant the Organization - Edit privilege in the target organization.
     ///
     /// `DELETE /rest/organizations/{organizationId}`, authenticated by `bearerAuth`.
-    pub async fn delete_organization(
+    pub fn delete_organization(
         &self,
         organization_id: &str,
-    ) -> Result<DeleteOrganizationResponse, Error> {
+    ) -> Call<DeleteOrganizationResponse> {
         use DeleteOrganizationResponse as R;
-        let path = ["/rest/organizations/", &rt::path_segment(&organization_id)?]
-            .concat();
-        let request = self.request(Method::DELETE, &path, &[&[0]])?;
-        let response = rt::send(request, self.max_response_bytes).await?;
-        let answer = match response.status.as_u16() {
-            204 => R::NoContent,
-            401 => R::Unauthorized(response.json()?),
-            403 => R::Forbidden(response.json()?),
-            404 => R::NotFound(response.json()?),
-            _ => return Err(response.unexpected()),
+        let request = rt::build(|| {
+            let path = ["/rest/organizations/", &rt::path_segment(&organization_id)?]
+                .concat();
+            let request = self.request(Method::DELETE, &path, &[&[0]])?;
+            Ok(request)
+        });
+        let decode: rt::Decode<R> = |response| {
+            let answer = match response.status.as_u16() {
+                204 => R::NoContent,
+                401 => R::Unauthorized(response.json()?),
+                403 => R::Forbidden(response.json()?),
+                404 => R::NotFound(response.json()?),
+                _ => return Err(response.unexpected()),
+            };
+            Ok(answer)
         };
-        Ok(answer)
+        rt::call(request, self.max_response_bytes, decode)
     }
     /// Get all organizations
     ///
     /// Lists the organizations the access token allows you to view (the View access level on the Organization domain). An OAuth2 token whose identity may view several organizations gets each of them; an API key only gets the organization it was created in. The `id` property of each element is the organizationId.
     ///
     /// `GET /rest/organizations`, authenticated by `bearerAuth`.
-    pub async fn list_organizations(&self) -> Result<ListOrganizationsResponse, Error> {
+    pub fn list_organizations(&self) -> Call<ListOrganizationsResponse> {
         use ListOrganizationsResponse as R;
-        let request = self.request(Method::GET, "/rest/organizations", &[&[0]])?;
-        let response = rt::send(request, self.max_response_bytes).await?;
-        let answer = match response.status.as_u16() {
-            200 => R::Ok(response.json()?),
-            401 => R::Unauthorized(response.json()?),
-            403 => R::Forbidden(response.json()?),
-            _ => return Err(response.unexpected()),
+        let request = self.request(Method::GET, "/rest/organizations", &[&[0]]);
+        let decode: rt::Decode<R> = |response| {
+            let answer = match response.status.as_u16() {
+                200 => R::Ok(response.json()?),
+                401 => R::Unauthorized(response.json()?),
+                403 => R::Forbidden(response.json()?),
+                _ => return Err(response.unexpected()),
+            };
+            Ok(answer)
         };
-        Ok(answer)
+        rt::call(request, self.max_response_bytes, decode)
     }
 }

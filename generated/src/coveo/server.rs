@@ -19,7 +19,7 @@ use super::{model, operations::*};
 use std::future::Future;
 use std::sync::Arc;
 #[allow(unused_imports)]
-use rt::{Handled, Incoming};
+use rt::Incoming;
 pub use rt::{Rejection, ServerConfig};
 /// The credentials a request carried, one field per security scheme. The implementation
 /// decides what a credential may do; the router only checks that an operation's required
@@ -45,6 +45,9 @@ fn credentials(
     Ok(credentials)
 }
 /// The API: one method per operation, each answering one of the documented responses.
+///
+/// Methods take `self: Arc<Self>`, so their futures own what they use: they can be
+/// spawned, and the router needs no per-operation async code (see `rt::respond`).
 pub trait Api: Send + Sync + 'static {
     /// Create an organization
     ///
@@ -52,7 +55,7 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// `POST /rest/organizations`, authenticated by `bearerAuth`.
     fn create_organization(
-        &self,
+        self: Arc<Self>,
         input: CreateOrganizationInput,
     ) -> impl Future<Output = CreateOrganizationResponse> + Send;
     /// Delete an organization
@@ -61,7 +64,7 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// `DELETE /rest/organizations/{organizationId}`, authenticated by `bearerAuth`.
     fn delete_organization(
-        &self,
+        self: Arc<Self>,
         input: DeleteOrganizationInput,
     ) -> impl Future<Output = DeleteOrganizationResponse> + Send;
     /// Get all organizations
@@ -70,7 +73,7 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// `GET /rest/organizations`, authenticated by `bearerAuth`.
     fn list_organizations(
-        &self,
+        self: Arc<Self>,
         input: ListOrganizationsInput,
     ) -> impl Future<Output = ListOrganizationsResponse> + Send;
 }
@@ -103,21 +106,24 @@ pub fn router<A: Api>(api: A) -> rt::axum::Router {
 /// An axum router serving `api` with explicit limits.
 pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
     let router = rt::axum::Router::new();
-    let router = router
-        .route(
-            "/rest/organizations",
-            rt::axum::routing::post(rt::handler(handle_create_organization::<A>)),
-        );
-    let router = router
-        .route(
-            "/rest/organizations",
-            rt::axum::routing::get(rt::handler(handle_list_organizations::<A>)),
-        );
-    let router = router
-        .route(
-            "/rest/organizations/{organizationId}",
-            rt::axum::routing::delete(rt::handler(handle_delete_organization::<A>)),
-        );
+    let router = rt::route(
+        router,
+        "/rest/organizations",
+        rt::MethodFilter::POST,
+        handle_create_organization,
+    );
+    let router = rt::route(
+        router,
+        "/rest/organizations",
+        rt::MethodFilter::GET,
+        handle_list_organizations,
+    );
+    let router = rt::route(
+        router,
+        "/rest/organizations/{organizationId}",
+        rt::MethodFilter::DELETE,
+        handle_delete_organization,
+    );
     router
         .fallback(rt::not_found::<A>)
         .method_not_allowed_fallback(rt::method_not_allowed::<A>)
@@ -128,43 +134,49 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
             }),
         )
 }
-async fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
+fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     use CreateOrganizationResponse as R;
     let input = CreateOrganizationInput {
         credentials: credentials(&req, &[&[0]])?,
         name: rt::required(req.query("name")?, "query", "name")?,
     };
-    let reply = match api.create_organization(input).await {
-        R::Created(body) => rt::Reply::json(201, &body),
-        R::BadRequest(body) => rt::Reply::json(400, &body),
-        R::Unauthorized(body) => rt::Reply::json(401, &body),
-        R::Forbidden(body) => rt::Reply::json(403, &body),
-    };
-    Ok(reply)
+    rt::respond(
+        api.create_organization(input),
+        |answer| match answer {
+            R::Created(body) => rt::Reply::json(201, &body),
+            R::BadRequest(body) => rt::Reply::json(400, &body),
+            R::Unauthorized(body) => rt::Reply::json(401, &body),
+            R::Forbidden(body) => rt::Reply::json(403, &body),
+        },
+    )
 }
-async fn handle_delete_organization<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
+fn handle_delete_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     use DeleteOrganizationResponse as R;
     let input = DeleteOrganizationInput {
         credentials: credentials(&req, &[&[0]])?,
         organization_id: req.path("organizationId")?,
     };
-    let reply = match api.delete_organization(input).await {
-        R::NoContent => rt::Reply::empty(204),
-        R::Unauthorized(body) => rt::Reply::json(401, &body),
-        R::Forbidden(body) => rt::Reply::json(403, &body),
-        R::NotFound(body) => rt::Reply::json(404, &body),
-    };
-    Ok(reply)
+    rt::respond(
+        api.delete_organization(input),
+        |answer| match answer {
+            R::NoContent => rt::Reply::empty(204),
+            R::Unauthorized(body) => rt::Reply::json(401, &body),
+            R::Forbidden(body) => rt::Reply::json(403, &body),
+            R::NotFound(body) => rt::Reply::json(404, &body),
+        },
+    )
 }
-async fn handle_list_organizations<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
+fn handle_list_organizations<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     use ListOrganizationsResponse as R;
     let input = ListOrganizationsInput {
         credentials: credentials(&req, &[&[0]])?,
     };
-    let reply = match api.list_organizations(input).await {
-        R::Ok(body) => rt::Reply::json(200, &body),
-        R::Unauthorized(body) => rt::Reply::json(401, &body),
-        R::Forbidden(body) => rt::Reply::json(403, &body),
-    };
-    Ok(reply)
+    rt::respond(
+        api.list_organizations(input),
+        |answer| match answer {
+            R::Ok(body) => rt::Reply::json(200, &body),
+            R::Unauthorized(body) => rt::Reply::json(401, &body),
+            R::Forbidden(body) => rt::Reply::json(403, &body),
+        },
+    )
 }

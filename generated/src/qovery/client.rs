@@ -16,7 +16,7 @@ use super::runtime::client as rt;
 use super::{model, operations::*};
 #[allow(unused_imports)]
 use rt::reqwest::Method;
-pub use rt::{Error, RawResponse};
+pub use rt::{Call, Error, RawResponse};
 /// The servers the API description lists: `(url, description)`.
 pub const SERVERS: &[(&str, &str)] = &[("https://api.qovery.com", "")];
 /// How each security scheme (by index) is put on a request.
@@ -101,25 +101,31 @@ impl Client {
     /// Create an organization
     ///
     /// `POST /organization`, authenticated by `bearerAuth` or `ApiKeyAuth`.
-    pub async fn create_organization(
+    pub fn create_organization(
         &self,
         body: Option<&model::OrganizationRequest>,
-    ) -> Result<CreateOrganizationResponse, Error> {
+    ) -> Call<CreateOrganizationResponse> {
         use CreateOrganizationResponse as R;
-        let mut request = self.request(Method::POST, "/organization", &[&[1], &[0]])?;
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let response = rt::send(request, self.max_response_bytes).await?;
-        let answer = match response.status.as_u16() {
-            201 => R::Created(response.json()?),
-            400 => R::BadRequest,
-            401 => R::Unauthorized,
-            403 => R::Forbidden,
-            404 => R::NotFound,
-            409 => R::Conflict,
-            _ => return Err(response.unexpected()),
+        let request = rt::build(|| {
+            let mut request = self
+                .request(Method::POST, "/organization", &[&[1], &[0]])?;
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            Ok(request)
+        });
+        let decode: rt::Decode<R> = |response| {
+            let answer = match response.status.as_u16() {
+                201 => R::Created(response.json()?),
+                400 => R::BadRequest,
+                401 => R::Unauthorized,
+                403 => R::Forbidden,
+                404 => R::NotFound,
+                409 => R::Conflict,
+                _ => return Err(response.unexpected()),
+            };
+            Ok(answer)
         };
-        Ok(answer)
+        rt::call(request, self.max_response_bytes, decode)
     }
 }

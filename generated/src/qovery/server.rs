@@ -19,7 +19,7 @@ use super::{model, operations::*};
 use std::future::Future;
 use std::sync::Arc;
 #[allow(unused_imports)]
-use rt::{Handled, Incoming};
+use rt::Incoming;
 pub use rt::{Rejection, ServerConfig};
 /// The credentials a request carried, one field per security scheme. The implementation
 /// decides what a credential may do; the router only checks that an operation's required
@@ -52,12 +52,15 @@ fn credentials(
     Ok(credentials)
 }
 /// The API: one method per operation, each answering one of the documented responses.
+///
+/// Methods take `self: Arc<Self>`, so their futures own what they use: they can be
+/// spawned, and the router needs no per-operation async code (see `rt::respond`).
 pub trait Api: Send + Sync + 'static {
     /// Create an organization
     ///
     /// `POST /organization`, authenticated by `bearerAuth` or `ApiKeyAuth`.
     fn create_organization(
-        &self,
+        self: Arc<Self>,
         input: CreateOrganizationInput,
     ) -> impl Future<Output = CreateOrganizationResponse> + Send;
 }
@@ -76,11 +79,12 @@ pub fn router<A: Api>(api: A) -> rt::axum::Router {
 /// An axum router serving `api` with explicit limits.
 pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
     let router = rt::axum::Router::new();
-    let router = router
-        .route(
-            "/organization",
-            rt::axum::routing::post(rt::handler(handle_create_organization::<A>)),
-        );
+    let router = rt::route(
+        router,
+        "/organization",
+        rt::MethodFilter::POST,
+        handle_create_organization,
+    );
     router
         .fallback(rt::not_found::<A>)
         .method_not_allowed_fallback(rt::method_not_allowed::<A>)
@@ -91,19 +95,21 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
             }),
         )
 }
-async fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
+fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     use CreateOrganizationResponse as R;
     let input = CreateOrganizationInput {
         credentials: credentials(&req, &[&[1], &[0]])?,
         body: req.json()?,
     };
-    let reply = match api.create_organization(input).await {
-        R::Created(body) => rt::Reply::json(201, &body),
-        R::BadRequest => rt::Reply::empty(400),
-        R::Unauthorized => rt::Reply::empty(401),
-        R::Forbidden => rt::Reply::empty(403),
-        R::NotFound => rt::Reply::empty(404),
-        R::Conflict => rt::Reply::empty(409),
-    };
-    Ok(reply)
+    rt::respond(
+        api.create_organization(input),
+        |answer| match answer {
+            R::Created(body) => rt::Reply::json(201, &body),
+            R::BadRequest => rt::Reply::empty(400),
+            R::Unauthorized => rt::Reply::empty(401),
+            R::Forbidden => rt::Reply::empty(403),
+            R::NotFound => rt::Reply::empty(404),
+            R::Conflict => rt::Reply::empty(409),
+        },
+    )
 }

@@ -106,7 +106,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         #[allow(unused_imports)]
         use rt::reqwest::Method;
 
-        pub use rt::{Error, RawResponse};
+        pub use rt::{Call, Error, RawResponse};
 
         /// The servers the API description lists: `(url, description)`.
         pub const SERVERS: &[(&str, &str)] = &[#(#servers)*];
@@ -346,19 +346,38 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
 
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let docs = operation_docs(api, op);
+    // A request with nothing fallible to add is the one `self.request` returns; otherwise a
+    // closure builds it, so `?` can stop at the first parameter that cannot be sent.
+    let request = if path_binding.is_none() && mutable.is_none() {
+        quote!(let request = self.request(Method::#http_method, #path, #security);)
+    } else {
+        quote! {
+            let request = rt::build(|| {
+                #path_binding
+                let #mutable request = self.request(Method::#http_method, #path, #security)?;
+                #query
+                #(#headers)*
+                #cookies
+                #body
+                Ok(request)
+            });
+        }
+    };
+    let short = if alias.is_some() {
+        quote!(R)
+    } else {
+        quote!(#response)
+    };
+    // The answer is decoded by a closure coerced to a `fn` pointer: the async step is the
+    // runtime's `call`, written once for every operation.
     quote! {
         #docs
         #deprecated
-        pub async fn #method(&self, #(#args,)* #body_param #options_param) -> Result<#response, Error> {
+        pub fn #method(&self, #(#args,)* #body_param #options_param) -> Call<#response> {
             #alias
-            #path_binding
-            let #mutable request = self.request(Method::#http_method, #path, #security)?;
-            #query
-            #(#headers)*
-            #cookies
-            #body
-            let response = rt::send(request, self.max_response_bytes).await?;
-            #arms
+            #request
+            let decode: rt::Decode<#short> = |response| { #arms };
+            rt::call(request, self.max_response_bytes, decode)
         }
     }
 }

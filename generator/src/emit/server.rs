@@ -75,7 +75,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         quote! {
             #cfg
             #docs
-            fn #method(&self, input: #input) -> impl Future<Output = #response> + Send;
+            fn #method(self: Arc<Self>, input: #input) -> impl Future<Output = #response> + Send;
         }
     });
     let inputs = api.operations.iter().map(|op| {
@@ -104,7 +104,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         use std::future::Future;
         use std::sync::Arc;
         #[allow(unused_imports)]
-        use rt::{Handled, Incoming};
+        use rt::Incoming;
 
         pub use rt::{Rejection, ServerConfig};
 
@@ -131,6 +131,9 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         }
 
         /// The API: one method per operation, each answering one of the documented responses.
+        ///
+        /// Methods take `self: Arc<Self>`, so their futures own what they use: they can be
+        /// spawned, and the router needs no per-operation async code (see `rt::respond`).
         pub trait Api: Send + Sync + 'static {
             #(#trait_methods)*
         }
@@ -214,7 +217,7 @@ fn emit_handler(op: &Operation) -> TokenStream {
         let read = match b.media {
             Media::Json => quote!(req.json()?),
             Media::Form => quote!(req.form()?),
-            Media::Multipart => quote!(req.multipart().await?),
+            Media::Multipart => quote!(req.multipart()?),
             Media::Text => quote!(req.text()?),
             Media::Binary => quote!(req.bytes()?),
         };
@@ -225,6 +228,8 @@ fn emit_handler(op: &Operation) -> TokenStream {
         }
     });
     let alias = (!op.responses.is_empty()).then(|| quote!(use #response as R;));
+    // The answer is encoded by a closure coerced to a `fn` pointer: the one async block that
+    // awaits the implementation lives in the runtime, written once for every operation.
     let arms = op.responses.iter().map(|r| {
         let variant = ident(&r.rust_name);
         let shape = VariantShape::of(r);
@@ -268,17 +273,16 @@ fn emit_handler(op: &Operation) -> TokenStream {
         quote!(#pattern => #reply,)
     });
     quote! {
-        async fn #handler<A: Api>(api: Arc<A>, req: Incoming) -> Handled {
+        fn #handler<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
             #alias
             let input = #input {
                 credentials: credentials(&req, #security)?,
                 #(#params)*
                 #body
             };
-            let reply = match api.#method(input).await {
+            rt::respond(api.#method(input), |answer| match answer {
                 #(#arms)*
-            };
-            Ok(reply)
+            })
         }
     }
 }
@@ -291,24 +295,31 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
     let routes = paths.iter().flat_map(|path| {
         // Each operation is its own `.route` call so per-tag `cfg`s can remove it; axum merges
         // method routers registered for the same path.
-        api.operations.iter().filter(move |op| op.path == *path).map(move |op| {
-            let cfg = if tag_features { operation_cfg(api, &op.tags) } else { TokenStream::new() };
-            let handler = format_ident!("handle_{}", crate::names::bare(&op.rust_name));
-            let method = match op.method {
-                Method::Get => quote!(get),
-                Method::Put => quote!(put),
-                Method::Post => quote!(post),
-                Method::Delete => quote!(delete),
-                Method::Options => quote!(options),
-                Method::Head => quote!(head),
-                Method::Patch => quote!(patch),
-                Method::Trace => quote!(trace),
-            };
-            quote! {
-                #cfg
-                let router = router.route(#path, rt::axum::routing::#method(rt::handler(#handler::<A>)));
-            }
-        })
+        api.operations
+            .iter()
+            .filter(move |op| op.path == *path)
+            .map(move |op| {
+                let cfg = if tag_features {
+                    operation_cfg(api, &op.tags)
+                } else {
+                    TokenStream::new()
+                };
+                let handler = format_ident!("handle_{}", crate::names::bare(&op.rust_name));
+                let method = match op.method {
+                    Method::Get => quote!(GET),
+                    Method::Put => quote!(PUT),
+                    Method::Post => quote!(POST),
+                    Method::Delete => quote!(DELETE),
+                    Method::Options => quote!(OPTIONS),
+                    Method::Head => quote!(HEAD),
+                    Method::Patch => quote!(PATCH),
+                    Method::Trace => quote!(TRACE),
+                };
+                quote! {
+                    #cfg
+                    let router = rt::route(router, #path, rt::MethodFilter::#method, #handler);
+                }
+            })
     });
     quote! {
         /// An axum router serving `api` with explicit limits.

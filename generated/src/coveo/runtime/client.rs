@@ -283,6 +283,24 @@ fn sensitive(text: String) -> Result<HeaderValue, Error> {
     Ok(value)
 }
 
+/// The future of an operation's call: boxed so it has a name, `Send` and `'static` (it owns
+/// the request, not the client).
+pub type Call<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>> + Send>>;
+
+/// Decodes an operation's response into its documented answer.
+pub type Decode<T> = fn(RawResponse) -> Result<T, Error>;
+
+/// Builds an operation's request, stopping at the first parameter that cannot be sent.
+pub fn build(request: impl FnOnce() -> Result<RequestBuilder, Error>) -> Result<RequestBuilder, Error> {
+    request()
+}
+
+/// Sends the request and decodes the answer: the one async step of every operation, generic
+/// so it is compiled once rather than once per operation.
+pub fn call<T: 'static>(request: Result<RequestBuilder, Error>, limit: usize, decode: Decode<T>) -> Call<T> {
+    Box::pin(async move { decode(send(request?, limit).await?) })
+}
+
 /// Sends a request and reads the whole response, up to `limit` bytes.
 pub async fn send(request: RequestBuilder, limit: usize) -> Result<RawResponse, Error> {
     let mut response = request.send().await?;

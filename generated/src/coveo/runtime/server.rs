@@ -18,6 +18,7 @@ use serde::Serialize;
 use super::{param_string, parse_param, Secret};
 
 pub use axum;
+pub use axum::routing::MethodFilter;
 
 /// Limits and error format applied before a request reaches the implementation.
 #[derive(Debug, Clone)]
@@ -253,8 +254,16 @@ impl Incoming {
     }
 
     /// A `multipart/form-data` body: text parts become strings and file parts byte arrays of a
-    /// JSON object, which is then read as `T`.
-    pub async fn multipart<T: DeserializeOwned>(&self) -> Result<Option<T>, Rejection> {
+    /// JSON object, which is then read as `T`. The body is already in memory, so the parser
+    /// never waits and is polled once, which keeps the generated handlers synchronous.
+    pub fn multipart<T: DeserializeOwned>(&self) -> Result<Option<T>, Rejection> {
+        use futures_util::FutureExt as _;
+        self.read_multipart().now_or_never().unwrap_or_else(|| {
+            Err(Rejection::bad_request("the multipart body could not be read at once", "body".to_owned()))
+        })
+    }
+
+    async fn read_multipart<T: DeserializeOwned>(&self) -> Result<Option<T>, Rejection> {
         if self.body.is_empty() {
             return Ok(None);
         }
@@ -263,7 +272,7 @@ impl Incoming {
             Rejection::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("expected a multipart/form-data body: {e}"), Some("header.Content-Type".to_owned()))
         })?;
         let body = self.body.clone();
-        let stream = futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(body) });
+        let stream = futures_util::stream::once(std::future::ready(Ok::<Bytes, std::convert::Infallible>(body)));
         let mut multipart = multer::Multipart::new(stream, boundary);
         let mut object = serde_json::Map::new();
         let bad = |e: multer::Error| Rejection::bad_request(format!("invalid multipart body: {e}"), "body".to_owned());
@@ -341,7 +350,18 @@ impl Incoming {
 
 /// A required value, or a `400` naming where it was expected.
 /// What a generated handler returns: a reply, or a rejection answered before the implementation.
-pub type Handled = Result<Reply, Rejection>;
+/// What a generated handler returns: the implementation's answer on its way, or a rejection
+/// found while reading the request.
+pub type Started = Result<Pending, Rejection>;
+
+/// The implementation's answer, encoded as a reply once it is ready.
+pub type Pending = Pin<Box<dyn Future<Output = Reply> + Send>>;
+
+/// Awaits the implementation's future and encodes its answer: the one async step of every
+/// operation, generic so it is compiled once rather than once per operation.
+pub fn respond<F: Future + Send + 'static>(answer: F, encode: fn(F::Output) -> Reply) -> Started {
+    Ok(Box::pin(async move { encode(answer.await) }))
+}
 
 /// `401` unless one of the security `alternatives` is satisfied: each lists scheme indexes that
 /// must all be `present`. No alternatives, or an empty one, means no credentials are needed.
@@ -420,30 +440,25 @@ impl IntoResponse for Reply {
     }
 }
 
-/// A boxed handler future, so every route has the same handler type.
-pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+/// A generated handler: reads the request, then starts the implementation.
+pub type Handler<A> = fn(Arc<A>, Incoming) -> Started;
 
-/// Wraps a generated handler (`fn(Arc<A>, Incoming) -> Result<Reply, Rejection>`) as an axum
-/// handler that reads the request first and answers rejections as JSON.
-pub fn handler<A, F, Fut>(f: F) -> impl Fn(State<Arc<Shared<A>>>, Request) -> HandlerFuture + Clone + Send + Sync + 'static
-where
-    A: Send + Sync + 'static,
-    F: Fn(Arc<A>, Incoming) -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = Result<Reply, Rejection>> + Send + 'static,
-{
-    move |State(shared): State<Arc<Shared<A>>>, request: Request| {
-        let f = f.clone();
-        Box::pin(async move {
-            let render = shared.config.rejection_body;
-            let incoming = match Incoming::read(request, shared.config.body_limit).await {
-                Ok(incoming) => incoming,
-                Err(rejection) => return rejection.respond(render),
-            };
-            match f(shared.api.clone(), incoming).await {
-                Ok(reply) => reply.into_response(),
-                Err(rejection) => rejection.respond(render),
-            }
-        })
+/// Registers a generated handler for one method of one path (axum merges the methods of a
+/// path). Taking a `fn` pointer gives every route the same handler type.
+pub fn route<A: Send + Sync + 'static>(router: axum::Router<Arc<Shared<A>>>, path: &str, method: MethodFilter, handler: Handler<A>) -> axum::Router<Arc<Shared<A>>> {
+    router.route(path, axum::routing::on(method, move |state: State<Arc<Shared<A>>>, request: Request| serve(state, request, handler)))
+}
+
+/// Reads the request (answering rejections as JSON), runs the handler and answers its reply.
+async fn serve<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>, request: Request, handler: Handler<A>) -> Response {
+    let render = shared.config.rejection_body;
+    let incoming = match Incoming::read(request, shared.config.body_limit).await {
+        Ok(incoming) => incoming,
+        Err(rejection) => return rejection.respond(render),
+    };
+    match handler(shared.api.clone(), incoming) {
+        Ok(pending) => pending.await.into_response(),
+        Err(rejection) => rejection.respond(render),
     }
 }
 
@@ -456,4 +471,31 @@ pub async fn not_found<A: Send + Sync + 'static>(State(shared): State<Arc<Shared
 pub async fn method_not_allowed<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>) -> Response {
     Rejection::new(StatusCode::METHOD_NOT_ALLOWED, "this path does not support the request method", None)
         .respond(shared.config.rejection_body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn multipart_request(body: &'static str) -> Incoming {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("multipart/form-data; boundary=XyZ"));
+        Incoming { path: Vec::new(), query: Vec::new(), headers, body: Bytes::from_static(body.as_bytes()) }
+    }
+
+    #[test]
+    fn multipart_bodies_are_read_without_waiting() {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nx y\r\n\
+                    --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.bin\"\r\n\r\nab\r\n\
+                    --XyZ--\r\n";
+        let value: serde_json::Value = multipart_request(body).multipart().unwrap().unwrap();
+        assert_eq!(value, serde_json::json!({"name": "x y", "file": [97, 98]}));
+    }
+
+    #[test]
+    fn broken_multipart_bodies_are_400_at_body() {
+        let cut = "--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nx";
+        let refusal = multipart_request(cut).multipart::<serde_json::Value>().unwrap_err();
+        assert_eq!((refusal.status, refusal.location.as_deref()), (StatusCode::BAD_REQUEST, Some("body")));
+    }
 }
