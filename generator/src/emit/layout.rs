@@ -22,6 +22,8 @@ const RUNTIME_EXAMPLES: &str = include_str!("../runtime/examples.rs");
 pub const CRATE_DEPENDENCIES: &str = r#"[dependencies]
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+erased-serde = "0.4"
+stacker = "0.1"
 uuid = { version = "1", features = ["serde"] }
 chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }
 bytes = "1"

@@ -1,20 +1,24 @@
 //! Serde support for the model types, written once instead of derived per type.
 //!
-//! `derive(Serialize, Deserialize)` expands to five or six functions per struct (a field
-//! visitor, sequence and map visitors, per-field wrapper types for `with` attributes) that the
-//! compiler then type-checks and borrow-checks one by one; on a large API that is most of the
-//! crate's compile time. The macros below expand to one short call per field into the generic
-//! helpers of this module, which are checked once. The wire behaviour is the derive's: unknown
-//! keys are ignored (or collected), duplicate keys and missing required keys are errors that
-//! keep the deserializer's position.
+//! `derive(Serialize, Deserialize)` expands to five or six generic functions per struct (field
+//! and map visitors, wrapper types for `with` attributes) that the compiler type-checks and
+//! borrow-checks one by one: on a large API that is most of the crate's compile time. Here each
+//! type gets one short impl per direction whose only work is listing its fields; the loop over
+//! the keys lives in this module, written and checked once. Field values go through
+//! `erased_serde`, which is what lets that loop be shared by fields of every type.
+//!
+//! The wire behaviour is the derive's: unknown keys are ignored (or collected into the
+//! additional properties), a repeated key or a missing required key is an error raised inside
+//! the object, so serde_json reports its line and column.
 //!
 //! The macros name this module `rt::model` and are meant for the generated `model.rs`, which
 //! imports the runtime as `rt`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
 
 /// `Serialize` and `Deserialize` for a struct with named fields, as a JSON object.
 ///
@@ -26,57 +30,38 @@ use serde::ser::{Serialize, SerializeMap};
 #[allow(unused_macros)]
 macro_rules! object {
     (@wire $field:ident) => { ::core::stringify!($field) };
-    (@finish req $field:ident $($wire:literal)?) => {
+    (@wire $field:ident $wire:literal) => { $wire };
+    (@required req) => { true };
+    (@required $kind:ident) => { false };
+    (@rest) => { ::core::option::Option::None };
+    (@rest $rest:ident) => { ::core::option::Option::Some(&mut $rest) };
+    (@ser_rest $self:ident) => { ::core::option::Option::None };
+    (@ser_rest $self:ident $rest:ident) => { ::core::option::Option::Some(&$self.$rest as &dyn rt::model::WriteRest) };
+    // `read_object` has already refused an object without its required keys.
+    (@finish req $field:ident) => {
         match $field {
             ::core::option::Option::Some(value) => value,
-            ::core::option::Option::None => return ::core::result::Result::Err(::serde::de::Error::missing_field(rt::object!(@wire $field $($wire)?))),
+            ::core::option::Option::None => return ::core::result::Result::Err(::serde::de::Error::custom("a required field is missing")),
         }
     };
     // Absent and `null` are both `None` (a server that leaves out a required nullable property
     // is tolerated).
-    (@finish null $field:ident $($wire:literal)?) => { ::core::option::Option::flatten($field) };
-    (@finish opt $field:ident $($wire:literal)?) => { ::core::option::Option::flatten($field) };
+    (@finish null $field:ident) => { ::core::option::Option::flatten($field) };
+    (@finish opt $field:ident) => { ::core::option::Option::flatten($field) };
     // Absent is `None`, `null` is `Some(None)`.
-    (@finish optnull $field:ident $($wire:literal)?) => { $field };
-    (@wire $field:ident $wire:literal) => { $wire };
-    (@unknown $map:ident $key:ident) => { rt::model::skip(&mut $map) };
-    (@unknown $map:ident $key:ident $rest:ident) => { rt::model::collect(&mut $map, &mut $rest, $key) };
+    (@finish optnull $field:ident) => { $field };
     ($name:ident { $($kind:ident $field:ident $(= $wire:literal)?),* $(,)? } $(rest $rest:ident)?) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
-                let mut map = ::serde::Serializer::serialize_map(serializer, ::core::option::Option::None)?;
-                $(rt::model::write::$kind(&mut map, rt::object!(@wire $field $($wire)?), &self.$field)?;)*
-                $(rt::model::write_all(&mut map, &self.$rest)?;)?
-                ::serde::ser::SerializeMap::end(map)
+                rt::model::write_object(serializer, &[$((rt::object!(@wire $field $($wire)?), rt::model::write::$kind(&self.$field))),*], rt::object!(@ser_rest self $($rest)?))
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        f.write_str(::core::concat!("an object (", ::core::stringify!($name), ")"))
-                    }
-                    fn visit_map<__M: ::serde::de::MapAccess<'de>>(self, mut map: __M) -> ::core::result::Result<$name, __M::Error> {
-                        $(let mut $field = ::core::option::Option::None;)*
-                        $(let mut $rest = ::core::default::Default::default();)?
-                        while let ::core::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<rt::model::Key<'de>>(&mut map)? {
-                            // One `?` for all arms: an exit per field would multiply the work of
-                            // the borrow checker.
-                            match key.as_str() {
-                                $(rt::object!(@wire $field $($wire)?) => rt::model::read(&mut map, &mut $field, rt::object!(@wire $field $($wire)?)),)*
-                                _ => rt::object!(@unknown map key $($rest)?),
-                            }?
-                        }
-                        ::core::result::Result::Ok($name {
-                            $($field: rt::object!(@finish $kind $field $($wire)?),)*
-                            $($rest,)?
-                        })
-                    }
-                }
-                const FIELDS: &[&str] = &[$(rt::object!(@wire $field $($wire)?)),*];
-                ::serde::Deserializer::deserialize_struct(deserializer, ::core::stringify!($name), FIELDS, __Visitor)
+                $(let mut $field = ::core::option::Option::None;)*
+                $(let mut $rest = ::std::collections::BTreeMap::new();)?
+                rt::model::read_object(deserializer, ::core::stringify!($name), &[$(rt::object!(@wire $field $($wire)?)),*], &[$(rt::object!(@required $kind)),*], &mut [$(&mut $field),*], rt::object!(@rest $($rest)?))?;
+                ::core::result::Result::Ok($name { $($field: rt::object!(@finish $kind $field),)* $($rest,)? })
             }
         }
     };
@@ -205,60 +190,192 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Reads a declared field's value; a key given twice is an error, as with serde's derive.
-pub fn read<'de, M: MapAccess<'de>, T: Deserialize<'de>>(map: &mut M, slot: &mut Option<T>, wire: &'static str) -> Result<(), M::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(wire));
+
+/// A declared field's slot: read through an erased deserializer, so the per-type code is one
+/// entry per field instead of a generic visitor.
+pub trait Slot<'de> {
+    fn read(&mut self, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error>;
+    fn is_set(&self) -> bool;
+}
+
+impl<'de, T: Deserialize<'de>> Slot<'de> for Option<T> {
+    fn read(&mut self, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error> {
+        *self = Some(erased_serde::deserialize(value)?);
+        Ok(())
     }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
-/// Skips the value of a key the schema does not declare.
-pub fn skip<'de, M: MapAccess<'de>>(map: &mut M) -> Result<(), M::Error> {
-    map.next_value::<de::IgnoredAny>().map(drop)
-}
-
-/// Keeps the value of a key the schema does not declare, for types with additional properties.
-pub fn collect<'de, M: MapAccess<'de>, T: Deserialize<'de>>(map: &mut M, rest: &mut std::collections::BTreeMap<String, T>, key: Key<'de>) -> Result<(), M::Error> {
-    let value = map.next_value()?;
-    let key = match key {
-        Key::Borrowed(key) => key.to_owned(),
-        Key::Owned(key) => key,
-    };
-    rest.insert(key, value);
-    Ok(())
-}
-
-/// Writes the additional properties after the declared fields.
-pub fn write_all<M: SerializeMap, T: Serialize>(map: &mut M, rest: &std::collections::BTreeMap<String, T>) -> Result<(), M::Error> {
-    rest.iter().try_for_each(|(key, value)| map.serialize_entry(key, value))
-}
-
-/// How each kind of field is written (see [`object!`]).
-pub mod write {
-    use serde::ser::{Serialize, SerializeMap};
-
-    /// Always written.
-    pub fn req<M: SerializeMap, T: Serialize>(map: &mut M, wire: &'static str, value: &T) -> Result<(), M::Error> {
-        map.serialize_entry(wire, value)
+    fn is_set(&self) -> bool {
+        self.is_some()
     }
+}
 
-    /// Always written, as `null` when `None`.
-    pub fn null<M: SerializeMap, T: Serialize>(map: &mut M, wire: &'static str, value: &Option<T>) -> Result<(), M::Error> {
-        map.serialize_entry(wire, value)
+/// Where the keys a schema does not declare go, for types with additional properties.
+pub trait Rest<'de> {
+    fn read(&mut self, key: String, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error>;
+}
+
+impl<'de, T: Deserialize<'de>> Rest<'de> for BTreeMap<String, T> {
+    fn read(&mut self, key: String, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error> {
+        self.insert(key, erased_serde::deserialize(value)?);
+        Ok(())
     }
+}
 
-    /// Left out when `None`.
-    pub fn opt<M: SerializeMap, T: Serialize>(map: &mut M, wire: &'static str, value: &Option<T>) -> Result<(), M::Error> {
-        match value {
-            Some(value) => map.serialize_entry(wire, value),
-            None => Ok(()),
+/// serde_json appends the position to its messages and adds it again when the error crosses the
+/// enclosing object; the inner copy is dropped so the message reads as serde's derive would.
+fn without_position(message: String) -> String {
+    if let Some(at) = message.rfind(" at line ") {
+        let tail = &message[at + " at line ".len()..];
+        let mut parts = tail.splitn(2, " column ");
+        if let (Some(line), Some(column)) = (parts.next(), parts.next()) {
+            if line.bytes().all(|b| b.is_ascii_digit()) && column.bytes().all(|b| b.is_ascii_digit()) && !line.is_empty() && !column.is_empty() {
+                return message[..at].to_owned();
+            }
         }
     }
+    message
+}
 
-    /// Left out when `None`, written as `null` when `Some(None)`.
-    pub fn optnull<M: SerializeMap, T: Serialize>(map: &mut M, wire: &'static str, value: &Option<Option<T>>) -> Result<(), M::Error> {
-        opt(map, wire, value)
+struct SlotSeed<'a, 'de>(&'a mut dyn Slot<'de>);
+
+impl<'de> DeserializeSeed<'de> for SlotSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        with_stack(|| {
+            let mut erased = <dyn erased_serde::Deserializer>::erase(deserializer);
+            self.0.read(&mut erased).map_err(|e| de::Error::custom(without_position(e.to_string())))
+        })
+    }
+}
+
+/// Runs a field's read with enough stack. Each level of nesting costs a few erased frames
+/// (tens of KiB in a debug build), so a document nested as deep as serde_json allows (128)
+/// would overflow a 2 MiB thread such as a tokio worker; the stack grows on the heap instead.
+fn with_stack<R>(read: impl FnOnce() -> R) -> R {
+    const RED_ZONE: usize = 1024 * 1024;
+    const SEGMENT: usize = 4 * 1024 * 1024;
+    stacker::maybe_grow(RED_ZONE, SEGMENT, read)
+}
+
+struct RestSeed<'a, 'de>(&'a mut dyn Rest<'de>, String);
+
+impl<'de> DeserializeSeed<'de> for RestSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        with_stack(|| {
+            let mut erased = <dyn erased_serde::Deserializer>::erase(deserializer);
+            self.0.read(self.1, &mut erased).map_err(|e| de::Error::custom(without_position(e.to_string())))
+        })
+    }
+}
+
+struct ObjectVisitor<'a, 'de> {
+    name: &'static str,
+    fields: &'static [&'static str],
+    required: &'static [bool],
+    slots: &'a mut [&'a mut dyn Slot<'de>],
+    rest: Option<&'a mut dyn Rest<'de>>,
+}
+
+impl<'de> Visitor<'de> for ObjectVisitor<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object ({})", self.name)
+    }
+
+    fn visit_map<M: MapAccess<'de>>(mut self, mut map: M) -> Result<(), M::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match self.fields.iter().position(|f| *f == key.as_str()) {
+                Some(index) => {
+                    let slot = &mut *self.slots[index];
+                    if slot.is_set() {
+                        return Err(de::Error::duplicate_field(self.fields[index]));
+                    }
+                    map.next_value_seed(SlotSeed(slot))?;
+                }
+                None => match self.rest.as_deref_mut() {
+                    Some(rest) => {
+                        let key = match key {
+                            Key::Borrowed(key) => key.to_owned(),
+                            Key::Owned(key) => key,
+                        };
+                        map.next_value_seed(RestSeed(rest, key))?
+                    }
+                    None => {
+                        map.next_value::<de::IgnoredAny>()?;
+                    }
+                },
+            }
+        }
+        for (index, required) in self.required.iter().enumerate() {
+            if *required && !self.slots[index].is_set() {
+                return Err(de::Error::missing_field(self.fields[index]));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads a JSON object into the slots of its declared fields (and `rest`, if the type keeps
+/// undeclared keys): unknown keys are skipped, a repeated key or a missing required one is an
+/// error raised inside the object, so the deserializer adds its position.
+pub fn read_object<'a, 'de, D: Deserializer<'de>>(
+    deserializer: D,
+    name: &'static str,
+    fields: &'static [&'static str],
+    required: &'static [bool],
+    slots: &'a mut [&'a mut dyn Slot<'de>],
+    rest: Option<&'a mut dyn Rest<'de>>,
+) -> Result<(), D::Error> {
+    deserializer.deserialize_struct(name, fields, ObjectVisitor { name, fields, required, slots, rest })
+}
+
+/// Writes the present fields, then the additional properties.
+pub fn write_object<S: Serializer>(
+    serializer: S,
+    fields: &[(&'static str, Option<&dyn erased_serde::Serialize>)],
+    rest: Option<&dyn WriteRest>,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    for (wire, value) in fields {
+        if let Some(value) = value {
+            map.serialize_entry(wire, value)?;
+        }
+    }
+    for (key, value) in rest.map(WriteRest::entries).unwrap_or_default() {
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
+}
+
+/// The additional properties of a value, written after its declared fields.
+pub trait WriteRest {
+    fn entries(&self) -> Vec<(&str, &dyn erased_serde::Serialize)>;
+}
+
+impl<T: serde::Serialize> WriteRest for BTreeMap<String, T> {
+    fn entries(&self) -> Vec<(&str, &dyn erased_serde::Serialize)> {
+        self.iter().map(|(key, value)| (key.as_str(), value as &dyn erased_serde::Serialize)).collect()
+    }
+}
+
+/// How each kind of field is offered for writing (see [`object!`]): `None` leaves it out.
+pub mod write {
+    use erased_serde::Serialize;
+
+    pub fn req<T: serde::Serialize>(value: &T) -> Option<&dyn Serialize> {
+        Some(value)
+    }
+
+    pub fn null<T: serde::Serialize>(value: &Option<T>) -> Option<&dyn Serialize> {
+        Some(value)
+    }
+
+    pub fn opt<T: serde::Serialize>(value: &Option<T>) -> Option<&dyn Serialize> {
+        value.as_ref().map(|v| v as &dyn Serialize)
+    }
+
+    pub fn optnull<T: serde::Serialize>(value: &Option<Option<T>>) -> Option<&dyn Serialize> {
+        value.as_ref().map(|v| v as &dyn Serialize)
     }
 }

@@ -189,6 +189,34 @@ fn recursive_and_mutually_recursive_types_nest() {
     assert!(ping.pong.unwrap().ping.unwrap().pong.is_some());
 }
 
+/// Documents nested as deep as serde_json allows (128 levels) read on a 2 MiB thread, the stack
+/// of a tokio worker, whether the nesting is in model types or in a free-form value.
+#[test]
+fn nesting_to_serde_json_limit_fits_a_worker_thread() {
+    use maps::model::AnyExtra;
+    use recursive::model::Node;
+    let read = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let mut text = String::from(r#"{"value": 0}"#);
+            for value in 1..127 {
+                text = format!(r#"{{"value": {value}, "next": {text}}}"#);
+            }
+            let node: Node = serde_json::from_str(&text).unwrap();
+            assert_eq!(node.value, 126);
+            let too_deep = format!(r#"{{"value": -1, "next": {text}}}"#);
+            let too_deep = format!(r#"{{"value": -2, "next": {too_deep}}}"#);
+            let error = serde_json::from_str::<Node>(&too_deep).unwrap_err();
+            assert!(error.to_string().contains("recursion limit"), "{error}");
+            let value = format!(r#"{{"x": {}1{}}}"#, "[".repeat(126), "]".repeat(126));
+            let extra: AnyExtra = serde_json::from_str(&value).unwrap();
+            assert_eq!(extra.additional_properties.len(), 1);
+        })
+        .unwrap()
+        .join();
+    assert!(read.is_ok());
+}
+
 #[test]
 fn additional_properties_true_schema_and_false() {
     use maps::model::{AnyExtra, Closed, Counters, FreeForm, Labels};
