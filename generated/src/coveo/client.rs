@@ -78,14 +78,23 @@ impl Client {
         self.credentials[0usize] = Some(secret.into());
         self
     }
+    /// Starts an operation's request: the path template filled with `args`, and the
+    /// credentials of the first security alternative the client has.
     fn request(
         &self,
         method: Method,
-        path: &str,
+        template: &str,
+        args: &[&dyn rt::Arg],
         security: &[&[usize]],
-    ) -> Result<rt::reqwest::RequestBuilder, Error> {
-        let request = self.http.request(method, format!("{}{}", self.base_url, path));
-        rt::authorize(request, &self.credentials, SCHEMES, security)
+    ) -> rt::Request {
+        let request = rt::fill_path(template, args)
+            .and_then(|path| {
+                let request = self
+                    .http
+                    .request(method, format!("{}{}", self.base_url, path));
+                rt::authorize(request, &self.credentials, SCHEMES, security)
+            });
+        rt::Request::new(request, self.max_response_bytes)
     }
     /// Create an organization
     ///
@@ -94,25 +103,18 @@ impl Client {
     /// `POST /rest/organizations`, authenticated by `bearerAuth`.
     pub fn create_organization(&self, name: &str) -> Call<CreateOrganizationResponse> {
         use CreateOrganizationResponse as R;
-        let request = rt::build(|| {
-            let mut request = self
-                .request(Method::POST, "/rest/organizations", &[&[0]])?;
-            let mut query = rt::Query::default();
-            query.push("name", &name, true);
-            request = query.apply(request);
-            Ok(request)
-        });
-        let decode: rt::Decode<R> = |response| {
-            let answer = match response.status.as_u16() {
-                201 => R::Created(response.json()?),
-                400 => R::BadRequest(response.json()?),
-                401 => R::Unauthorized(response.json()?),
-                403 => R::Forbidden(response.json()?),
-                _ => return Err(response.unexpected()),
-            };
-            Ok(answer)
-        };
-        rt::call(request, self.max_response_bytes, decode)
+        self.request(Method::POST, "/rest/organizations", &[], &[&[0]])
+            .query("name", &name, true)
+            .send(|response| {
+                let answer = match response.status.as_u16() {
+                    201 => R::Created(response.json()?),
+                    400 => R::BadRequest(response.json()?),
+                    401 => R::Unauthorized(response.json()?),
+                    403 => R::Forbidden(response.json()?),
+                    _ => return Err(response.unexpected()),
+                };
+                Ok(answer)
+            })
     }
     /// Delete an organization
     ///
@@ -124,23 +126,22 @@ impl Client {
         organization_id: &str,
     ) -> Call<DeleteOrganizationResponse> {
         use DeleteOrganizationResponse as R;
-        let request = rt::build(|| {
-            let path = ["/rest/organizations/", &rt::path_segment(&organization_id)?]
-                .concat();
-            let request = self.request(Method::DELETE, &path, &[&[0]])?;
-            Ok(request)
-        });
-        let decode: rt::Decode<R> = |response| {
-            let answer = match response.status.as_u16() {
-                204 => R::NoContent,
-                401 => R::Unauthorized(response.json()?),
-                403 => R::Forbidden(response.json()?),
-                404 => R::NotFound(response.json()?),
-                _ => return Err(response.unexpected()),
-            };
-            Ok(answer)
-        };
-        rt::call(request, self.max_response_bytes, decode)
+        self.request(
+                Method::DELETE,
+                "/rest/organizations/{organizationId}",
+                &[&organization_id],
+                &[&[0]],
+            )
+            .send(|response| {
+                let answer = match response.status.as_u16() {
+                    204 => R::NoContent,
+                    401 => R::Unauthorized(response.json()?),
+                    403 => R::Forbidden(response.json()?),
+                    404 => R::NotFound(response.json()?),
+                    _ => return Err(response.unexpected()),
+                };
+                Ok(answer)
+            })
     }
     /// Get all organizations
     ///
@@ -149,16 +150,15 @@ impl Client {
     /// `GET /rest/organizations`, authenticated by `bearerAuth`.
     pub fn list_organizations(&self) -> Call<ListOrganizationsResponse> {
         use ListOrganizationsResponse as R;
-        let request = self.request(Method::GET, "/rest/organizations", &[&[0]]);
-        let decode: rt::Decode<R> = |response| {
-            let answer = match response.status.as_u16() {
-                200 => R::Ok(response.json()?),
-                401 => R::Unauthorized(response.json()?),
-                403 => R::Forbidden(response.json()?),
-                _ => return Err(response.unexpected()),
-            };
-            Ok(answer)
-        };
-        rt::call(request, self.max_response_bytes, decode)
+        self.request(Method::GET, "/rest/organizations", &[], &[&[0]])
+            .send(|response| {
+                let answer = match response.status.as_u16() {
+                    200 => R::Ok(response.json()?),
+                    401 => R::Unauthorized(response.json()?),
+                    403 => R::Forbidden(response.json()?),
+                    _ => return Err(response.unexpected()),
+                };
+                Ok(answer)
+            })
     }
 }

@@ -17,6 +17,7 @@ use super::runtime::server as rt;
 use super::{model, operations::*};
 #[allow(unused_imports)]
 use std::future::Future;
+#[allow(unused_imports)]
 use std::sync::Arc;
 #[allow(unused_imports)]
 use rt::Incoming;
@@ -105,34 +106,12 @@ pub fn router<A: Api>(api: A) -> rt::axum::Router {
 }
 /// An axum router serving `api` with explicit limits.
 pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
-    let router = rt::axum::Router::new();
-    let router = rt::route(
-        router,
-        "/rest/organizations",
-        rt::MethodFilter::POST,
-        handle_create_organization,
-    );
-    let router = rt::route(
-        router,
-        "/rest/organizations",
-        rt::MethodFilter::GET,
-        handle_list_organizations,
-    );
-    let router = rt::route(
-        router,
-        "/rest/organizations/{organizationId}",
-        rt::MethodFilter::DELETE,
-        handle_delete_organization,
-    );
-    router
-        .fallback(rt::not_found::<A>)
-        .method_not_allowed_fallback(rt::method_not_allowed::<A>)
-        .with_state(
-            Arc::new(rt::Shared {
-                api: Arc::new(api),
-                config,
-            }),
-        )
+    let routes: &[rt::Route<A>] = &[
+        ("/rest/organizations", rt::POST, handle_create_organization),
+        ("/rest/organizations", rt::GET, handle_list_organizations),
+        ("/rest/organizations/{organizationId}", rt::DELETE, handle_delete_organization),
+    ];
+    rt::router(api, config, routes)
 }
 fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     use CreateOrganizationResponse as R;

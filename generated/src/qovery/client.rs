@@ -89,14 +89,23 @@ impl Client {
         self.credentials[1usize] = Some(secret.into());
         self
     }
+    /// Starts an operation's request: the path template filled with `args`, and the
+    /// credentials of the first security alternative the client has.
     fn request(
         &self,
         method: Method,
-        path: &str,
+        template: &str,
+        args: &[&dyn rt::Arg],
         security: &[&[usize]],
-    ) -> Result<rt::reqwest::RequestBuilder, Error> {
-        let request = self.http.request(method, format!("{}{}", self.base_url, path));
-        rt::authorize(request, &self.credentials, SCHEMES, security)
+    ) -> rt::Request {
+        let request = rt::fill_path(template, args)
+            .and_then(|path| {
+                let request = self
+                    .http
+                    .request(method, format!("{}{}", self.base_url, path));
+                rt::authorize(request, &self.credentials, SCHEMES, security)
+            });
+        rt::Request::new(request, self.max_response_bytes)
     }
     /// Create an organization
     ///
@@ -106,26 +115,19 @@ impl Client {
         body: Option<&model::OrganizationRequest>,
     ) -> Call<CreateOrganizationResponse> {
         use CreateOrganizationResponse as R;
-        let request = rt::build(|| {
-            let mut request = self
-                .request(Method::POST, "/organization", &[&[1], &[0]])?;
-            if let Some(body) = body {
-                request = request.json(body);
-            }
-            Ok(request)
-        });
-        let decode: rt::Decode<R> = |response| {
-            let answer = match response.status.as_u16() {
-                201 => R::Created(response.json()?),
-                400 => R::BadRequest,
-                401 => R::Unauthorized,
-                403 => R::Forbidden,
-                404 => R::NotFound,
-                409 => R::Conflict,
-                _ => return Err(response.unexpected()),
-            };
-            Ok(answer)
-        };
-        rt::call(request, self.max_response_bytes, decode)
+        self.request(Method::POST, "/organization", &[], &[&[1], &[0]])
+            .json(body)
+            .send(|response| {
+                let answer = match response.status.as_u16() {
+                    201 => R::Created(response.json()?),
+                    400 => R::BadRequest,
+                    401 => R::Unauthorized,
+                    403 => R::Forbidden,
+                    404 => R::NotFound,
+                    409 => R::Conflict,
+                    _ => return Err(response.unexpected()),
+                };
+                Ok(answer)
+            })
     }
 }

@@ -17,6 +17,7 @@ use super::runtime::server as rt;
 use super::{model, operations::*};
 #[allow(unused_imports)]
 use std::future::Future;
+#[allow(unused_imports)]
 use std::sync::Arc;
 #[allow(unused_imports)]
 use rt::Incoming;
@@ -78,22 +79,10 @@ pub fn router<A: Api>(api: A) -> rt::axum::Router {
 }
 /// An axum router serving `api` with explicit limits.
 pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
-    let router = rt::axum::Router::new();
-    let router = rt::route(
-        router,
-        "/organization",
-        rt::MethodFilter::POST,
-        handle_create_organization,
-    );
-    router
-        .fallback(rt::not_found::<A>)
-        .method_not_allowed_fallback(rt::method_not_allowed::<A>)
-        .with_state(
-            Arc::new(rt::Shared {
-                api: Arc::new(api),
-                config,
-            }),
-        )
+    let routes: &[rt::Route<A>] = &[
+        ("/organization", rt::POST, handle_create_organization),
+    ];
+    rt::router(api, config, routes)
 }
 fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     use CreateOrganizationResponse as R;

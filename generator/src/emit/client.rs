@@ -164,15 +164,21 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
 
             #(#setters)*
 
+            /// Starts an operation's request: the path template filled with `args`, and the
+            /// credentials of the first security alternative the client has.
             #unused
             fn request(
                 &self,
                 method: Method,
-                path: &str,
+                template: &str,
+                args: &[&dyn rt::Arg],
                 security: &[&[usize]],
-            ) -> Result<rt::reqwest::RequestBuilder, Error> {
-                let request = self.http.request(method, format!("{}{}", self.base_url, path));
-                rt::authorize(request, &self.credentials, SCHEMES, security)
+            ) -> rt::Request {
+                let request = rt::fill_path(template, args).and_then(|path| {
+                    let request = self.http.request(method, format!("{}{}", self.base_url, path));
+                    rt::authorize(request, &self.credentials, SCHEMES, security)
+                });
+                rt::Request::new(request, self.max_response_bytes)
             }
 
             #(#methods)*
@@ -273,11 +279,8 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     let options_name = ident(&op.names.options);
     let options_param = has_options.then(|| quote!(options: &#options_name,));
 
-    // A templated path gets its own statement so the request line stays short.
-    let (path_binding, path) = match emit_path(op) {
-        PathExpr::Literal(literal) => (None, literal),
-        PathExpr::Built(built) => (Some(quote!(let path = #built;)), quote!(&path)),
-    };
+    let path_args = path_args(op);
+    let template = &op.path;
     let value_of = |p: &Param| {
         let name = ident(&p.rust_name);
         if p.required {
@@ -286,48 +289,18 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
             quote!(&options.#name)
         }
     };
-    let query: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Query)
-        .map(|p| {
-            let wire = &p.wire_name;
-            let value = value_of(p);
-            let explode = p.explode;
-            quote!(query.push(#wire, #value, #explode);)
-        })
-        .collect();
-    let query = (!query.is_empty()).then(|| {
-        quote! {
-            let mut query = rt::Query::default();
-            #(#query)*
-            request = query.apply(request);
-        }
-    });
-    let headers = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Header)
-        .map(|p| {
-            let wire = &p.wire_name;
-            let value = value_of(p);
-            quote!(request = rt::header(request, #wire, #value);)
-        });
-    let cookies: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Cookie)
-        .map(|p| {
-            let wire = &p.wire_name;
-            let value = value_of(p);
-            quote!(cookies.push(#wire, #value);)
-        })
-        .collect();
-    let cookies = (!cookies.is_empty()).then(|| {
-        quote! {
-            let mut cookies = rt::Cookies::default();
-            #(#cookies)*
-            request = cookies.apply(request);
+    // Parameters are chained onto the request in declaration order, by location.
+    let params = op.params.iter().filter_map(|p| {
+        let wire = &p.wire_name;
+        let value = value_of(p);
+        match p.location {
+            ParamLocation::Path => None,
+            ParamLocation::Query => {
+                let explode = p.explode;
+                Some(quote!(.query(#wire, #value, #explode)))
+            }
+            ParamLocation::Header => Some(quote!(.header(#wire, #value))),
+            ParamLocation::Cookie => Some(quote!(.cookie(#wire, #value))),
         }
     });
     let body = emit_body(api, op);
@@ -335,109 +308,66 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     let http_method = format_ident!("{}", op.method.as_str());
     let arms = emit_response_arms(op);
     let alias = (!op.responses.is_empty()).then(|| quote!(use #response as R;));
-    let mutable = (query.is_some()
-        || cookies.is_some()
-        || op.body.is_some()
-        || op
-            .params
-            .iter()
-            .any(|p| p.location == ParamLocation::Header))
-    .then(|| quote!(mut));
-
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let docs = operation_docs(api, op);
-    // A request with nothing fallible to add is the one `self.request` returns; otherwise a
-    // closure builds it, so `?` can stop at the first parameter that cannot be sent.
-    let request = if path_binding.is_none() && mutable.is_none() {
-        quote!(let request = self.request(Method::#http_method, #path, #security);)
-    } else {
-        quote! {
-            let request = rt::build(|| {
-                #path_binding
-                let #mutable request = self.request(Method::#http_method, #path, #security)?;
-                #query
-                #(#headers)*
-                #cookies
-                #body
-                Ok(request)
-            });
-        }
-    };
-    let short = if alias.is_some() {
-        quote!(R)
-    } else {
-        quote!(#response)
-    };
     // The answer is decoded by a closure coerced to a `fn` pointer: the async step is the
-    // runtime's `call`, written once for every operation.
+    // runtime's `Request::send`, written once for every operation.
     quote! {
         #docs
         #deprecated
         pub fn #method(&self, #(#args,)* #body_param #options_param) -> Call<#response> {
             #alias
-            #request
-            let decode: rt::Decode<#short> = |response| { #arms };
-            rt::call(request, self.max_response_bytes, decode)
+            self.request(Method::#http_method, #template, &[#(#path_args),*], #security)
+                #(#params)*
+                #body
+                .send(|response| { #arms })
         }
     }
 }
 
-enum PathExpr {
-    /// A path without parameters: `"/organizations"`.
-    Literal(TokenStream),
-    /// `["/rest/organizations/", &rt::path_segment(&organization_id)?].concat()`.
-    Built(TokenStream),
-}
-
-fn emit_path(op: &Operation) -> PathExpr {
-    let mut pieces = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        let wire = &rest[open + 1..open + close];
+/// The path parameters, one per placeholder of the template in order, up to the first
+/// placeholder no parameter fills (the runtime leaves that one and the rest as written).
+fn path_args(op: &Operation) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    for name in crate::ir::template_params(&op.path) {
         let Some(p) = op
             .params
             .iter()
-            .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
         else {
             break;
         };
-        if open > 0 {
-            let literal = &rest[..open];
-            pieces.push(quote!(#literal));
-        }
         let name = ident(&p.rust_name);
-        pieces.push(quote!(&rt::path_segment(&#name)?));
-        rest = &rest[open + close + 1..];
+        args.push(quote!(&#name));
     }
-    if pieces.is_empty() {
-        let literal = Literal::string(&op.path);
-        return PathExpr::Literal(quote!(#literal));
-    }
-    if !rest.is_empty() {
-        pieces.push(quote!(#rest));
-    }
-    PathExpr::Built(quote!([#(#pieces),*].concat()))
+    args
 }
 
+/// The body, chained onto the request: `.json(Some(body))`, `.form(body)`, ...
 fn emit_body(api: &Api, op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let content_type = &body.content_type;
-    let set = match body.media {
-        Media::Json => quote!(request = request.json(body);),
-        Media::Form => quote!(request = request.form(body);),
-        Media::Text => quote!(request = rt::raw_body(request, #content_type, body.to_owned());),
-        Media::Binary => quote!(request = rt::raw_body(request, #content_type, body.to_vec());),
-        Media::Multipart => emit_multipart(api, &body.ty),
-    };
-    Some(if body.required {
-        quote!(#set)
+    let value = if body.required {
+        quote!(Some(body))
     } else {
-        quote! {
-            if let Some(body) = body {
-                #set
+        quote!(body)
+    };
+    Some(match body.media {
+        Media::Json => quote!(.json(#value)),
+        Media::Form => quote!(.form(#value)),
+        Media::Text if body.required => quote!(.raw(#content_type, Some(body.to_owned()))),
+        Media::Text => quote!(.raw(#content_type, body.map(str::to_owned))),
+        Media::Binary if body.required => quote!(.raw(#content_type, Some(body.to_vec()))),
+        Media::Binary => quote!(.raw(#content_type, body.map(<[u8]>::to_vec))),
+        Media::Multipart => {
+            let form = emit_multipart(api, &body.ty);
+            if body.required {
+                quote!(.with(|request| { #form }))
+            } else {
+                quote!(.with(|request| match body {
+                    Some(body) => { #form }
+                    None => request,
+                }))
             }
         }
     })
@@ -453,8 +383,8 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
         _ => None,
     };
     let Some(fields) = fields else {
-        return quote!(request = request.multipart(rt::reqwest::multipart::Form::new().part("body", rt::text_part(body)));
-        );
+        return quote!(request
+            .multipart(rt::reqwest::multipart::Form::new().part("body", rt::text_part(body))));
     };
     let parts = fields.iter().map(|f| {
         let name = ident(&f.rust_name);
@@ -484,7 +414,7 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
     quote! {
         let mut form = rt::reqwest::multipart::Form::new();
         #(#parts)*
-        request = request.multipart(form);
+        request.multipart(form)
     }
 }
 

@@ -11,7 +11,7 @@ use super::common::{
 use super::features::operation_cfg;
 use super::operations::{is_json, VariantShape};
 use crate::ir::{
-    Api, ApiKeyLocation, Media, Method, Operation, ParamLocation, SecurityKind, StatusMatch, Type,
+    Api, ApiKeyLocation, Media, Operation, ParamLocation, SecurityKind, StatusMatch, Type,
 };
 
 pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
@@ -102,6 +102,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         use super::{model, operations::*};
         #[allow(unused_imports)]
         use std::future::Future;
+        #[allow(unused_imports)]
         use std::sync::Arc;
         #[allow(unused_imports)]
         use rt::Incoming;
@@ -287,49 +288,26 @@ fn emit_handler(op: &Operation) -> TokenStream {
     }
 }
 
-/// One `.route(path, method(handler)...)` per path, in path order.
+/// The route table, in path order; each route carries its operation's `cfg`.
 fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
-    let mut paths: Vec<&str> = api.operations.iter().map(|op| op.path.as_str()).collect();
-    paths.sort_unstable();
-    paths.dedup();
-    let routes = paths.iter().flat_map(|path| {
-        // Each operation is its own `.route` call so per-tag `cfg`s can remove it; axum merges
-        // method routers registered for the same path.
-        api.operations
-            .iter()
-            .filter(move |op| op.path == *path)
-            .map(move |op| {
-                let cfg = if tag_features {
-                    operation_cfg(api, &op.tags)
-                } else {
-                    TokenStream::new()
-                };
-                let handler = format_ident!("handle_{}", crate::names::bare(&op.rust_name));
-                let method = match op.method {
-                    Method::Get => quote!(GET),
-                    Method::Put => quote!(PUT),
-                    Method::Post => quote!(POST),
-                    Method::Delete => quote!(DELETE),
-                    Method::Options => quote!(OPTIONS),
-                    Method::Head => quote!(HEAD),
-                    Method::Patch => quote!(PATCH),
-                    Method::Trace => quote!(TRACE),
-                };
-                quote! {
-                    #cfg
-                    let router = rt::route(router, #path, rt::MethodFilter::#method, #handler);
-                }
-            })
+    let mut operations: Vec<&Operation> = api.operations.iter().collect();
+    operations.sort_by(|a, b| a.path.cmp(&b.path));
+    let routes = operations.iter().map(|op| {
+        let cfg = if tag_features {
+            operation_cfg(api, &op.tags)
+        } else {
+            TokenStream::new()
+        };
+        let handler = format_ident!("handle_{}", crate::names::bare(&op.rust_name));
+        let method = format_ident!("{}", op.method.as_str());
+        let path = &op.path;
+        quote!(#cfg (#path, rt::#method, #handler),)
     });
     quote! {
         /// An axum router serving `api` with explicit limits.
         pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
-            let router = rt::axum::Router::new();
-            #(#routes)*
-            router
-                .fallback(rt::not_found::<A>)
-                .method_not_allowed_fallback(rt::method_not_allowed::<A>)
-                .with_state(Arc::new(rt::Shared { api: Arc::new(api), config }))
+            let routes: &[rt::Route<A>] = &[#(#routes)*];
+            rt::router(api, config, routes)
         }
     }
 }

@@ -282,23 +282,105 @@ fn sensitive(text: String) -> Result<HeaderValue, Error> {
     Ok(value)
 }
 
-/// The future of an operation's call: boxed so it has a name, `Send` and `'static` (it owns
-/// the request, not the client).
-pub type Call<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>> + Send>>;
-
 /// Decodes an operation's response into its documented answer.
 pub type Decode<T> = fn(RawResponse) -> Result<T, Error>;
 
-/// Builds an operation's request, stopping at the first parameter that cannot be sent.
-pub fn build(request: impl FnOnce() -> Result<RequestBuilder, Error>) -> Result<RequestBuilder, Error> {
-    request()
+/// A parameter value, erased so one function serves parameters of every type.
+pub use erased_serde::Serialize as Arg;
+
+/// Fills a path template (`/organization/{organizationId}`) with percent-encoded segments, one
+/// argument per placeholder in order; placeholders without an argument stay as they are.
+pub fn fill_path(template: &str, args: &[&dyn Arg]) -> Result<String, Error> {
+    let mut path = String::with_capacity(template.len() + 16 * args.len());
+    let mut rest = template;
+    for arg in args {
+        let (Some(open), Some(close)) = (rest.find('{'), rest.find('}')) else { break };
+        if close < open {
+            break;
+        }
+        path.push_str(&rest[..open]);
+        path.push_str(&path_segment(arg)?);
+        rest = &rest[close + 1..];
+    }
+    path.push_str(rest);
+    Ok(path)
 }
 
-/// Sends the request and decodes the answer: the one async step of every operation, generic
-/// so it is compiled once rather than once per operation.
-pub fn call<T: 'static>(request: Result<RequestBuilder, Error>, limit: usize, decode: Decode<T>) -> Call<T> {
-    Box::pin(async move { decode(send(request?, limit).await?) })
+/// An operation's request as it is built: parameters are added in the order the operation
+/// declares them, the first one that cannot be sent is kept as the error, and [`send`](Self::send)
+/// makes the call.
+pub struct Request {
+    builder: Result<RequestBuilder, Error>,
+    query: Query,
+    cookies: Cookies,
+    limit: usize,
 }
+
+impl Request {
+    pub fn new(builder: Result<RequestBuilder, Error>, limit: usize) -> Self {
+        Self { builder, query: Query::default(), cookies: Cookies::default(), limit }
+    }
+
+    /// A query parameter (see [`Query::push`]).
+    pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T, explode: bool) -> Self {
+        self.query.push(name, value, explode);
+        self
+    }
+
+    /// A header parameter; `None` adds nothing.
+    pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        self.builder = self.builder.map(|builder| header(builder, name, value));
+        self
+    }
+
+    /// A cookie parameter; all of them travel in one `Cookie` header.
+    pub fn cookie<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        self.cookies.push(name, value);
+        self
+    }
+
+    /// A JSON body, when there is one.
+    pub fn json<T: Serialize + ?Sized>(self, body: Option<&T>) -> Self {
+        self.with(|builder| match body {
+            Some(body) => builder.json(body),
+            None => builder,
+        })
+    }
+
+    /// A `application/x-www-form-urlencoded` body, when there is one.
+    pub fn form<T: Serialize + ?Sized>(self, body: Option<&T>) -> Self {
+        self.with(|builder| match body {
+            Some(body) => builder.form(body),
+            None => builder,
+        })
+    }
+
+    /// A text or binary body with its content type, when there is one.
+    pub fn raw(self, content_type: &'static str, body: Option<impl Into<reqwest::Body>>) -> Self {
+        self.with(|builder| match body {
+            Some(body) => raw_body(builder, content_type, body),
+            None => builder,
+        })
+    }
+
+    /// Any other change to the request (multipart bodies).
+    pub fn with(mut self, change: impl FnOnce(RequestBuilder) -> RequestBuilder) -> Self {
+        self.builder = self.builder.map(change);
+        self
+    }
+
+    /// Sends the request and decodes the answer: the one async step of every operation,
+    /// generic so it is compiled once rather than once per operation. The future owns the
+    /// request, not the client.
+    pub fn send<T: 'static>(self, decode: Decode<T>) -> Call<T> {
+        let Request { builder, query, cookies, limit } = self;
+        let request = builder.map(|builder| cookies.apply(query.apply(builder)));
+        Box::pin(async move { decode(send(request?, limit).await?) })
+    }
+}
+
+/// The future of an operation's call: boxed so it has a name, `Send` and `'static`.
+pub type Call<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>> + Send>>;
 
 /// Sends a request and reads the whole response, up to `limit` bytes.
 pub async fn send(request: RequestBuilder, limit: usize) -> Result<RawResponse, Error> {
@@ -326,4 +408,20 @@ pub fn raw_body(request: RequestBuilder, content_type: &'static str, body: impl 
 /// A multipart text part for any serializable field.
 pub fn text_part<T: Serialize + ?Sized>(value: &T) -> reqwest::multipart::Part {
     reqwest::multipart::Part::text(param_string(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_templates_take_one_encoded_segment_per_placeholder() {
+        let id = 42;
+        assert_eq!(fill_path("/org/{orgId}/member/{name}", &[&id, &"a/b c"]).unwrap(), "/org/42/member/a%2Fb%20c");
+        assert_eq!(fill_path("/plain", &[]).unwrap(), "/plain");
+        // A placeholder no parameter fills is left as written.
+        assert_eq!(fill_path("/a/{x}/b/{y}", &[&"1"]).unwrap(), "/a/1/b/{y}");
+        assert!(matches!(fill_path("/a/{x}", &[&".."]), Err(Error::InvalidRequest(_))));
+        assert!(matches!(fill_path("/a/{x}", &[&""]), Err(Error::InvalidRequest(_))));
+    }
 }

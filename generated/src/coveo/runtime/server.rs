@@ -443,10 +443,32 @@ impl IntoResponse for Reply {
 /// A generated handler: reads the request, then starts the implementation.
 pub type Handler<A> = fn(Arc<A>, Incoming) -> Started;
 
-/// Registers a generated handler for one method of one path (axum merges the methods of a
-/// path). Taking a `fn` pointer gives every route the same handler type.
-pub fn route<A: Send + Sync + 'static>(router: axum::Router<Arc<Shared<A>>>, path: &str, method: MethodFilter, handler: Handler<A>) -> axum::Router<Arc<Shared<A>>> {
-    router.route(path, axum::routing::on(method, move |state: State<Arc<Shared<A>>>, request: Request| serve(state, request, handler)))
+/// One route: a method of a path, and its generated handler.
+pub type Route<A> = (&'static str, MethodFilter, Handler<A>);
+
+/// The methods, as the route table names them.
+pub const GET: MethodFilter = MethodFilter::GET;
+pub const PUT: MethodFilter = MethodFilter::PUT;
+pub const POST: MethodFilter = MethodFilter::POST;
+pub const DELETE: MethodFilter = MethodFilter::DELETE;
+pub const OPTIONS: MethodFilter = MethodFilter::OPTIONS;
+pub const HEAD: MethodFilter = MethodFilter::HEAD;
+pub const PATCH: MethodFilter = MethodFilter::PATCH;
+pub const TRACE: MethodFilter = MethodFilter::TRACE;
+
+/// The axum router of a route table: each route reads its request whole (within the body
+/// limit), runs its handler and answers rejections as JSON; other paths get `404` and other
+/// methods `405`. Axum merges the methods registered for one path. Every handler is a `fn`
+/// pointer, so every route has the same handler type.
+pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[Route<A>]) -> axum::Router {
+    let mut router = axum::Router::new();
+    for &(path, method, handler) in routes {
+        router = router.route(path, axum::routing::on(method, move |state: State<Arc<Shared<A>>>, request: Request| serve(state, request, handler)));
+    }
+    router
+        .fallback(not_found::<A>)
+        .method_not_allowed_fallback(method_not_allowed::<A>)
+        .with_state(Arc::new(Shared { api: Arc::new(api), config }))
 }
 
 /// Reads the request (answering rejections as JSON), runs the handler and answers its reply.
