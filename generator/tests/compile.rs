@@ -63,7 +63,8 @@ fn fixtures_compile_without_warnings() {
     let manifest = format!(
         "[package]\nname = \"fixtures\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n\
          [features]\ndefault = [\"client\", \"server\"]\nclient = [\"dep:reqwest\"]\n\
-         server = [\"dep:axum\", \"dep:serde_urlencoded\", \"dep:multer\", \"dep:futures-util\", \"dep:base64\"]\n\n{CRATE_DEPENDENCIES}"
+         server = [\"dep:axum\", \"dep:serde_urlencoded\", \"dep:multer\", \"dep:futures-util\", \"dep:base64\"]\n\n{CRATE_DEPENDENCIES}\n\
+         [dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\"] }}\n"
     );
     std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
     // The workspace lock file pins the same versions the workspace already built.

@@ -102,19 +102,9 @@ impl Client {
     ///
     /// `POST /rest/organizations`, authenticated by `bearerAuth`.
     pub fn create_organization(&self, name: &str) -> Call<CreateOrganizationResponse> {
-        use CreateOrganizationResponse as R;
         self.request(Method::POST, "/rest/organizations", &[], &[&[0]])
             .query("name", &name, true)
-            .send(|response| {
-                let answer = match response.status.as_u16() {
-                    201 => R::Created(response.json()?),
-                    400 => R::BadRequest(response.json()?),
-                    401 => R::Unauthorized(response.json()?),
-                    403 => R::Forbidden(response.json()?),
-                    _ => return Err(response.unexpected()),
-                };
-                Ok(answer)
-            })
+            .send()
     }
     /// Delete an organization
     ///
@@ -125,23 +115,13 @@ impl Client {
         &self,
         organization_id: &str,
     ) -> Call<DeleteOrganizationResponse> {
-        use DeleteOrganizationResponse as R;
         self.request(
                 Method::DELETE,
                 "/rest/organizations/{organizationId}",
                 &[&organization_id],
                 &[&[0]],
             )
-            .send(|response| {
-                let answer = match response.status.as_u16() {
-                    204 => R::NoContent,
-                    401 => R::Unauthorized(response.json()?),
-                    403 => R::Forbidden(response.json()?),
-                    404 => R::NotFound(response.json()?),
-                    _ => return Err(response.unexpected()),
-                };
-                Ok(answer)
-            })
+            .send()
     }
     /// Get all organizations
     ///
@@ -149,16 +129,6 @@ impl Client {
     ///
     /// `GET /rest/organizations`, authenticated by `bearerAuth`.
     pub fn list_organizations(&self) -> Call<ListOrganizationsResponse> {
-        use ListOrganizationsResponse as R;
-        self.request(Method::GET, "/rest/organizations", &[], &[&[0]])
-            .send(|response| {
-                let answer = match response.status.as_u16() {
-                    200 => R::Ok(response.json()?),
-                    401 => R::Unauthorized(response.json()?),
-                    403 => R::Forbidden(response.json()?),
-                    _ => return Err(response.unexpected()),
-                };
-                Ok(answer)
-            })
+        self.request(Method::GET, "/rest/organizations", &[], &[&[0]]).send()
     }
 }

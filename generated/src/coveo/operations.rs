@@ -14,6 +14,8 @@
 //! status, shared by the client and the server.
 #[allow(unused_imports)]
 use super::model;
+#[allow(unused_imports)]
+use super::runtime as rt;
 /// The documented responses of `createOrganization` (`POST /rest/organizations`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrganizationResponse {
@@ -26,6 +28,10 @@ pub enum CreateOrganizationResponse {
     /// 403: The access token lacks the privilege the operation needs.
     Forbidden(model::Error),
 }
+rt::responses!(
+    CreateOrganizationResponse { ; 201 => Created(json), 400 => BadRequest(json), 401 =>
+    Unauthorized(json), 403 => Forbidden(json);; }
+);
 /// The documented responses of `deleteOrganization` (`DELETE /rest/organizations/{organizationId}`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteOrganizationResponse {
@@ -38,6 +44,10 @@ pub enum DeleteOrganizationResponse {
     /// 404: No organization has this organizationId.
     NotFound(model::Error),
 }
+rt::responses!(
+    DeleteOrganizationResponse { 204 => NoContent; 401 => Unauthorized(json), 403 =>
+    Forbidden(json), 404 => NotFound(json);; }
+);
 /// The documented responses of `listOrganizations` (`GET /rest/organizations`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrganizationsResponse {
@@ -48,3 +58,7 @@ pub enum ListOrganizationsResponse {
     /// 403: The access token lacks the privilege the operation needs.
     Forbidden(model::Error),
 }
+rt::responses!(
+    ListOrganizationsResponse { ; 200 => Ok(json), 401 => Unauthorized(json), 403 =>
+    Forbidden(json);; }
+);

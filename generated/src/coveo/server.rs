@@ -114,48 +114,22 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
     rt::router(api, config, routes)
 }
 fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
-    use CreateOrganizationResponse as R;
     let input = CreateOrganizationInput {
         credentials: credentials(&req, &[&[0]])?,
         name: rt::required(req.query("name")?, "query", "name")?,
     };
-    rt::respond(
-        api.create_organization(input),
-        |answer| match answer {
-            R::Created(body) => rt::Reply::json(201, &body),
-            R::BadRequest(body) => rt::Reply::json(400, &body),
-            R::Unauthorized(body) => rt::Reply::json(401, &body),
-            R::Forbidden(body) => rt::Reply::json(403, &body),
-        },
-    )
+    rt::respond(api.create_organization(input))
 }
 fn handle_delete_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
-    use DeleteOrganizationResponse as R;
     let input = DeleteOrganizationInput {
         credentials: credentials(&req, &[&[0]])?,
         organization_id: req.path("organizationId")?,
     };
-    rt::respond(
-        api.delete_organization(input),
-        |answer| match answer {
-            R::NoContent => rt::Reply::empty(204),
-            R::Unauthorized(body) => rt::Reply::json(401, &body),
-            R::Forbidden(body) => rt::Reply::json(403, &body),
-            R::NotFound(body) => rt::Reply::json(404, &body),
-        },
-    )
+    rt::respond(api.delete_organization(input))
 }
 fn handle_list_organizations<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
-    use ListOrganizationsResponse as R;
     let input = ListOrganizationsInput {
         credentials: credentials(&req, &[&[0]])?,
     };
-    rt::respond(
-        api.list_organizations(input),
-        |answer| match answer {
-            R::Ok(body) => rt::Reply::json(200, &body),
-            R::Unauthorized(body) => rt::Reply::json(401, &body),
-            R::Forbidden(body) => rt::Reply::json(403, &body),
-        },
-    )
+    rt::respond(api.list_organizations(input))
 }

@@ -114,20 +114,6 @@ impl Client {
         &self,
         body: Option<&model::OrganizationRequest>,
     ) -> Call<CreateOrganizationResponse> {
-        use CreateOrganizationResponse as R;
-        self.request(Method::POST, "/organization", &[], &[&[1], &[0]])
-            .json(body)
-            .send(|response| {
-                let answer = match response.status.as_u16() {
-                    201 => R::Created(response.json()?),
-                    400 => R::BadRequest,
-                    401 => R::Unauthorized,
-                    403 => R::Forbidden,
-                    404 => R::NotFound,
-                    409 => R::Conflict,
-                    _ => return Err(response.unexpected()),
-                };
-                Ok(answer)
-            })
+        self.request(Method::POST, "/organization", &[], &[&[1], &[0]]).json(body).send()
     }
 }

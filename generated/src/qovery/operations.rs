@@ -14,6 +14,8 @@
 //! status, shared by the client and the server.
 #[allow(unused_imports)]
 use super::model;
+#[allow(unused_imports)]
+use super::runtime as rt;
 /// The documented responses of `createOrganization` (`POST /organization`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrganizationResponse {
@@ -30,3 +32,7 @@ pub enum CreateOrganizationResponse {
     /// 409: Organization name is already taken
     Conflict,
 }
+rt::responses!(
+    CreateOrganizationResponse { 400 => BadRequest, 401 => Unauthorized, 403 =>
+    Forbidden, 404 => NotFound, 409 => Conflict; 201 => Created(json);; }
+);

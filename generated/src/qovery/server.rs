@@ -85,20 +85,9 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
     rt::router(api, config, routes)
 }
 fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
-    use CreateOrganizationResponse as R;
     let input = CreateOrganizationInput {
         credentials: credentials(&req, &[&[1], &[0]])?,
         body: req.json()?,
     };
-    rt::respond(
-        api.create_organization(input),
-        |answer| match answer {
-            R::Created(body) => rt::Reply::json(201, &body),
-            R::BadRequest => rt::Reply::empty(400),
-            R::Unauthorized => rt::Reply::empty(401),
-            R::Forbidden => rt::Reply::empty(403),
-            R::NotFound => rt::Reply::empty(404),
-            R::Conflict => rt::Reply::empty(409),
-        },
-    )
+    rt::respond(api.create_organization(input))
 }

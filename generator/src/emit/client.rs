@@ -1,6 +1,6 @@
 //! Emits `client.rs`: a `Client` with credentials and one async method per operation.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::common::{
@@ -8,10 +8,9 @@ use super::common::{
     security_alternatives, ModelPath,
 };
 use super::features::operation_cfg;
-use super::operations::{is_json, VariantShape};
 use crate::ir::{
-    Api, ApiKeyLocation, Media, Operation, Param, ParamLocation, Presence, Response, SecurityKind,
-    StatusMatch, Type, TypeKind,
+    Api, ApiKeyLocation, Media, Operation, Param, ParamLocation, Presence, SecurityKind, Type,
+    TypeKind,
 };
 use crate::names;
 
@@ -306,21 +305,18 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     let body = emit_body(api, op);
     let security = security_alternatives(op);
     let http_method = format_ident!("{}", op.method.as_str());
-    let arms = emit_response_arms(op);
-    let alias = (!op.responses.is_empty()).then(|| quote!(use #response as R;));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let docs = operation_docs(api, op);
-    // The answer is decoded by a closure coerced to a `fn` pointer: the async step is the
-    // runtime's `Request::send`, written once for every operation.
+    // The answer is decoded by the response enum's `Decode` impl (from its `responses!`
+    // table); the async step is the runtime's `Request::send`, written once.
     quote! {
         #docs
         #deprecated
         pub fn #method(&self, #(#args,)* #body_param #options_param) -> Call<#response> {
-            #alias
             self.request(Method::#http_method, #template, &[#(#path_args),*], #security)
                 #(#params)*
                 #body
-                .send(|response| { #arms })
+                .send()
         }
     }
 }
@@ -416,82 +412,4 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
         #(#parts)*
         request.multipart(form)
     }
-}
-
-/// The `match` on the status: exact codes, then ranges, then `default` or an error.
-fn emit_response_arms(op: &Operation) -> TokenStream {
-    let mut arms = Vec::new();
-    let mut fallback = quote!(_ => return Err(response.unexpected()),);
-    for r in &op.responses {
-        let value = emit_response_value(r);
-        match r.status {
-            StatusMatch::Code(code) => {
-                let code = Literal::u16_unsuffixed(code);
-                arms.push(quote!(#code => #value,));
-            }
-            StatusMatch::Range(hundreds) => {
-                let low = Literal::u16_unsuffixed(hundreds * 100);
-                let high = Literal::u16_unsuffixed(hundreds * 100 + 99);
-                arms.push(quote!(#low..=#high => #value,));
-            }
-            StatusMatch::Default => fallback = quote!(_ => #value,),
-        }
-    }
-    if arms.is_empty() {
-        // A lone `_` arm would be a `match` clippy flags.
-        return match op
-            .responses
-            .iter()
-            .find(|r| r.status == StatusMatch::Default)
-        {
-            Some(r) => {
-                let value = emit_response_value(r);
-                quote!(Ok(#value))
-            }
-            None => quote!(Err(response.unexpected())),
-        };
-    }
-    quote! {
-        let answer = match response.status.as_u16() {
-            #(#arms)*
-            #fallback
-        };
-        Ok(answer)
-    }
-}
-
-/// The variant for one documented response; `R` is the operation's response enum.
-fn emit_response_value(r: &Response) -> TokenStream {
-    let variant = ident(&r.rust_name);
-    let shape = VariantShape::of(r);
-    let body = r.body.as_ref().map(|b| match b.media {
-        Media::Text => quote!(response.text()?),
-        Media::Binary => quote!(response.bytes()?),
-        _ if !is_json(b) => quote!(response.bytes()?),
-        _ => quote!(response.json()?),
-    });
-    if shape.is_unit() {
-        return quote!(R::#variant);
-    }
-    if shape.is_tuple() {
-        return quote!(R::#variant(#body));
-    }
-    let status = shape
-        .status
-        .then(|| quote!(status: response.status.as_u16(),));
-    let body = body.map(|b| quote!(body: #b,));
-    let headers = r.headers_type.as_ref().map(|h| {
-        let h = ident(h);
-        let fields = r.headers.iter().map(|header| {
-            let field = ident(&header.rust_name);
-            let wire = &header.wire_name;
-            if header.required {
-                quote!(#field: response.required_header(#wire)?,)
-            } else {
-                quote!(#field: response.header(#wire)?,)
-            }
-        });
-        quote!(headers: #h { #(#fields)* },)
-    });
-    quote!(R::#variant { #status #body #headers })
 }

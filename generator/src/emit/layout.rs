@@ -14,6 +14,7 @@ use crate::OutputFile;
 /// The hand-written runtime, copied into every output.
 const RUNTIME_MOD: &str = include_str!("../runtime/mod.rs");
 const RUNTIME_MODEL: &str = include_str!("../runtime/model.rs");
+const RUNTIME_RESPONSES: &str = include_str!("../runtime/responses.rs");
 const RUNTIME_CLIENT: &str = include_str!("../runtime/client.rs");
 const RUNTIME_SERVER: &str = include_str!("../runtime/server.rs");
 const RUNTIME_EXAMPLES: &str = include_str!("../runtime/examples.rs");
@@ -146,6 +147,10 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
     files.push(OutputFile {
         path: format!("{src}runtime/model.rs"),
         contents: copied(RUNTIME_MODEL),
+    });
+    files.push(OutputFile {
+        path: format!("{src}runtime/responses.rs"),
+        contents: copied(RUNTIME_RESPONSES),
     });
     if config.client {
         files.push(OutputFile {

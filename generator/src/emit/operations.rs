@@ -1,7 +1,8 @@
 //! Emits `operations.rs`: per-operation response enums and response-header structs, shared by
-//! the client (which decodes them) and the server (which encodes them).
+//! the client (which decodes them) and the server (which encodes them), each enum with the
+//! `responses!` table the runtime writes both impls from.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath};
@@ -17,12 +18,13 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
             TokenStream::new()
         };
         let response = emit_response_enum(api, op);
+        let table = emit_response_table(op);
         let headers = op
             .responses
             .iter()
             .filter_map(|r| emit_headers_struct(api, r))
             .map(|h| quote!(#cfg #h));
-        quote!(#cfg #response #(#headers)*)
+        quote!(#cfg #response #cfg #table #(#headers)*)
     });
     quote! {
         #allows
@@ -30,6 +32,8 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
         //! status, shared by the client and the server.
         #[allow(unused_imports)]
         use super::model;
+        #[allow(unused_imports)]
+        use super::runtime as rt;
 
         #(#items)*
     }
@@ -147,4 +151,70 @@ fn emit_headers_struct(api: &Api, response: &Response) -> Option<TokenStream> {
 /// Whether a body type is JSON-encoded (as opposed to text or raw bytes).
 pub fn is_json(body: &ResponseBody) -> bool {
     !matches!(body.media, Media::Text | Media::Binary) && body.ty != Type::Binary
+}
+
+/// The `rt::responses!` call of an operation: its variants as a table of status, name and
+/// shape, in four groups (bodiless, body only, with headers, with their own status). Exact
+/// codes come first, then ranges, then `default`: the order the client matches them in.
+fn emit_response_table(op: &Operation) -> TokenStream {
+    let name = ident(&op.names.response);
+    let mut units = Vec::new();
+    let mut tuples = Vec::new();
+    let mut headed = Vec::new();
+    let mut ranged = Vec::new();
+    for r in &op.responses {
+        let variant = ident(&r.rust_name);
+        let shape = VariantShape::of(r);
+        let media = r.body.as_ref().map(|b| {
+            if is_json(b) {
+                quote!(json)
+            } else if b.media == Media::Text {
+                quote!(text)
+            } else {
+                let content_type = &b.content_type;
+                quote!(bytes #content_type)
+            }
+        });
+        let headers = r.headers_type.as_ref().map(|h| {
+            let h = ident(h);
+            let fields = r.headers.iter().map(|header| {
+                let field = ident(&header.rust_name);
+                let wire = &header.wire_name;
+                let presence = if header.required {
+                    quote!(req)
+                } else {
+                    quote!(opt)
+                };
+                quote!(#field = #wire #presence)
+            });
+            quote!(#h { #(#fields),* })
+        });
+        let (pattern, rank) = match r.status {
+            StatusMatch::Code(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                (quote!(#code), 0)
+            }
+            StatusMatch::Range(hundreds) => {
+                let low = Literal::u16_unsuffixed(hundreds * 100);
+                let high = Literal::u16_unsuffixed(hundreds * 100 + 99);
+                (quote!((#low..=#high)), 1)
+            }
+            StatusMatch::Default => (quote!(_), 2),
+        };
+        if shape.is_unit() {
+            units.push(quote!(#pattern => #variant));
+        } else if shape.is_tuple() {
+            tuples.push(quote!(#pattern => #variant(#media)));
+        } else if !shape.status {
+            let body = media.map(|m| quote!(body: #m,));
+            headed.push(quote!(#pattern => #variant { #body headers: #headers }));
+        } else {
+            let body = media.map(|m| quote!(, body: #m));
+            let headers = headers.map(|h| quote!(, headers: #h));
+            ranged.push((rank, quote!(#pattern => #variant { status #body #headers })));
+        }
+    }
+    ranged.sort_by_key(|(rank, _)| *rank);
+    let ranged = ranged.into_iter().map(|(_, r)| r);
+    quote!(rt::responses!(#name { #(#units),*; #(#tuples),*; #(#headed),*; #(#ranged),* });)
 }

@@ -1,7 +1,7 @@
 //! Emits `server.rs`: the `Api` trait to implement, typed inputs, and an axum router that
 //! validates requests before they reach the implementation.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::common::{
@@ -9,10 +9,7 @@ use super::common::{
     ModelPath,
 };
 use super::features::operation_cfg;
-use super::operations::{is_json, VariantShape};
-use crate::ir::{
-    Api, ApiKeyLocation, Media, Operation, ParamLocation, SecurityKind, StatusMatch, Type,
-};
+use crate::ir::{Api, ApiKeyLocation, Media, Operation, ParamLocation, SecurityKind, Type};
 
 pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
     let allows = module_allows();
@@ -192,7 +189,6 @@ fn emit_handler(op: &Operation) -> TokenStream {
     let handler = format_ident!("handle_{}", crate::names::bare(&op.rust_name));
     let method = ident(&op.rust_name);
     let input = ident(&op.names.input);
-    let response = ident(&op.names.response);
     let security = security_alternatives(op);
     let params = op.params.iter().map(|p| {
         let field = ident(&p.rust_name);
@@ -228,62 +224,14 @@ fn emit_handler(op: &Operation) -> TokenStream {
             quote!(body: #read,)
         }
     });
-    let alias = (!op.responses.is_empty()).then(|| quote!(use #response as R;));
-    // The answer is encoded by a closure coerced to a `fn` pointer: the one async block that
-    // awaits the implementation lives in the runtime, written once for every operation.
-    let arms = op.responses.iter().map(|r| {
-        let variant = ident(&r.rust_name);
-        let shape = VariantShape::of(r);
-        let status = match r.status {
-            StatusMatch::Code(code) => {
-                let code = Literal::u16_unsuffixed(code);
-                quote!(#code)
-            }
-            _ => quote!(status),
-        };
-        let mut reply = match &r.body {
-            None => quote!(rt::Reply::empty(#status)),
-            Some(b) => match b.media {
-                Media::Text => quote!(rt::Reply::text(#status, body)),
-                Media::Binary => {
-                    let ct = &b.content_type;
-                    quote!(rt::Reply::bytes(#status, #ct, body))
-                }
-                _ if !is_json(b) => {
-                    let ct = &b.content_type;
-                    quote!(rt::Reply::bytes(#status, #ct, body))
-                }
-                _ => quote!(rt::Reply::json(#status, &body)),
-            },
-        };
-        for h in &r.headers {
-            let field = ident(&h.rust_name);
-            let wire = &h.wire_name;
-            reply = quote!(#reply.header(#wire, &headers.#field));
-        }
-        let pattern = if shape.is_unit() {
-            quote!(R::#variant)
-        } else if shape.is_tuple() {
-            quote!(R::#variant(body))
-        } else {
-            let status = shape.status.then(|| quote!(status,));
-            let body = shape.body.then(|| quote!(body,));
-            let headers = shape.headers.then(|| quote!(headers,));
-            quote!(R::#variant { #status #body #headers })
-        };
-        quote!(#pattern => #reply,)
-    });
     quote! {
         fn #handler<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
-            #alias
             let input = #input {
                 credentials: credentials(&req, #security)?,
                 #(#params)*
                 #body
             };
-            rt::respond(api.#method(input), |answer| match answer {
-                #(#arms)*
-            })
+            rt::respond(api.#method(input))
         }
     }
 }

@@ -10,9 +10,12 @@ pub mod server;
 #[cfg(test)]
 pub mod examples;
 pub mod model;
+pub mod responses;
 
 #[allow(unused_imports)]
 pub(crate) use model::{integer_enum, object, string_enum};
+#[allow(unused_imports)]
+pub(crate) use responses::responses;
 
 use std::fmt;
 

@@ -356,10 +356,19 @@ pub type Started = Result<Pending, Rejection>;
 /// The implementation's answer, encoded as a reply once it is ready.
 pub type Pending = Pin<Box<dyn Future<Output = Reply> + Send>>;
 
+/// An operation's response enum, written as a reply (see `responses!`).
+pub trait Encode {
+    fn encode(self) -> Reply;
+}
+
 /// Awaits the implementation's future and encodes its answer: the one async step of every
 /// operation, generic so it is compiled once rather than once per operation.
-pub fn respond<F: Future + Send + 'static>(answer: F, encode: fn(F::Output) -> Reply) -> Started {
-    Ok(Box::pin(async move { encode(answer.await) }))
+pub fn respond<F>(answer: F) -> Started
+where
+    F: Future + Send + 'static,
+    F::Output: Encode,
+{
+    Ok(Box::pin(async move { answer.await.encode() }))
 }
 
 /// `401` unless one of the security `alternatives` is satisfied: each lists scheme indexes that

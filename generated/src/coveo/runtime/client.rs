@@ -283,8 +283,11 @@ fn sensitive(text: String) -> Result<HeaderValue, Error> {
     Ok(value)
 }
 
-/// Decodes an operation's response into its documented answer.
-pub type Decode<T> = fn(RawResponse) -> Result<T, Error>;
+/// An operation's response enum, read from the response (see `responses!`).
+pub trait Decode: Sized {
+    /// The documented answer for this status, or `Error::UnexpectedStatus`.
+    fn decode(response: RawResponse) -> Result<Self, Error>;
+}
 
 /// A parameter value, erased so one function serves parameters of every type.
 pub use erased_serde::Serialize as Arg;
@@ -373,10 +376,10 @@ impl Request {
     /// Sends the request and decodes the answer: the one async step of every operation,
     /// generic so it is compiled once rather than once per operation. The future owns the
     /// request, not the client.
-    pub fn send<T: 'static>(self, decode: Decode<T>) -> Call<T> {
+    pub fn send<T: Decode + 'static>(self) -> Call<T> {
         let Request { builder, query, cookies, limit } = self;
         let request = builder.map(|builder| cookies.apply(query.apply(builder)));
-        Box::pin(async move { decode(send(request?, limit).await?) })
+        Box::pin(async move { T::decode(send(request?, limit).await?) })
     }
 }
 

@@ -9,9 +9,12 @@ pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod model;
+pub mod responses;
 
 #[allow(unused_imports)]
 pub(crate) use model::{integer_enum, object, string_enum};
+#[allow(unused_imports)]
+pub(crate) use responses::responses;
 
 use std::fmt;
 

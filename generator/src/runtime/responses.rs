@@ -1,0 +1,93 @@
+//! How an operation's response enum travels: decoded by the client, encoded by the server.
+//!
+//! Each response enum lists its variants once, as a table, in a `responses!` call; the macro
+//! writes the client's `Decode` and the server's `Encode` impls from it, each under its
+//! feature. The table is meant for the generated `operations.rs`, which imports the runtime as
+//! `rt`.
+
+/// `Decode` (client) and `Encode` (server) for a response enum.
+///
+/// `responses!(Name { units; tuples; with headers; with status })`, each group comma-separated:
+/// - units: `400 => BadRequest`, a status without a body;
+/// - tuples: `200 => Ok(json)`, a status and its body, read as `json`, `text` or
+///   `bytes "content/type"`;
+/// - with headers: `200 => Ok { body: json, headers: OkHeaders { rate = "X-Rate" req } }`, each
+///   header `req`uired or `opt`ional;
+/// - with status: `(400..=499) => Failed { status, body: json }` for ranges and `_`, the variant
+///   keeping the status it came with; these are matched last, in the order given.
+///
+/// A status the table does not list is the client's `Error::UnexpectedStatus`.
+#[allow(unused_macros)]
+macro_rules! responses {
+    (@read $response:ident json) => { $response.json()? };
+    (@read $response:ident text) => { $response.text()? };
+    (@read $response:ident bytes $content_type:literal) => { $response.bytes()? };
+    (@header $response:ident $wire:literal req) => { $response.required_header($wire)? };
+    (@header $response:ident $wire:literal opt) => { $response.header($wire)? };
+    (@reply $status:expr) => { rt::server::Reply::empty($status) };
+    (@reply $status:expr, $body:ident, json) => { rt::server::Reply::json($status, &$body) };
+    (@reply $status:expr, $body:ident, text) => { rt::server::Reply::text($status, $body) };
+    (@reply $status:expr, $body:ident, bytes $content_type:literal) => { rt::server::Reply::bytes($status, $content_type, $body) };
+    // A binding named by the caller, so the reply built next to it can use it.
+    (@bind $shape:ident $binding:ident) => { $binding };
+    (
+        $name:ident {
+            $($unit_code:literal => $unit:ident),* ;
+            $($tuple_code:literal => $tuple:ident($tuple_media:ident $($tuple_type:literal)?)),* ;
+            $($headed_code:literal => $headed:ident {
+                $(body: $headed_media:ident $($headed_type:literal)?,)?
+                headers: $headed_headers:ident { $($headed_field:ident = $headed_wire:literal $headed_presence:ident),* }
+            }),* ;
+            $($pattern:tt => $ranged:ident {
+                status
+                $(, body: $ranged_media:ident $($ranged_type:literal)?)?
+                $(, headers: $ranged_headers:ident { $($ranged_field:ident = $ranged_wire:literal $ranged_presence:ident),* })?
+            }),* $(,)?
+        }
+    ) => {
+        #[cfg(feature = "client")]
+        impl rt::client::Decode for $name {
+            #[allow(unreachable_patterns, unreachable_code, clippy::match_single_binding)]
+            fn decode(response: rt::client::RawResponse) -> ::core::result::Result<Self, rt::client::Error> {
+                ::core::result::Result::Ok(match response.status.as_u16() {
+                    $($unit_code => Self::$unit,)*
+                    $($tuple_code => Self::$tuple(rt::responses!(@read response $tuple_media $($tuple_type)?)),)*
+                    $($headed_code => Self::$headed {
+                        $(body: rt::responses!(@read response $headed_media $($headed_type)?),)?
+                        headers: $headed_headers { $($headed_field: rt::responses!(@header response $headed_wire $headed_presence),)* },
+                    },)*
+                    $($pattern => Self::$ranged {
+                        status: response.status.as_u16(),
+                        $(body: rt::responses!(@read response $ranged_media $($ranged_type)?),)?
+                        $(headers: $ranged_headers { $($ranged_field: rt::responses!(@header response $ranged_wire $ranged_presence),)* },)?
+                    },)*
+                    _ => return ::core::result::Result::Err(response.unexpected()),
+                })
+            }
+        }
+        #[cfg(feature = "server")]
+        impl rt::server::Encode for $name {
+            fn encode(self) -> rt::server::Reply {
+                match self {
+                    $(Self::$unit => rt::responses!(@reply $unit_code),)*
+                    $(Self::$tuple(body) => rt::responses!(@reply $tuple_code, body, $tuple_media $($tuple_type)?),)*
+                    $(Self::$headed { $(body: rt::responses!(@bind $headed_media body),)? headers } => {
+                        rt::responses!(@reply $headed_code $(, body, $headed_media $($headed_type)?)?)
+                            $(.header($headed_wire, &headers.$headed_field))*
+                    })*
+                    $(Self::$ranged {
+                        status
+                        $(, body: rt::responses!(@bind $ranged_media body))?
+                        $(, headers: rt::responses!(@bind $ranged_headers headers))?
+                    } => {
+                        rt::responses!(@reply status $(, body, $ranged_media $($ranged_type)?)?)
+                            $($(.header($ranged_wire, &headers.$ranged_field))*)?
+                    })*
+                }
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use responses;

@@ -1,0 +1,89 @@
+//! The `operations` fixture's client and server over loopback HTTP: every response shape the
+//! `responses!` table describes (unit, body, headers, a status range, `default` with text) and
+//! every body kind (binary, text, form, multipart) crosses the wire and comes back as sent.
+
+use std::sync::Arc;
+
+use fixtures::operations::client::{Client, GetItemOptions};
+use fixtures::operations::model::{
+    GetItemOkBody, GetItemStatus4xxBody, PutItemFormBody, UploadItemBody,
+};
+use fixtures::operations::operations::*;
+use fixtures::operations::server::*;
+
+struct Items;
+
+impl Api for Items {
+    async fn get_item(self: Arc<Self>, input: GetItemInput) -> GetItemResponse {
+        match input.item_id {
+            1 => GetItemResponse::Ok {
+                body: GetItemOkBody { id: Some(1) },
+                headers: GetItemOkHeaders {
+                    x_rate_remaining: 7,
+                    x_next: input.x_trace.clone(),
+                },
+            },
+            2 => GetItemResponse::Status4xx {
+                status: 418,
+                body: GetItemStatus4xxBody { message: Some(input.tag.join("+")) },
+            },
+            3 => GetItemResponse::Default { status: 503, body: "down".to_owned() },
+            _ => GetItemResponse::NotFound,
+        }
+    }
+
+    async fn post_blobs(self: Arc<Self>, input: PostBlobsInput) -> PostBlobsResponse {
+        PostBlobsResponse::Ok(input.body.into_iter().rev().collect())
+    }
+
+    async fn put_item_form(self: Arc<Self>, input: PutItemFormInput) -> PutItemFormResponse {
+        assert_eq!(input.body.name, "a b&c");
+        PutItemFormResponse::NoContent
+    }
+
+    async fn put_text(self: Arc<Self>, input: PutTextInput) -> PutTextResponse {
+        assert_eq!(input.body.as_deref(), Some("héllo"));
+        PutTextResponse::Ok
+    }
+
+    async fn upload_item(self: Arc<Self>, input: UploadItemInput) -> UploadItemResponse {
+        let body = input.body.expect("a multipart body");
+        assert_eq!((body.file.as_slice(), body.note.as_deref()), (&[0u8, 255, 1][..], Some("n")));
+        UploadItemResponse::Created
+    }
+}
+
+#[tokio::test]
+async fn every_response_and_body_shape_crosses_the_wire() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router(Items)).await.unwrap() });
+    let client = Client::new(format!("http://{address}")).with_bearer("t").with_basic("u:p");
+    let tags = vec!["x".to_owned(), "y".to_owned()];
+    let options = GetItemOptions { x_trace: Some("trace".to_owned()), ..Default::default() };
+
+    let ok = client.get_item(1, &tags, &options).await.unwrap();
+    let expected = GetItemResponse::Ok {
+        body: GetItemOkBody { id: Some(1) },
+        headers: GetItemOkHeaders { x_rate_remaining: 7, x_next: Some("trace".to_owned()) },
+    };
+    assert_eq!(ok, expected);
+    let ranged = client.get_item(2, &tags, &GetItemOptions::default()).await.unwrap();
+    let expected = GetItemResponse::Status4xx {
+        status: 418,
+        body: GetItemStatus4xxBody { message: Some("x+y".to_owned()) },
+    };
+    assert_eq!(ranged, expected);
+    let other = client.get_item(3, &tags, &GetItemOptions::default()).await.unwrap();
+    assert_eq!(other, GetItemResponse::Default { status: 503, body: "down".to_owned() });
+    let missing = client.get_item(4, &tags, &GetItemOptions::default()).await.unwrap();
+    assert_eq!(missing, GetItemResponse::NotFound);
+
+    let blob = client.post_blobs(&[1, 2, 3]).await.unwrap();
+    assert_eq!(blob, PostBlobsResponse::Ok(vec![3, 2, 1]));
+    assert_eq!(client.put_text(Some("héllo")).await.unwrap(), PutTextResponse::Ok);
+    let form = PutItemFormBody { name: "a b&c".to_owned() };
+    assert_eq!(client.put_item_form(5, &form).await.unwrap(), PutItemFormResponse::NoContent);
+    let upload = UploadItemBody { file: vec![0, 255, 1], note: Some("n".to_owned()) };
+    assert_eq!(client.upload_item(6, Some(&upload)).await.unwrap(), UploadItemResponse::Created);
+}
