@@ -20,7 +20,7 @@ use std::future::Future;
 #[allow(unused_imports)]
 use std::sync::Arc;
 #[allow(unused_imports)]
-use rt::Incoming;
+use rt::{Incoming, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE};
 pub use rt::{Rejection, ServerConfig};
 /// The credentials a request carried, one field per security scheme. The implementation
 /// decides what a credential may do; the router only checks that an operation's required
@@ -81,7 +81,6 @@ pub trait Api: Send + Sync + 'static {
 /// Everything a `createOrganization` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrganizationInput {
-    /// The credentials the request carried.
     pub credentials: Credentials,
     /// `name` (query parameter): The display name of the new organization. Its letters and digits, lowercased, become the permanent organizationId.
     pub name: String,
@@ -89,7 +88,6 @@ pub struct CreateOrganizationInput {
 /// Everything a `deleteOrganization` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteOrganizationInput {
-    /// The credentials the request carried.
     pub credentials: Credentials,
     /// `organizationId` (path parameter): The unique and permanent ID of the organization: its original display name lowercased and stripped of special characters and white spaces, possibly followed by a sequential number or random alphanumeric sequence (e.g. `mycoveosearchorg2`). It may differ completely from the current display name.
     pub organization_id: String,
@@ -97,7 +95,6 @@ pub struct DeleteOrganizationInput {
 /// Everything a `listOrganizations` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListOrganizationsInput {
-    /// The credentials the request carried.
     pub credentials: Credentials,
 }
 /// An axum router serving `api` with the default [`ServerConfig`].
@@ -107,27 +104,27 @@ pub fn router<A: Api>(api: A) -> rt::axum::Router {
 /// An axum router serving `api` with explicit limits.
 pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
     let routes: &[rt::Route<A>] = &[
-        ("/rest/organizations", rt::POST, handle_create_organization),
-        ("/rest/organizations", rt::GET, handle_list_organizations),
-        ("/rest/organizations/{organizationId}", rt::DELETE, handle_delete_organization),
+        ("/rest/organizations", POST, on_create_organization),
+        ("/rest/organizations", GET, on_list_organizations),
+        ("/rest/organizations/{organizationId}", DELETE, on_delete_organization),
     ];
     rt::router(api, config, routes)
 }
-fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
+fn on_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = CreateOrganizationInput {
         credentials: credentials(&req, &[&[0]])?,
         name: rt::required(req.query("name")?, "query", "name")?,
     };
     rt::respond(api.create_organization(input))
 }
-fn handle_delete_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
+fn on_delete_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = DeleteOrganizationInput {
         credentials: credentials(&req, &[&[0]])?,
         organization_id: req.path("organizationId")?,
     };
     rt::respond(api.delete_organization(input))
 }
-fn handle_list_organizations<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
+fn on_list_organizations<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = ListOrganizationsInput {
         credentials: credentials(&req, &[&[0]])?,
     };

@@ -20,7 +20,7 @@ use std::future::Future;
 #[allow(unused_imports)]
 use std::sync::Arc;
 #[allow(unused_imports)]
-use rt::Incoming;
+use rt::{Incoming, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE};
 pub use rt::{Rejection, ServerConfig};
 /// The credentials a request carried, one field per security scheme. The implementation
 /// decides what a credential may do; the router only checks that an operation's required
@@ -68,9 +68,7 @@ pub trait Api: Send + Sync + 'static {
 /// Everything a `createOrganization` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrganizationInput {
-    /// The credentials the request carried.
     pub credentials: Credentials,
-    /// The request body.
     pub body: Option<model::OrganizationRequest>,
 }
 /// An axum router serving `api` with the default [`ServerConfig`].
@@ -79,12 +77,10 @@ pub fn router<A: Api>(api: A) -> rt::axum::Router {
 }
 /// An axum router serving `api` with explicit limits.
 pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
-    let routes: &[rt::Route<A>] = &[
-        ("/organization", rt::POST, handle_create_organization),
-    ];
+    let routes: &[rt::Route<A>] = &[("/organization", POST, on_create_organization)];
     rt::router(api, config, routes)
 }
-fn handle_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
+fn on_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = CreateOrganizationInput {
         credentials: credentials(&req, &[&[1], &[0]])?,
         body: req.json()?,

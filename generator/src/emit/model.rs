@@ -20,9 +20,7 @@ pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
             TokenStream::new()
         };
         // The type and each of its impls carry the cfg: an impl of a missing type is an error.
-        emit_def(api, std, def)
-            .into_iter()
-            .map(move |item| quote!(#cfg #item))
+        emit_def(api, std, def, &cfg)
     });
     quote! {
         #allows
@@ -34,8 +32,9 @@ pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
     }
 }
 
-/// The items of one type: its definition first, then its impls.
-fn emit_def(api: &Api, std: Std, def: &TypeDef) -> Vec<TokenStream> {
+/// The items of one type, each under `cfg`: its definition first, then its impls. A runtime
+/// macro takes the cfg inside its call and puts it on every impl it writes.
+fn emit_def(api: &Api, std: Std, def: &TypeDef, cfg: &TokenStream) -> Vec<TokenStream> {
     let name = ident(&def.rust_name);
     // A component named as its type needs no pointer; inline and renamed schemas get one so a
     // reader can find where they come from.
@@ -44,14 +43,17 @@ fn emit_def(api: &Api, std: Std, def: &TypeDef) -> Vec<TokenStream> {
     let location =
         (!plain_component).then(|| format!("Schema: `{}`.", def.pointer.trim_start_matches('#')));
     let docs = doc_attrs(&[def.doc.as_deref(), location.as_deref()]);
+    let with_cfg = |items: Vec<TokenStream>| items.into_iter().map(|i| quote!(#cfg #i)).collect();
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, std, &name, s, docs),
-        TypeKind::Enum(e) => emit_enum(std, &name, e, docs),
-        TypeKind::Tagged(t) => emit_tagged(api, std, &name, t, docs),
-        TypeKind::Untagged(variants) => vec![emit_untagged(api, std, &name, variants, docs)],
+        TypeKind::Struct(s) => emit_struct(api, std, &name, s, docs, cfg),
+        TypeKind::Enum(e) => emit_enum(std, &name, e, docs, cfg),
+        TypeKind::Tagged(t) => with_cfg(emit_tagged(api, std, &name, t, docs)),
+        TypeKind::Untagged(variants) => {
+            with_cfg(vec![emit_untagged(api, std, &name, variants, docs)])
+        }
         TypeKind::Alias(ty) => {
             let ty = rust_type(api, ty, ModelPath::Local);
-            vec![quote!(#docs pub type #name = #ty;)]
+            with_cfg(vec![quote!(#docs pub type #name = #ty;)])
         }
     }
 }
@@ -62,6 +64,7 @@ fn emit_struct(
     name: &proc_macro2::Ident,
     def: &StructDef,
     docs: TokenStream,
+    cfg: &TokenStream,
 ) -> Vec<TokenStream> {
     let fields = def.fields.iter().map(|f| emit_field(api, std, f));
     let extra = def.additional.as_ref().map(|ty| {
@@ -100,6 +103,7 @@ fn emit_struct(
         .then(|| quote!(rest additional_properties));
     vec![
         quote! {
+            #cfg
             #docs
             #[derive(Debug, Clone, PartialEq, #default)]
             pub struct #name {
@@ -107,7 +111,7 @@ fn emit_struct(
                 #extra
             }
         },
-        quote!(rt::object!(#name { #(#entries),* } #rest);),
+        quote!(rt::object!(#cfg #name { #(#entries),* } #rest);),
     ]
 }
 
@@ -147,6 +151,7 @@ fn emit_enum(
     name: &proc_macro2::Ident,
     def: &EnumDef,
     docs: TokenStream,
+    cfg: &TokenStream,
 ) -> Vec<TokenStream> {
     let variants: Vec<_> = def.variants.iter().map(|v| ident(&v.rust_name)).collect();
     // The impls (conversions, `Display`, serde) come from the runtime's macros.
@@ -158,6 +163,7 @@ fn emit_enum(
             // untagged catch-all would also take `{"FREE": null}`), and unknown values survive.
             vec![
                 quote! {
+                    #cfg
                     #docs
                     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
                     pub enum #name {
@@ -166,7 +172,7 @@ fn emit_enum(
                         Unknown(#string),
                     }
                 },
-                quote!(rt::string_enum!(#name { #(#variants = #wires),* });),
+                quote!(rt::string_enum!(#cfg #name { #(#variants = #wires),* });),
             ]
         }
         EnumRepr::Integer => {
@@ -176,6 +182,7 @@ fn emit_enum(
             });
             vec![
                 quote! {
+                    #cfg
                     #docs
                     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
                     pub enum #name {
@@ -184,7 +191,7 @@ fn emit_enum(
                         Unknown(i64),
                     }
                 },
-                quote!(rt::integer_enum!(#name { #(#variants = #values),* });),
+                quote!(rt::integer_enum!(#cfg #name { #(#variants = #values),* });),
             ]
         }
     }

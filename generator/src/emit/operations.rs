@@ -18,13 +18,13 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
             TokenStream::new()
         };
         let response = emit_response_enum(api, op);
-        let table = emit_response_table(op);
+        let table = emit_response_table(op, &cfg);
         let headers = op
             .responses
             .iter()
             .filter_map(|r| emit_headers_struct(api, r))
             .map(|h| quote!(#cfg #h));
-        quote!(#cfg #response #cfg #table #(#headers)*)
+        quote!(#cfg #response #table #(#headers)*)
     });
     quote! {
         #allows
@@ -156,7 +156,7 @@ pub fn is_json(body: &ResponseBody) -> bool {
 /// The `rt::responses!` call of an operation: its variants as a table of status, name and
 /// shape, in four groups (bodiless, body only, with headers, with their own status). Exact
 /// codes come first, then ranges, then `default`: the order the client matches them in.
-fn emit_response_table(op: &Operation) -> TokenStream {
+fn emit_response_table(op: &Operation, cfg: &TokenStream) -> TokenStream {
     let name = ident(&op.names.response);
     let mut units = Vec::new();
     let mut tuples = Vec::new();
@@ -216,5 +216,5 @@ fn emit_response_table(op: &Operation) -> TokenStream {
     }
     ranged.sort_by_key(|(rank, _)| *rank);
     let ranged = ranged.into_iter().map(|(_, r)| r);
-    quote!(rt::responses!(#name { #(#units),*; #(#tuples),*; #(#headed),*; #(#ranged),* });)
+    quote!(rt::responses!(#cfg #name { #(#units),*; #(#tuples),*; #(#headed),*; #(#ranged),* });)
 }

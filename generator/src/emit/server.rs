@@ -102,7 +102,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         #[allow(unused_imports)]
         use std::sync::Arc;
         #[allow(unused_imports)]
-        use rt::Incoming;
+        use rt::{Incoming, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE};
 
         pub use rt::{Rejection, ServerConfig};
 
@@ -165,7 +165,7 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
             _ => rust_type(api, &b.ty, ModelPath::Sibling),
         };
         let ty = if b.required { ty } else { quote!(Option<#ty>) };
-        let docs = doc_attrs(&[b.doc.as_deref().or(Some("The request body."))]);
+        let docs = doc_attrs(&[b.doc.as_deref()]);
         quote!(#docs pub body: #ty,)
     });
     let heading = format!(
@@ -177,7 +177,6 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
         #docs
         #[derive(Debug, Clone, PartialEq)]
         pub struct #name {
-            /// The credentials the request carried.
             pub credentials: Credentials,
             #(#params)*
             #body
@@ -186,7 +185,7 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
 }
 
 fn emit_handler(op: &Operation) -> TokenStream {
-    let handler = format_ident!("handle_{}", crate::names::bare(&op.rust_name));
+    let handler = format_ident!("on_{}", crate::names::bare(&op.rust_name));
     let method = ident(&op.rust_name);
     let input = ident(&op.names.input);
     let security = security_alternatives(op);
@@ -246,10 +245,10 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
         } else {
             TokenStream::new()
         };
-        let handler = format_ident!("handle_{}", crate::names::bare(&op.rust_name));
+        let handler = format_ident!("on_{}", crate::names::bare(&op.rust_name));
         let method = format_ident!("{}", op.method.as_str());
         let path = &op.path;
-        quote!(#cfg (#path, rt::#method, #handler),)
+        quote!(#cfg (#path, #method, #handler),)
     });
     quote! {
         /// An axum router serving `api` with explicit limits.

@@ -27,7 +27,8 @@ use serde::ser::{SerializeMap, Serializer};
 /// `req` (always present), `null` (required but nullable: written as `null`, read as `None`
 /// when absent), `opt` (omitted when `None`) or `optnull` (`Option<Option<T>>`: absent, `null`
 /// or a value). The wire name defaults to the field's name. `rest` names a map field that
-/// collects the keys the schema does not declare.
+/// collects the keys the schema does not declare. Attributes before the name (the type's `cfg`)
+/// go on every impl.
 #[allow(unused_macros)]
 macro_rules! object {
     (@wire $field:ident) => { ::core::stringify!($field) };
@@ -51,12 +52,14 @@ macro_rules! object {
     (@finish opt $field:ident) => { ::core::option::Option::flatten($field) };
     // Absent is `None`, `null` is `Some(None)`.
     (@finish optnull $field:ident) => { $field };
-    ($name:ident { $($kind:ident $field:ident $(= $wire:literal)?),* $(,)? } $(rest $rest:ident)?) => {
+    ($(#[$attr:meta])* $name:ident { $($kind:ident $field:ident $(= $wire:literal)?),* $(,)? } $(rest $rest:ident)?) => {
+        $(#[$attr])*
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                 rt::model::write_object(serializer, &[$((rt::object!(@wire $field $($wire)?), rt::model::write::$kind(&self.$field))),*], rt::object!(@ser_rest self $($rest)?))
             }
         }
+        $(#[$attr])*
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                 $(let mut $field = ::core::option::Option::None;)*
@@ -70,10 +73,12 @@ macro_rules! object {
 
 /// The impls of a string enum with an `Unknown(String)` catch-all: `as_str`, `Display`,
 /// conversions to and from `String`, and serde through the string, so only JSON strings are
-/// accepted and values this version does not know survive a round trip.
+/// accepted and values this version does not know survive a round trip. Attributes before the
+/// name (the type's `cfg`) go on every impl.
 #[allow(unused_macros)]
 macro_rules! string_enum {
-    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+    ($(#[$attr:meta])* $name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        $(#[$attr])*
         impl $name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -83,6 +88,7 @@ macro_rules! string_enum {
                 }
             }
         }
+        $(#[$attr])*
         impl ::core::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
@@ -91,6 +97,7 @@ macro_rules! string_enum {
                 }
             }
         }
+        $(#[$attr])*
         impl ::core::convert::From<$name> for ::std::string::String {
             fn from(value: $name) -> Self {
                 match value {
@@ -99,11 +106,13 @@ macro_rules! string_enum {
                 }
             }
         }
+        $(#[$attr])*
         impl ::core::fmt::Display for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
+        $(#[$attr])*
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                 serializer.serialize_str(self.as_str())
@@ -118,10 +127,11 @@ macro_rules! string_enum {
 }
 
 /// The impls of an integer enum with an `Unknown(i64)` catch-all: conversions to and from
-/// `i64`, and serde through the integer.
+/// `i64`, and serde through the integer. Attributes before the name go on every impl.
 #[allow(unused_macros)]
 macro_rules! integer_enum {
-    ($name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+    ($(#[$attr:meta])* $name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+        $(#[$attr])*
         impl ::core::convert::From<i64> for $name {
             fn from(value: i64) -> Self {
                 match value {
@@ -130,6 +140,7 @@ macro_rules! integer_enum {
                 }
             }
         }
+        $(#[$attr])*
         impl ::core::convert::From<$name> for i64 {
             fn from(value: $name) -> Self {
                 match value {
@@ -138,6 +149,7 @@ macro_rules! integer_enum {
                 }
             }
         }
+        $(#[$attr])*
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                 serializer.serialize_i64(i64::from(*self))

@@ -17,7 +17,8 @@
 /// - with status: `(400..=499) => Failed { status, body: json }` for ranges and `_`, the variant
 ///   keeping the status it came with; these are matched last, in the order given.
 ///
-/// A status the table does not list is the client's `Error::UnexpectedStatus`.
+/// A status the table does not list is the client's `Error::UnexpectedStatus`. Attributes
+/// before the name (the operation's `cfg`) go on both impls.
 #[allow(unused_macros)]
 macro_rules! responses {
     (@read $response:ident json) => { $response.json()? };
@@ -32,6 +33,7 @@ macro_rules! responses {
     // A binding named by the caller, so the reply built next to it can use it.
     (@bind $shape:ident $binding:ident) => { $binding };
     (
+        $(#[$attr:meta])*
         $name:ident {
             $($unit_code:literal => $unit:ident),* ;
             $($tuple_code:literal => $tuple:ident($tuple_media:ident $($tuple_type:literal)?)),* ;
@@ -47,6 +49,7 @@ macro_rules! responses {
         }
     ) => {
         #[cfg(feature = "client")]
+        $(#[$attr])*
         impl rt::client::Decode for $name {
             #[allow(unreachable_patterns, unreachable_code, clippy::match_single_binding)]
             fn decode(response: rt::client::RawResponse) -> ::core::result::Result<Self, rt::client::Error> {
@@ -67,6 +70,7 @@ macro_rules! responses {
             }
         }
         #[cfg(feature = "server")]
+        $(#[$attr])*
         impl rt::server::Encode for $name {
             fn encode(self) -> rt::server::Reply {
                 match self {
