@@ -118,6 +118,7 @@ macro_rules! string_enum {
                 serializer.serialize_str(self.as_str())
             }
         }
+        $(#[$attr])*
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                 <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
@@ -155,6 +156,7 @@ macro_rules! integer_enum {
                 serializer.serialize_i64(i64::from(*self))
             }
         }
+        $(#[$attr])*
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                 <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
