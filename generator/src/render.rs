@@ -12,66 +12,64 @@ pub fn header(spec_label: &str) -> String {
 
 /// Parses, pretty-prints and stamps one Rust file.
 ///
-/// The file is formatted one top-level item at a time: prettyplease prints items back to back,
-/// so the text is the same as for the whole file, while the syntax tree of only one item is
-/// alive at a time (the whole-file tree of a large API is hundreds of megabytes).
+/// The file is formatted one top-level item at a time, as the tokens are consumed: prettyplease
+/// prints items back to back, so the text is the same as for the whole file, while only the
+/// file's remaining tokens and one item's syntax tree are alive at a time (the whole-file tree
+/// of a large API is hundreds of megabytes).
 ///
 /// A parse failure is a generator bug, not a spec problem, so it is reported as such with the
 /// offending text for the bug report.
 pub fn render_file(spec_label: &str, tokens: TokenStream) -> Result<String, String> {
     let mut text = header(spec_label);
-    for chunk in split_items(tokens) {
+    let mut render = |chunk: Vec<TokenTree>| -> Result<(), String> {
+        let chunk: TokenStream = chunk.into_iter().collect();
         let file: syn::File = syn::parse2(chunk.clone()).map_err(|e| {
             format!("internal error: emitted code does not parse ({e}); please report it with the spec.\n{chunk}")
         })?;
         text.push_str(&prettyplease::unparse(&file));
-    }
-    Ok(text)
-}
-
-/// Splits a file's tokens into its inner attributes, then one chunk per top-level item.
-///
-/// An item ends at a top-level `;`, or at a top-level `{...}` group not followed by `;` (so
-/// `use a::{b, c};` stays whole). Attributes (`#[...]`) stay with the item they precede.
-fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut chunks = Vec::new();
-    let mut current: Vec<TokenTree> = Vec::new();
-    let mut index = 0;
+        Ok(())
+    };
+    let mut trees = tokens.into_iter().peekable();
     // Inner attributes (`#![...]`, including `//!` docs) come first and form their own chunk.
-    while let [TokenTree::Punct(hash), TokenTree::Punct(bang), TokenTree::Group(group), ..] =
-        &trees[index..]
-    {
-        if hash.as_char() != '#' || bang.as_char() != '!' || group.delimiter() != Delimiter::Bracket
-        {
-            break;
+    let mut current: Vec<TokenTree> = Vec::new();
+    while matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '#') {
+        let mut lookahead = trees.clone();
+        let hash = lookahead.next();
+        let bang = lookahead.next();
+        let group = lookahead.next();
+        match (&bang, &group) {
+            (Some(TokenTree::Punct(b)), Some(TokenTree::Group(g)))
+                if b.as_char() == '!' && g.delimiter() == Delimiter::Bracket =>
+            {
+                current.extend([hash, bang, group].into_iter().flatten());
+                trees = lookahead;
+            }
+            _ => break,
         }
-        current.extend(trees[index..index + 3].iter().cloned());
-        index += 3;
     }
     if !current.is_empty() {
-        chunks.push(std::mem::take(&mut current).into_iter().collect());
+        render(std::mem::take(&mut current))?;
     }
-    while index < trees.len() {
-        let tree = &trees[index];
-        current.push(tree.clone());
-        index += 1;
-        let ends_item = match tree {
+    // An item ends at a top-level `;`, or at a top-level `{...}` group not followed by `;` (so
+    // `use a::{b, c};` stays whole). Attributes (`#[...]`) stay with the item they precede.
+    while let Some(tree) = trees.next() {
+        let ends_item = match &tree {
             TokenTree::Punct(p) => p.as_char() == ';',
             TokenTree::Group(g) => {
                 g.delimiter() == Delimiter::Brace
-                    && !matches!(trees.get(index), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+                    && !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
             }
             _ => false,
         };
+        current.push(tree);
         if ends_item {
-            chunks.push(std::mem::take(&mut current).into_iter().collect());
+            render(std::mem::take(&mut current))?;
         }
     }
     if !current.is_empty() {
-        chunks.push(current.into_iter().collect());
+        render(current)?;
     }
-    chunks
+    Ok(text)
 }
 
 #[cfg(test)]

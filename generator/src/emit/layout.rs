@@ -49,10 +49,14 @@ pub struct Emitted {
 /// A Rust file to emit: its path and the emitter that builds its tokens.
 type RustJob<'a> = (String, Box<dyn Fn() -> TokenStream + Send + Sync + 'a>);
 
+/// A rendered file with the time spent emitting and formatting it.
+type Rendered = Result<(OutputFile, Duration, Duration), String>;
+
 /// Renders every file of one API.
 ///
-/// The Rust files are independent, so each is emitted and formatted on its own thread (token
-/// streams cannot cross threads; the finished text can). The output does not depend on timing.
+/// The Rust files are independent, so they are emitted and formatted on worker threads (token
+/// streams cannot cross threads; the finished text can). The output does not depend on timing:
+/// files are sorted by path at the end.
 pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
     let label = &config.spec_label;
     let (src, tag_features) = match &config.layout {
@@ -97,30 +101,48 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
             Box::new(move || super::server::emit_server(api, tag_features)),
         ));
     }
-    let rendered: Vec<Result<(OutputFile, Duration, Duration), String>> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = jobs
-                .iter()
-                .map(|(path, job)| {
-                    scope.spawn(move || {
-                        let started = Instant::now();
-                        let tokens = job();
-                        let emitted = started.elapsed();
-                        let contents = render_file(label, tokens)?;
-                        let formatted = started.elapsed() - emitted;
-                        let file = OutputFile {
-                            path: path.clone(),
-                            contents,
-                        };
-                        Ok((file, emitted, formatted))
-                    })
+    // One worker per core takes the next file, largest first: more threads than cores would
+    // only hold more token streams in memory at once.
+    jobs.sort_by_key(|(path, _)| std::cmp::Reverse(expected_size(path)));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let run = |index: usize| -> Rendered {
+        let (path, job) = &jobs[index];
+        let started = Instant::now();
+        let tokens = job();
+        let emitted = started.elapsed();
+        let contents = render_file(label, tokens)?;
+        let formatted = started.elapsed() - emitted;
+        let file = OutputFile {
+            path: path.clone(),
+            contents,
+        };
+        Ok((file, emitted, formatted))
+    };
+    let mut rendered: Vec<(usize, Rendered)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if index >= jobs.len() {
+                            break done;
+                        }
+                        done.push((index, run(index)));
+                    }
                 })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("an emitter thread panicked"))
-                .collect()
-        });
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("an emitter thread panicked"))
+            .collect()
+    });
+    rendered.sort_by_key(|(index, _)| *index);
+    let rendered = rendered.into_iter().map(|(_, result)| result);
     let mut files = Vec::new();
     let (mut emit, mut format) = (Duration::ZERO, Duration::ZERO);
     for result in rendered {
@@ -182,6 +204,18 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
         emit,
         format,
     })
+}
+
+/// How large a file usually is, so the largest are started first.
+fn expected_size(path: &str) -> u8 {
+    match path.rsplit('/').next().unwrap_or(path) {
+        "server.rs" => 5,
+        "model.rs" => 4,
+        "client.rs" => 3,
+        "operations.rs" => 2,
+        "example_tests.rs" => 1,
+        _ => 0,
+    }
 }
 
 /// `mod.rs` (or `lib.rs`): the API's documentation and its modules.
