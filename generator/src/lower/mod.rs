@@ -23,6 +23,7 @@ use crate::names::{self, Namespace};
 /// Schemas live in `model.rs` and may use them; operation-level types may not.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Client",
+    "Call",
     "Credentials",
     "Error",
     "RawResponse",
