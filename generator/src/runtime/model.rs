@@ -373,7 +373,7 @@ impl<T: serde::Serialize> WriteRest for BTreeMap<String, T> {
     }
 }
 
-/// How each kind of field is offered for writing (see [`object!`]): `None` leaves it out.
+/// How each kind of field is offered for writing (see `object!`): `None` leaves it out.
 pub mod write {
     use erased_serde::Serialize;
 
