@@ -29,8 +29,8 @@ pub enum CreateOrganizationResponse {
     Forbidden(model::Error),
 }
 rt::responses!(
-    CreateOrganizationResponse { ; 201 => Created(json), 400 => BadRequest(json), 401 =>
-    Unauthorized(json), 403 => Forbidden(json);; }
+    CreateOrganizationResponse { 201 => Created(json), 400 => BadRequest(json), 401 =>
+    Unauthorized(json), 403 => Forbidden(json) }
 );
 /// The documented responses of `deleteOrganization` (`DELETE /rest/organizations/{organizationId}`).
 #[derive(Debug, Clone, PartialEq)]
@@ -45,8 +45,8 @@ pub enum DeleteOrganizationResponse {
     NotFound(model::Error),
 }
 rt::responses!(
-    DeleteOrganizationResponse { 204 => NoContent; 401 => Unauthorized(json), 403 =>
-    Forbidden(json), 404 => NotFound(json);; }
+    DeleteOrganizationResponse { 204 => NoContent, 401 => Unauthorized(json), 403 =>
+    Forbidden(json), 404 => NotFound(json) }
 );
 /// The documented responses of `listOrganizations` (`GET /rest/organizations`).
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +59,6 @@ pub enum ListOrganizationsResponse {
     Forbidden(model::Error),
 }
 rt::responses!(
-    ListOrganizationsResponse { ; 200 => Ok(json), 401 => Unauthorized(json), 403 =>
-    Forbidden(json);; }
+    ListOrganizationsResponse { 200 => Ok(json), 401 => Unauthorized(json), 403 =>
+    Forbidden(json) }
 );

@@ -33,6 +33,6 @@ pub enum CreateOrganizationResponse {
     Conflict,
 }
 rt::responses!(
-    CreateOrganizationResponse { 400 => BadRequest, 401 => Unauthorized, 403 =>
-    Forbidden, 404 => NotFound, 409 => Conflict; 201 => Created(json);; }
+    CreateOrganizationResponse { 201 => Created(json), 400 => BadRequest, 401 =>
+    Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict }
 );

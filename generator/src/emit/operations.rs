@@ -154,14 +154,11 @@ pub fn is_json(body: &ResponseBody) -> bool {
 }
 
 /// The `rt::responses!` call of an operation: its variants as a table of status, name and
-/// shape, in four groups (bodiless, body only, with headers, with their own status). Exact
-/// codes come first, then ranges, then `default`: the order the client matches them in.
+/// shape. Exact codes come first, then ranges, then `default`: the order the client matches
+/// them in.
 fn emit_response_table(op: &Operation, cfg: &TokenStream) -> TokenStream {
     let name = ident(&op.names.response);
-    let mut units = Vec::new();
-    let mut tuples = Vec::new();
-    let mut headed = Vec::new();
-    let mut ranged = Vec::new();
+    let mut entries: Vec<(u8, TokenStream)> = Vec::new();
     for r in &op.responses {
         let variant = ident(&r.rust_name);
         let shape = VariantShape::of(r);
@@ -201,20 +198,21 @@ fn emit_response_table(op: &Operation, cfg: &TokenStream) -> TokenStream {
             }
             StatusMatch::Default => (quote!(_), 2),
         };
-        if shape.is_unit() {
-            units.push(quote!(#pattern => #variant));
+        let entry = if shape.is_unit() {
+            quote!(#pattern => #variant)
         } else if shape.is_tuple() {
-            tuples.push(quote!(#pattern => #variant(#media)));
+            quote!(#pattern => #variant(#media))
         } else if !shape.status {
             let body = media.map(|m| quote!(body: #m,));
-            headed.push(quote!(#pattern => #variant { #body headers: #headers }));
+            quote!(#pattern => #variant { #body headers: #headers })
         } else {
             let body = media.map(|m| quote!(, body: #m));
             let headers = headers.map(|h| quote!(, headers: #h));
-            ranged.push((rank, quote!(#pattern => #variant { status #body #headers })));
-        }
+            quote!(#pattern => #variant { status #body #headers })
+        };
+        entries.push((rank, entry));
     }
-    ranged.sort_by_key(|(rank, _)| *rank);
-    let ranged = ranged.into_iter().map(|(_, r)| r);
-    quote!(rt::responses!(#cfg #name { #(#units),*; #(#tuples),*; #(#headed),*; #(#ranged),* });)
+    entries.sort_by_key(|(rank, _)| *rank);
+    let entries = entries.into_iter().map(|(_, e)| e);
+    quote!(rt::responses!(#cfg #name { #(#entries),* });)
 }

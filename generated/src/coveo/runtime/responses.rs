@@ -8,14 +8,13 @@
 
 /// `Decode` (client) and `Encode` (server) for a response enum.
 ///
-/// `responses!(Name { units; tuples; with headers; with status })`, each group comma-separated:
-/// - units: `400 => BadRequest`, a status without a body;
-/// - tuples: `200 => Ok(json)`, a status and its body, read as `json`, `text` or
-///   `bytes "content/type"`;
-/// - with headers: `200 => Ok { body: json, headers: OkHeaders { rate = "X-Rate" req } }`, each
-///   header `req`uired or `opt`ional;
-/// - with status: `(400..=499) => Failed { status, body: json }` for ranges and `_`, the variant
-///   keeping the status it came with; these are matched last, in the order given.
+/// `responses!(Name { 200 => Ok(json), 404 => NotFound, ... })`, one entry per variant:
+/// - `400 => BadRequest`: a status without a body;
+/// - `200 => Ok(json)`: a status and its body, read as `json`, `text` or `bytes "content/type"`;
+/// - `200 => Ok { body: json, headers: OkHeaders { rate = "X-Rate" req } }`: with response
+///   headers, each `req`uired or `opt`ional;
+/// - `(400..=499) => Failed { status, body: json }`: a range or `_`, the variant keeping the
+///   status it came with; these are matched after the exact codes, in the order given.
 ///
 /// A status the table does not list is the client's `Error::UnexpectedStatus`. Attributes
 /// before the name (the operation's `cfg`) go on both impls.
@@ -32,20 +31,41 @@ macro_rules! responses {
     (@reply $status:expr, $body:ident, bytes $content_type:literal) => { rt::server::Reply::bytes($status, $content_type, $body) };
     // A binding named by the caller, so the reply built next to it can use it.
     (@bind $shape:ident $binding:ident) => { $binding };
+    // The entries are sorted, one at a time, into four groups by shape: bodiless, body only,
+    // with headers, with their own status.
+    ($(#[$attr:meta])* $name:ident { $($entries:tt)* }) => {
+        rt::responses!(@sort [$(#[$attr])*] $name [] [] [] [] $($entries)*);
+    };
+    (@sort $attrs:tt $name:ident [$($u:tt)*] $t:tt $h:tt $r:tt $code:literal => $variant:ident $(, $($rest:tt)*)?) => {
+        rt::responses!(@sort $attrs $name [$($u)* $code => $variant,] $t $h $r $($($rest)*)?);
+    };
+    (@sort $attrs:tt $name:ident $u:tt [$($t:tt)*] $h:tt $r:tt $code:literal => $variant:ident($($media:tt)+) $(, $($rest:tt)*)?) => {
+        rt::responses!(@sort $attrs $name $u [$($t)* $code => $variant($($media)+),] $h $r $($($rest)*)?);
+    };
+    (@sort $attrs:tt $name:ident $u:tt $t:tt [$($h:tt)*] $r:tt $code:literal => $variant:ident { $($shape:tt)* } $(, $($rest:tt)*)?) => {
+        rt::responses!(@sort $attrs $name $u $t [$($h)* $code => $variant { $($shape)* },] $r $($($rest)*)?);
+    };
+    (@sort $attrs:tt $name:ident $u:tt $t:tt $h:tt [$($r:tt)*] $pattern:tt => $variant:ident { $($shape:tt)* } $(, $($rest:tt)*)?) => {
+        rt::responses!(@sort $attrs $name $u $t $h [$($r)* $pattern => $variant { $($shape)* },] $($($rest)*)?);
+    };
+    (@sort [$($attrs:tt)*] $name:ident [$($u:tt)*] [$($t:tt)*] [$($h:tt)*] [$($r:tt)*]) => {
+        rt::responses!(@table $($attrs)* $name { $($u)*; $($t)*; $($h)*; $($r)* });
+    };
     (
+        @table
         $(#[$attr:meta])*
         $name:ident {
-            $($unit_code:literal => $unit:ident),* ;
-            $($tuple_code:literal => $tuple:ident($tuple_media:ident $($tuple_type:literal)?)),* ;
+            $($unit_code:literal => $unit:ident,)* ;
+            $($tuple_code:literal => $tuple:ident($tuple_media:ident $($tuple_type:literal)?),)* ;
             $($headed_code:literal => $headed:ident {
                 $(body: $headed_media:ident $($headed_type:literal)?,)?
                 headers: $headed_headers:ident { $($headed_field:ident = $headed_wire:literal $headed_presence:ident),* }
-            }),* ;
+            },)* ;
             $($pattern:tt => $ranged:ident {
                 status
                 $(, body: $ranged_media:ident $($ranged_type:literal)?)?
                 $(, headers: $ranged_headers:ident { $($ranged_field:ident = $ranged_wire:literal $ranged_presence:ident),* })?
-            }),* $(,)?
+            },)*
         }
     ) => {
         #[cfg(feature = "client")]
