@@ -21,23 +21,33 @@ enum Frame {
 }
 
 struct Walker<'a> {
+    /// The wanted pointers and all their ancestors.
     wanted: &'a BTreeSet<String>,
-    /// Pointer of each open container; `path[0]` is `#`.
-    path: Vec<String>,
+    /// The wanted pointers themselves, and how many of them are still to be found.
+    targets: &'a BTreeSet<String>,
+    remaining: usize,
+    /// Pointer of each open container (`path[0]` is `#`), or `None` for a container that holds
+    /// nothing wanted: its descendants' pointers are never built, which keeps the walk cheap.
+    path: Vec<Option<String>>,
     frames: Vec<Frame>,
     found: BTreeMap<String, Position>,
 }
 
 impl Walker<'_> {
-    /// The pointer and position of the node that starts at `mark`, consuming a pending key.
-    fn child(&mut self, mark: Marker) -> Option<(String, Marker)> {
-        let parent = self.path.last().cloned().unwrap_or_else(|| "#".to_owned());
-        match self.frames.last_mut() {
-            None => Some(("#".to_owned(), mark)),
+    /// The pointer (when it can lead to a wanted one) and position of the node that starts at
+    /// `mark`, consuming a pending key; `None` when a mapping key is still to come.
+    fn child(&mut self, mark: Marker) -> Option<(Option<String>, Marker)> {
+        let parent = match self.path.last() {
+            Some(Some(parent)) => Some(parent.as_str()),
+            Some(None) => None,
+            None => Some(""),
+        };
+        let (pointer, at) = match self.frames.last_mut() {
+            None => (Some("#".to_owned()), mark),
             Some(Frame::Sequence { next_index }) => {
-                let pointer = format!("{parent}/{next_index}");
+                let pointer = parent.map(|p| format!("{p}/{next_index}"));
                 *next_index += 1;
-                Some((pointer, mark))
+                (pointer, mark)
             }
             Some(Frame::Mapping {
                 pending_key,
@@ -45,22 +55,30 @@ impl Walker<'_> {
             }) => {
                 let key = pending_key.take()?;
                 let at = key_mark.take().unwrap_or(mark);
-                Some((format!("{parent}/{}", escape_segment(&key)), at))
+                (parent.map(|p| format!("{p}/{}", escape_segment(&key))), at)
+            }
+        };
+        Some((pointer.filter(|p| self.wanted.contains(p)), at))
+    }
+
+    fn record(&mut self, pointer: &Option<String>, mark: Marker) {
+        if let Some(pointer) = pointer {
+            if self.found.contains_key(pointer) {
+                return;
+            }
+            let position = Position {
+                line: mark.line(),
+                column: mark.col() + 1,
+            };
+            self.found.insert(pointer.clone(), position);
+            if self.targets.contains(pointer) {
+                self.remaining -= 1;
             }
         }
     }
 
-    fn record(&mut self, pointer: &str, mark: Marker) {
-        if self.wanted.contains(pointer) {
-            self.found.entry(pointer.to_owned()).or_insert(Position {
-                line: mark.line(),
-                column: mark.col() + 1,
-            });
-        }
-    }
-
     fn open(&mut self, mark: Marker, frame: Frame) {
-        let (pointer, at) = self.child(mark).unwrap_or_else(|| ("#".to_owned(), mark));
+        let (pointer, at) = self.child(mark).unwrap_or((None, mark));
         self.record(&pointer, at);
         self.path.push(pointer);
         self.frames.push(frame);
@@ -116,12 +134,21 @@ pub fn locate(source: &str, wanted: &BTreeSet<String>) -> BTreeMap<String, Posit
     }
     let mut walker = Walker {
         wanted: &prefixes,
+        targets: wanted,
+        remaining: wanted.len(),
         path: Vec::new(),
         frames: Vec::new(),
         found: BTreeMap::new(),
     };
-    // A syntax error only stops the walk early; positions found so far are still right.
-    let _ = Parser::new_from_str(source).load(&mut walker, false);
+    // The walk stops once every wanted pointer is found, at the end of the first document, or
+    // at a syntax error (positions found so far are still right).
+    let mut parser = Parser::new_from_str(source);
+    while walker.remaining > 0 {
+        match parser.next_token() {
+            Ok((Event::DocumentEnd | Event::StreamEnd, _)) | Err(_) => break,
+            Ok((event, mark)) => walker.on_event(event, mark),
+        }
+    }
     let mut out = BTreeMap::new();
     for pointer in wanted {
         let mut p = pointer.as_str();
@@ -201,5 +228,20 @@ mod tests {
         let wanted: BTreeSet<String> = ["#/paths/~1a/get".to_owned()].into_iter().collect();
         let found = locate(text, &wanted);
         assert_eq!(found["#/paths/~1a/get"].line, 3);
+    }
+
+    /// Subtrees that hold nothing wanted are walked without building their pointers, so a
+    /// wanted node after them, and one inside a sibling sequence, are still placed right; the
+    /// walk stops once everything wanted is found, even before a syntax error further down.
+    #[test]
+    fn skips_unwanted_subtrees_and_stops_when_done() {
+        let text = "a:\n  b: [1, 2, {c: 3}]\n  d:\n    - e: 4\n    - e: 5\nf:\n  g: 6\nbroken: [\n";
+        let wanted: BTreeSet<String> = ["#/a/d/1/e", "#/f/g"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let found = locate(text, &wanted);
+        assert_eq!(found["#/a/d/1/e"], Position { line: 5, column: 7 });
+        assert_eq!(found["#/f/g"], Position { line: 7, column: 3 });
     }
 }
