@@ -40,7 +40,7 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
 }
 
 /// The Rust type of a response body.
-pub fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
+fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
     match body.media {
         Media::Text => quote!(String),
         Media::Binary => quote!(Vec<u8>),
@@ -51,15 +51,15 @@ pub fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
 }
 
 /// The shape of a variant: what it carries besides its name.
-pub struct VariantShape {
+struct VariantShape {
     /// `status: u16` for ranges and `default`.
-    pub status: bool,
-    pub body: bool,
-    pub headers: bool,
+    status: bool,
+    body: bool,
+    headers: bool,
 }
 
 impl VariantShape {
-    pub fn of(response: &Response) -> Self {
+    fn of(response: &Response) -> Self {
         Self {
             status: !matches!(response.status, StatusMatch::Code(_)),
             body: response.body.is_some(),
@@ -68,11 +68,11 @@ impl VariantShape {
     }
 
     /// A plain tuple variant `Ok(T)` when the body is all it carries.
-    pub fn is_tuple(&self) -> bool {
+    fn is_tuple(&self) -> bool {
         self.body && !self.status && !self.headers
     }
 
-    pub fn is_unit(&self) -> bool {
+    fn is_unit(&self) -> bool {
         !self.body && !self.status && !self.headers
     }
 }
@@ -149,7 +149,7 @@ fn emit_headers_struct(api: &Api, response: &Response) -> Option<TokenStream> {
 }
 
 /// Whether a body type is JSON-encoded (as opposed to text or raw bytes).
-pub fn is_json(body: &ResponseBody) -> bool {
+fn is_json(body: &ResponseBody) -> bool {
     !matches!(body.media, Media::Text | Media::Binary) && body.ty != Type::Binary
 }
 

@@ -180,6 +180,13 @@ impl Key<'_> {
             Key::Owned(key) => key,
         }
     }
+
+    pub fn into_owned(self) -> String {
+        match self {
+            Key::Borrowed(key) => key.to_owned(),
+            Key::Owned(key) => key,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Key<'de> {
@@ -249,14 +256,19 @@ fn without_position(message: String) -> String {
     message
 }
 
-struct SlotSeed<'a, 'de>(&'a mut dyn Slot<'de>);
+/// Reads one value (a field's, or an additional property's) through an erased deserializer,
+/// with enough stack.
+struct ErasedSeed<F>(F);
 
-impl<'de> DeserializeSeed<'de> for SlotSeed<'_, 'de> {
+impl<'de, F> DeserializeSeed<'de> for ErasedSeed<F>
+where
+    F: FnOnce(&mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error>,
+{
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         with_stack(|| {
             let mut erased = <dyn erased_serde::Deserializer>::erase(deserializer);
-            self.0.read(&mut erased).map_err(|e| de::Error::custom(without_position(e.to_string())))
+            (self.0)(&mut erased).map_err(|e| de::Error::custom(without_position(e.to_string())))
         })
     }
 }
@@ -268,18 +280,6 @@ fn with_stack<R>(read: impl FnOnce() -> R) -> R {
     const RED_ZONE: usize = 1024 * 1024;
     const SEGMENT: usize = 4 * 1024 * 1024;
     stacker::maybe_grow(RED_ZONE, SEGMENT, read)
-}
-
-struct RestSeed<'a, 'de>(&'a mut dyn Rest<'de>, String);
-
-impl<'de> DeserializeSeed<'de> for RestSeed<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        with_stack(|| {
-            let mut erased = <dyn erased_serde::Deserializer>::erase(deserializer);
-            self.0.read(self.1, &mut erased).map_err(|e| de::Error::custom(without_position(e.to_string())))
-        })
-    }
 }
 
 struct ObjectVisitor<'a, 'de> {
@@ -305,15 +305,12 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, 'de> {
                     if slot.is_set() {
                         return Err(de::Error::duplicate_field(self.fields[index]));
                     }
-                    map.next_value_seed(SlotSeed(slot))?;
+                    map.next_value_seed(ErasedSeed(|value: &mut dyn erased_serde::Deserializer<'de>| slot.read(value)))?;
                 }
                 None => match self.rest.as_deref_mut() {
                     Some(rest) => {
-                        let key = match key {
-                            Key::Borrowed(key) => key.to_owned(),
-                            Key::Owned(key) => key,
-                        };
-                        map.next_value_seed(RestSeed(rest, key))?
+                        let key = key.into_owned();
+                        map.next_value_seed(ErasedSeed(|value: &mut dyn erased_serde::Deserializer<'de>| rest.read(key, value)))?
                     }
                     None => {
                         map.next_value::<de::IgnoredAny>()?;
