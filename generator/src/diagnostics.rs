@@ -194,13 +194,40 @@ pub mod catalog {
     }
 
     pub fn unsupported_version(found: &str) -> Diagnostic {
-        Diagnostic::error("#/openapi", format!("unsupported OpenAPI version `{found}`"))
-            .with_hint("this generator reads OpenAPI 3.0.x documents; convert Swagger 2.0 with a converter, and 3.1 documents back to 3.0")
+        Diagnostic::error(
+            "#/openapi",
+            format!("unsupported OpenAPI version `{found}`"),
+        )
+        .with_hint("this generator reads OpenAPI 3.0.x and 3.1.x documents and Swagger 2.0")
+    }
+
+    pub fn swagger_version(found: &str) -> Diagnostic {
+        Diagnostic::error(
+            "#/swagger",
+            format!("unsupported Swagger version `{found}`"),
+        )
+        .with_hint("Swagger documents are read in version 2.0 (`swagger: \"2.0\"`)")
     }
 
     pub fn swagger2(found: &str) -> Diagnostic {
         Diagnostic::error("#/swagger", format!("this is a Swagger {found} document, not OpenAPI 3.0.x"))
             .with_hint("convert it to OpenAPI 3.0 first (e.g. with swagger2openapi); this generator reads OpenAPI 3.0.x")
+    }
+
+    /// A 3.1 (JSON Schema 2020-12) construct with no 3.0 equivalent, read in a degraded way.
+    pub fn unsupported_31(pointer: &str, what: &str, consequence: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("{what} has no equivalent in the generated types: {consequence}"),
+        )
+    }
+
+    /// An integer constraint or enum value outside what a 64-bit integer holds.
+    pub fn integer_out_of_range(pointer: &str, keyword: &str, value: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("`{keyword}: {value}` lies outside the 64-bit integer range and is ignored"),
+        )
     }
 
     pub fn dangling_ref(pointer: &str, target: &str) -> Diagnostic {

@@ -122,9 +122,11 @@ fn lower_phase(config: &Config, spec: &LoadedSpec) -> Result<LowerResult, Diagno
     let lower = started.elapsed();
     let Lowered {
         api,
-        mut warnings,
+        warnings: lower_warnings,
         fallbacks,
     } = lowered;
+    let mut warnings = spec.warnings.clone();
+    warnings.0.extend(lower_warnings.0);
     if config.deny_warnings && !warnings.is_empty() {
         spec.locate(&mut warnings);
         warnings.deny_warnings();

@@ -14,7 +14,7 @@ use percent_encoding::percent_decode_str;
 use serde_yaml::{Mapping, Value};
 
 use super::kind::Kind;
-use super::read_document;
+use super::{read_document, Version};
 use crate::diagnostics::{
     catalog, decode_fragment_segment, escape_segment, unescape_segment, Diagnostic, Diagnostics,
 };
@@ -105,6 +105,7 @@ pub(crate) fn bundle(
     root_path: &Path,
     root: Document,
     allow_outside: bool,
+    _version: Version,
 ) -> Result<Bundle, Diagnostics> {
     let root_file = std::fs::canonicalize(root_path).unwrap_or_else(|_| root_path.to_path_buf());
     let root_dir = root_file

@@ -1,6 +1,10 @@
 //! What each spot of an OpenAPI document holds (a schema, a parameter, ...), for the walks over
 //! the untyped YAML tree that happen before `openapiv3` reads it.
 
+use serde_yaml::Value;
+
+use crate::diagnostics::escape_segment;
+
 /// What a spot in the document holds, as far as references care: it decides which
 /// `components` section an external object is copied into, and where `$ref`s are looked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +41,14 @@ impl Kind {
     pub(crate) fn child(self, key: &str) -> Kind {
         use Kind::*;
         match (self, key) {
+            // In maps keyed by names (headers, properties, ...) `x-` starts a name, not an
+            // extension.
+            (Headers | Schemas | Encodings | Examples | Parameters | RequestBodies, _) => {
+                self.entry()
+            }
             (_, k) if k.starts_with("x-") => Opaque,
-            (Root, "paths") => Paths,
+            (Root, "paths" | "webhooks") => Paths,
+            (Components, "pathItems") => Paths,
             (Root, "components") => Components,
             (Components, "schemas") => Schemas,
             (Components, "parameters") => Parameters,
@@ -54,22 +64,46 @@ impl Kind {
             ) => Operation,
             (Operation, "requestBody") => RequestBody,
             (Operation, "responses") => Responses,
-            (Parameters, _) => Parameter,
-            (RequestBodies, _) => RequestBody,
             (Parameter | Header | MediaType, "schema") => Schema,
             (Parameter | Header | RequestBody | Response, "content") => MediaTypes,
             (Parameter | Header | MediaType, "examples") => Examples,
             (Response | Encoding, "headers") => Headers,
             (Responses, _) => Response,
-            (Headers, _) => Header,
             (MediaTypes, _) => MediaType,
             (MediaType, "encoding") => Encodings,
-            (Encodings, _) => Encoding,
-            (Examples, _) => Example,
-            (Schemas, _) => Schema,
-            (Schema, "properties" | "allOf" | "oneOf" | "anyOf") => Schemas,
-            (Schema, "items" | "additionalProperties" | "not") => Schema,
+            (
+                Schema,
+                "properties" | "allOf" | "oneOf" | "anyOf" | "$defs" | "definitions"
+                | "patternProperties" | "dependentSchemas" | "prefixItems",
+            ) => Schemas,
+            (
+                Schema,
+                "items"
+                | "additionalProperties"
+                | "not"
+                | "propertyNames"
+                | "unevaluatedProperties"
+                | "unevaluatedItems"
+                | "additionalItems"
+                | "contains"
+                | "if"
+                | "then"
+                | "else",
+            ) => Schema,
             _ => Opaque,
+        }
+    }
+
+    /// The kind of each entry of a map (or list) of this kind.
+    fn entry(self) -> Kind {
+        match self {
+            Kind::Headers => Kind::Header,
+            Kind::Schemas => Kind::Schema,
+            Kind::Encodings => Kind::Encoding,
+            Kind::Examples => Kind::Example,
+            Kind::Parameters => Kind::Parameter,
+            Kind::RequestBodies => Kind::RequestBody,
+            other => other,
         }
     }
 
@@ -84,6 +118,73 @@ impl Kind {
             Kind::Example => Some("examples"),
             _ => None,
         }
+    }
+}
+
+/// Deeper documents are refused by the YAML parser already; this bounds the walk on its own.
+const MAX_DEPTH: usize = 512;
+
+/// Calls `visit` on every schema under `value` (a value of `kind`), children before their parent,
+/// with the schema's JSON pointer. A boolean that stands for a schema is visited too, except
+/// under `additionalProperties` and `unevaluatedProperties`, where a boolean keeps its 3.0 meaning.
+pub(crate) fn visit_schemas(
+    value: &mut Value,
+    kind: Kind,
+    visit: &mut dyn FnMut(&mut Value, &str),
+) {
+    let mut pointer = String::from("#");
+    walk(value, kind, &mut pointer, 0, visit);
+}
+
+fn walk(
+    value: &mut Value,
+    kind: Kind,
+    pointer: &mut String,
+    depth: usize,
+    visit: &mut dyn FnMut(&mut Value, &str),
+) {
+    if depth > MAX_DEPTH || kind == Kind::Opaque {
+        return;
+    }
+    let mut descend = |key: &str, child: &mut Value, visit: &mut dyn FnMut(&mut Value, &str)| {
+        let child_kind = kind.child(key);
+        let length = pointer.len();
+        pointer.push('/');
+        pointer.push_str(&escape_segment(key));
+        walk(child, child_kind, pointer, depth + 1, visit);
+        pointer.truncate(length);
+    };
+    match value {
+        Value::Mapping(map) => {
+            for (key, child) in map.iter_mut() {
+                let key = match key {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    _ => continue,
+                };
+                if kind == Kind::Schema
+                    && child.is_bool()
+                    && matches!(
+                        key.as_str(),
+                        "additionalProperties" | "unevaluatedProperties"
+                    )
+                {
+                    continue;
+                }
+                descend(&key, child, visit);
+            }
+        }
+        Value::Sequence(items) => {
+            for (index, child) in items.iter_mut().enumerate() {
+                descend(&index.to_string(), child, visit);
+            }
+        }
+        Value::Tagged(tagged) => walk(&mut tagged.value, kind, pointer, depth, visit),
+        _ => {}
+    }
+    if kind == Kind::Schema {
+        visit(value, pointer);
     }
 }
 
@@ -110,5 +211,10 @@ mod tests {
             Some("schemas")
         );
         assert_eq!(schema.child("example"), Kind::Opaque);
+        // A header or a property named `x-...` is a name, not an extension.
+        assert_eq!(response.child("headers").child("x-rate"), Kind::Header);
+        assert_eq!(schema.child("properties").child("x-id"), Kind::Schema);
+        assert_eq!(response.child("x-note"), Kind::Opaque);
+        assert_eq!(schema.child("$defs").child("a").section(), Some("schemas"));
     }
 }

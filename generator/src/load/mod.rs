@@ -1,13 +1,18 @@
 //! Reads a spec file (and the files its `$ref`s name) and parses it into `openapiv3` types; the
 //! only code that touches spec files.
 //!
-//! YAML and JSON both go through serde_yaml (JSON is YAML). The version is checked here so that
-//! later phases can assume OpenAPI 3.0.x; external references are bundled in by `bundle.rs`, so
-//! later phases see one document.
+//! YAML and JSON both go through serde_yaml (JSON is YAML). The pipeline: parse the root, detect
+//! its version, bundle external references in (`bundle.rs`), bring a 3.1 document (`openapi31.rs`)
+//! or a Swagger 2.0 one (`swagger2.rs`) to the 3.0 model, then read `openapiv3`. Later phases see
+//! one OpenAPI 3.0 document with local references only, whatever the user wrote.
 
 mod bundle;
 mod deep_schemas;
+mod integers;
 mod kind;
+mod openapi31;
+mod swagger2;
+mod yaml;
 
 use std::path::Path;
 
@@ -28,6 +33,9 @@ pub struct LoadedSpec {
     pub label: String,
     /// Components copied in from other files, so diagnostics about them name the right file.
     pub origins: Vec<Origin>,
+    /// What loading found doubtful (constructs of 3.1 or 2.0 read in a degraded way), not yet
+    /// located.
+    pub warnings: Diagnostics,
 }
 
 impl LoadedSpec {
@@ -49,9 +57,15 @@ fn annotate(origins: &[Origin], label: &str, source: &str, diagnostics: &mut Dia
         let mut own = Diagnostics::default();
         let mut copied: Vec<(usize, Diagnostics)> = Vec::new();
         for mut d in std::mem::take(&mut diagnostics.0) {
-            let origin = origins.iter().position(|o| {
-                d.pointer == o.bundled || d.pointer.starts_with(&format!("{}/", o.bundled))
-            });
+            // The most specific origin wins: a copy may hold copies of its own.
+            let origin = origins
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| {
+                    d.pointer == o.bundled || d.pointer.starts_with(&format!("{}/", o.bundled))
+                })
+                .max_by_key(|(_, o)| o.bundled.len())
+                .map(|(index, _)| index);
             match origin {
                 Some(index) if d.file.is_empty() => {
                     let o = &origins[index];
@@ -87,51 +101,20 @@ pub fn load_spec_with(
     allow_outside: bool,
 ) -> Result<LoadedSpec, Diagnostics> {
     let root = read_document(path, label)?;
-    if let Some(d) = version_diagnostic(&root.value) {
-        let mut diagnostics = Diagnostics(vec![d]);
-        crate::source_map::annotate(&mut diagnostics, label, &root.source);
-        return Err(diagnostics);
-    }
-    let source = root.source.clone();
-    let bundled = bundle(path, root, allow_outside)?;
-    if !bundled.changed {
-        return parse_spec_from(source, Some(bundled.value), label);
-    }
-    let value = bundled.value;
-    let parsed = read_openapi(|| match check_deep_schemas(&value) {
-        Some(d) => Err(Box::new(d)),
-        None => Ok(serde_yaml::from_value::<OpenAPI>(value)),
-    });
-    let parsed = match parsed {
-        Ok(Err(d)) => {
-            let mut diagnostics = Diagnostics(vec![*d]);
-            annotate(&bundled.origins, label, &source, &mut diagnostics);
-            return Err(diagnostics);
-        }
-        Ok(Ok(parsed)) => Ok(parsed),
-        Err(()) => Err(()),
+    let version = match detect_version(&root.value) {
+        Ok(version) => version,
+        Err(d) => return Err(located_in(*d, label, &root.source)),
     };
-    match parsed {
-        Ok(Ok(openapi)) => Ok(LoadedSpec {
-            openapi,
-            source,
-            label: label.to_owned(),
-            origins: bundled.origins,
-        }),
-        // The root text alone locates the problem when it lies in the root file.
-        _ => match parse_spec(source, label) {
-            Err(located) => Err(located),
-            Ok(_) => {
-                let reason = match parsed {
-                    Ok(Err(error)) => strip_location(&error),
-                    _ => "the OpenAPI reader failed on a malformed value".to_owned(),
-                };
-                let mut d = catalog::not_openapi(&format!("in a referenced file: {reason}"));
-                d.file = label.to_owned();
-                Err(Diagnostics(vec![d]))
-            }
-        },
-    }
+    let source = root.source.clone();
+    let bundled = bundle(path, root, allow_outside, version)?;
+    read_spec(
+        source,
+        bundled.value,
+        label,
+        bundled.origins,
+        version,
+        bundled.changed,
+    )
 }
 
 /// Reads one file and parses it into a YAML value, locating a syntax error.
@@ -141,107 +124,124 @@ fn read_document(path: &Path, label: &str) -> Result<Document, Diagnostics> {
         d.file = label.to_owned();
         Diagnostics(vec![d])
     })?;
-    match serde_yaml::from_str::<serde_yaml::Value>(&source) {
-        Ok(value) => Ok(Document {
-            label: label.to_owned(),
+    let value = parse_yaml(&source, label)?;
+    Ok(Document {
+        label: label.to_owned(),
+        source,
+        value,
+    })
+}
+
+/// Parses text into a YAML value, locating a syntax error.
+fn parse_yaml(source: &str, label: &str) -> Result<serde_yaml::Value, Diagnostics> {
+    yaml::from_str(source).map_err(|syntax| {
+        let mut d = catalog::syntax(&strip_location(&syntax));
+        d.file = label.to_owned();
+        d.position = syntax.location().map(|l| Position {
+            line: l.line(),
+            column: l.column(),
+        });
+        Diagnostics(vec![d])
+    })
+}
+
+/// Parses spec text that is already in memory (no external references are followed).
+pub fn parse_spec(source: String, label: &str) -> Result<LoadedSpec, Diagnostics> {
+    let value = parse_yaml(&source, label)?;
+    let version = match detect_version(&value) {
+        Ok(version) => version,
+        Err(d) => return Err(located_in(*d, label, &source)),
+    };
+    read_spec(source, value, label, Vec::new(), version, false)
+}
+
+/// Brings a parsed document of any supported version to the OpenAPI 3.0 model and reads it into
+/// `openapiv3`.
+///
+/// The model is read from the value (no second pass over the text); only when that fails is the
+/// text read again, because only a reader of the text can say where the fault is, and only for a
+/// document that was not rewritten (otherwise the text no longer matches the value).
+fn read_spec(
+    source: String,
+    value: serde_yaml::Value,
+    label: &str,
+    mut origins: Vec<Origin>,
+    version: Version,
+    bundled: bool,
+) -> Result<LoadedSpec, Diagnostics> {
+    let mut warnings = Diagnostics::default();
+    let value = match version {
+        Version::V30 => value,
+        Version::V31 => openapi31::normalize(value, &mut warnings),
+        Version::Swagger2 => {
+            match swagger2::convert(value, label, &source, &mut origins, &mut warnings) {
+                Ok(value) => value,
+                Err(mut diagnostics) => {
+                    annotate(&origins, label, &source, &mut diagnostics);
+                    return Err(diagnostics);
+                }
+            }
+        }
+    };
+    let mut value = value;
+    integers::fit_integers(&mut value, &mut warnings);
+    let rewritten = bundled || version != Version::V30;
+    let parsed = read_openapi(|| match check_deep_schemas(&value) {
+        Some(d) => Err(Box::new(d)),
+        None => Ok(serde_yaml::from_value::<OpenAPI>(value)),
+    });
+    match parsed {
+        Ok(Ok(Ok(openapi))) => Ok(LoadedSpec {
+            openapi,
             source,
-            value,
+            label: label.to_owned(),
+            origins,
+            warnings,
         }),
-        Err(syntax) => {
-            let mut d = catalog::syntax(&strip_location(&syntax));
+        Ok(Err(d)) => {
+            let mut diagnostics = Diagnostics(vec![*d]);
+            annotate(&origins, label, &source, &mut diagnostics);
+            Err(diagnostics)
+        }
+        Ok(Ok(Err(error))) if rewritten => {
+            let mut d = catalog::not_openapi(&strip_location(&error));
             d.file = label.to_owned();
-            d.position = syntax.location().map(|l| Position {
-                line: l.line(),
-                column: l.column(),
-            });
+            Err(Diagnostics(vec![d]))
+        }
+        Ok(Ok(Err(_))) => Err(locate_model_error(&source, label)),
+        Err(()) => {
+            let mut d = catalog::not_openapi("the OpenAPI reader failed on a malformed value");
+            d.file = label.to_owned();
             Err(Diagnostics(vec![d]))
         }
     }
 }
 
-/// Parses spec text that is already in memory.
-pub fn parse_spec(source: String, label: &str) -> Result<LoadedSpec, Diagnostics> {
-    parse_spec_from(source, None, label)
-}
-
-/// Parses spec text, reusing its YAML value when the caller already has it.
-///
-/// The OpenAPI model is read from the value (no second pass over the text); only when that fails
-/// is the text read again, because only a reader of the text can say where the fault is.
-fn parse_spec_from(
-    source: String,
-    value: Option<serde_yaml::Value>,
-    label: &str,
-) -> Result<LoadedSpec, Diagnostics> {
-    let located = |mut d: Diagnostic, location: Option<serde_yaml::Location>| {
-        d.file = label.to_owned();
-        d.position = location.map(|l| Position {
-            line: l.line(),
-            column: l.column(),
-        });
-        Diagnostics(vec![d])
-    };
-    // Text that is not even a YAML value (a syntax error, a duplicate key) is reported as such
-    // without asking openapiv3, which could spend exponential time before reaching the fault.
-    let parsed = read_openapi(|| {
-        let value = match value {
-            Some(value) => value,
-            None => serde_yaml::from_str::<serde_yaml::Value>(&source).map_err(|syntax| {
-                located(catalog::syntax(&strip_location(&syntax)), syntax.location())
-            })?,
-        };
-        if let Some(d) = check_deep_schemas(&value) {
-            let mut diagnostics = Diagnostics(vec![d]);
-            crate::source_map::annotate(&mut diagnostics, label, &source);
-            return Err(diagnostics);
+/// Reads the text once more straight into the OpenAPI model, for the position of its error.
+fn locate_model_error(source: &str, label: &str) -> Diagnostics {
+    match read_openapi(|| serde_yaml::from_str::<OpenAPI>(source).err()) {
+        Ok(Some(error)) => {
+            let mut d = catalog::not_openapi(&strip_location(&error));
+            d.file = label.to_owned();
+            d.position = error.location().map(|l| Position {
+                line: l.line(),
+                column: l.column(),
+            });
+            Diagnostics(vec![d])
         }
-        Ok(serde_yaml::from_value::<OpenAPI>(value)
-            .or_else(|_| serde_yaml::from_str::<OpenAPI>(&source)))
-    })
-    .map_err(|_| {
-        let mut d = catalog::not_openapi("the OpenAPI reader failed on a malformed value");
-        d.file = label.to_owned();
-        Diagnostics(vec![d])
-    })??;
-    match parsed {
-        Ok(openapi) => {
-            if !is_supported_version(&openapi.openapi) {
-                let mut diagnostics =
-                    Diagnostics(vec![catalog::unsupported_version(&openapi.openapi)]);
-                crate::source_map::annotate(&mut diagnostics, label, &source);
-                return Err(diagnostics);
-            }
-            Ok(LoadedSpec {
-                openapi,
-                source,
-                label: label.to_owned(),
-                origins: Vec::new(),
-            })
-        }
-        Err(error) => {
-            // Tell a wrong kind of document apart from a broken one before blaming the syntax.
-            let diagnostic = match serde_yaml::from_str::<serde_yaml::Value>(&source) {
-                Err(syntax) => {
-                    return Err(located(
-                        catalog::syntax(&strip_location(&syntax)),
-                        syntax.location(),
-                    ))
-                }
-                Ok(value) => version_diagnostic(&value),
-            };
-            match diagnostic {
-                Some(d) => {
-                    let mut diagnostics = Diagnostics(vec![d]);
-                    crate::source_map::annotate(&mut diagnostics, label, &source);
-                    Err(diagnostics)
-                }
-                None => Err(located(
-                    catalog::not_openapi(&strip_location(&error)),
-                    error.location(),
-                )),
-            }
+        _ => {
+            let mut d = catalog::not_openapi("the OpenAPI reader failed on a malformed value");
+            d.file = label.to_owned();
+            Diagnostics(vec![d])
         }
     }
+}
+
+/// A diagnostic with its file and position in `source` filled in.
+fn located_in(d: Diagnostic, label: &str, source: &str) -> Diagnostics {
+    let mut diagnostics = Diagnostics(vec![d]);
+    crate::source_map::annotate(&mut diagnostics, label, source);
+    diagnostics
 }
 
 /// Stack for deserializing `openapiv3` types: their untagged enums buffer and re-read each nested
@@ -266,12 +266,19 @@ fn read_openapi<T: Send>(read: impl FnOnce() -> T + Send) -> Result<T, ()> {
     })
 }
 
-fn is_supported_version(version: &str) -> bool {
-    version == "3.0" || version.starts_with("3.0.")
+/// Which description format a document is written in; everything after loading sees 3.0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Version {
+    /// Swagger 2.0 (`swagger: "2.0"`), converted to the 3.0 model by `swagger2.rs`.
+    Swagger2,
+    /// OpenAPI 3.0.x, read as is.
+    V30,
+    /// OpenAPI 3.1.x, normalized to the 3.0 model by `openapi31.rs`.
+    V31,
 }
 
-/// A diagnostic for a document whose `openapi`/`swagger` field says it is not OpenAPI 3.0.x.
-fn version_diagnostic(document: &serde_yaml::Value) -> Option<Diagnostic> {
+/// Reads the `openapi`/`swagger` field; an error for a version this generator does not read.
+fn detect_version(document: &serde_yaml::Value) -> Result<Version, Box<Diagnostic>> {
     let field = |name: &str| {
         document.get(name).map(|v| match v {
             serde_yaml::Value::String(s) => s.clone(),
@@ -282,22 +289,24 @@ fn version_diagnostic(document: &serde_yaml::Value) -> Option<Diagnostic> {
         })
     };
     if let Some(found) = field("swagger") {
-        return Some(catalog::swagger2(&found));
+        return match found.as_str() {
+            "2.0" => Ok(Version::Swagger2),
+            _ => Err(Box::new(catalog::swagger_version(&found))),
+        };
     }
     match field("openapi") {
-        Some(found) if !is_supported_version(&found) => Some(catalog::unsupported_version(&found)),
-        Some(_) => None,
-        None if document.as_mapping().is_some() => Some(
-            Diagnostic::error(
-                "",
-                "the document has no `openapi` field; it is not an OpenAPI 3.0 description",
-            )
-            .with_hint("an OpenAPI document starts with `openapi: 3.0.3`"),
-        ),
-        None => Some(Diagnostic::error(
+        Some(found) if found == "3.0" || found.starts_with("3.0.") => Ok(Version::V30),
+        Some(found) if found == "3.1" || found.starts_with("3.1.") => Ok(Version::V31),
+        Some(found) => Err(Box::new(catalog::unsupported_version(&found))),
+        None if document.as_mapping().is_some() => Err(Box::new(Diagnostic::error(
+            "",
+            "the document has no `openapi` field; it is not an OpenAPI description",
+        )
+        .with_hint("an OpenAPI document starts with `openapi: 3.1.0` or `openapi: 3.0.3`, a Swagger one with `swagger: \"2.0\"`"))),
+        None => Err(Box::new(Diagnostic::error(
             "",
             "the document is not a mapping; it is not an OpenAPI description",
-        )),
+        ))),
     }
 }
 
