@@ -230,6 +230,22 @@ pub mod catalog {
         )
     }
 
+    pub fn operation_ref(pointer: &str, target: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("the operation is given by `$ref` to `{target}`, which OpenAPI does not define; it is read in place"),
+        )
+        .with_hint("OpenAPI allows `$ref` for a whole path item, not for one operation; other tools may refuse this")
+    }
+
+    pub fn inline_ref_cycle(pointer: &str, target: &str) -> Diagnostic {
+        Diagnostic::error(
+            pointer,
+            format!("`$ref` to `{target}` includes itself"),
+        )
+        .with_hint("a path item, an operation or a map of properties given by `$ref` cannot contain a reference back to itself")
+    }
+
     pub fn dangling_ref(pointer: &str, target: &str) -> Diagnostic {
         Diagnostic::error(pointer, format!("`$ref` target `{target}` does not exist"))
             .with_hint("check the spelling of the component name; names are case-sensitive")
@@ -247,7 +263,7 @@ pub mod catalog {
             pointer,
             format!("external `$ref` `{target}` is not supported here"),
         )
-        .with_hint("external files can be referenced from schemas, parameters, request bodies, responses, headers and examples, by JSON pointer (`file.yaml#/components/schemas/X`) or whole file")
+        .with_hint("refer to another file by JSON pointer (`file.yaml#/components/schemas/X`) or as a whole (`file.yaml`); plain-name anchors (`#Pet`) are not followed")
     }
 
     pub fn external_missing(pointer: &str, target: &str, file: &str) -> Diagnostic {

@@ -20,6 +20,9 @@ pub struct Api {
     pub types: TypeSpace,
     /// Sorted by `rust_name`.
     pub operations: Vec<Operation>,
+    /// Requests the API sends to its subscribers (OpenAPI 3.1 `webhooks`), sorted by
+    /// `rust_name`; each `path` is `/<webhook name>`, the route a generated receiver serves.
+    pub webhooks: Vec<Operation>,
     /// Every tag any operation uses, sorted; operations without a tag get [`UNTAGGED`].
     pub tags: Vec<Tag>,
     /// A schema type is named like a std item (`Option`, `String`...), so `model.rs` must spell

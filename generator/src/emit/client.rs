@@ -394,7 +394,11 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
         };
         match f.presence() {
             Presence::Required => {
-                let part = part(quote!(body.#name));
+                // A text part reads its value by reference; bytes are cloned into the part.
+                let part = match f.ty {
+                    Type::Binary => part(quote!(body.#name)),
+                    _ => part(quote!(&body.#name)),
+                };
                 quote!(form = form.part(#wire, #part);)
             }
             Presence::RequiredNullable | Presence::Optional => {

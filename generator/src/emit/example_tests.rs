@@ -212,6 +212,7 @@ mod tests {
             security_schemes: Vec::new(),
             types: TypeSpace { defs },
             operations: Vec::new(),
+            webhooks: Vec::new(),
             tags: Vec::new(),
             examples: Vec::new(),
             model_shadows_std: false,

@@ -69,6 +69,13 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
     };
     let example_tests =
         config.example_tests && !super::example_tests::checked_examples(api).is_empty();
+    // Webhooks get the same operations, client and server files in a module of their own, over
+    // the API's models: the emitters see a copy of the API whose operations are the webhooks.
+    let hooks = (!api.webhooks.is_empty()).then(|| Api {
+        operations: api.webhooks.clone(),
+        webhooks: Vec::new(),
+        ..api.clone()
+    });
     let mut jobs: Vec<RustJob> = vec![
         (
             root,
@@ -100,6 +107,28 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
             format!("{src}server.rs"),
             Box::new(move || super::server::emit_server(api, tag_features)),
         ));
+    }
+    if let Some(hooks) = &hooks {
+        jobs.push((
+            format!("{src}webhooks/mod.rs"),
+            Box::new(move || emit_webhooks_root(config)),
+        ));
+        jobs.push((
+            format!("{src}webhooks/operations.rs"),
+            Box::new(move || super::operations::emit_operations(hooks, tag_features)),
+        ));
+        if config.client {
+            jobs.push((
+                format!("{src}webhooks/client.rs"),
+                Box::new(move || super::client::emit_client(hooks, tag_features)),
+            ));
+        }
+        if config.server {
+            jobs.push((
+                format!("{src}webhooks/server.rs"),
+                Box::new(move || super::server::emit_server(hooks, tag_features)),
+            ));
+        }
     }
     // One worker per core takes the next file, largest first: more threads than cores would
     // only hold more token streams in memory at once.
@@ -239,6 +268,11 @@ fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
             mod example_tests;
         )
     });
+    let webhooks = (!api.webhooks.is_empty()).then(|| {
+        quote!(
+            pub mod webhooks;
+        )
+    });
     let unused_lints = match config.layout {
         Layout::Crate { .. } => quote!(#![allow(unused_imports)]),
         Layout::Module => TokenStream::new(),
@@ -252,7 +286,37 @@ fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
         pub mod runtime;
         #client
         #server
+        #webhooks
         #example_tests
+    }
+}
+
+/// `webhooks/mod.rs`: the requests the API sends to its subscribers, as their own operations,
+/// client (for the sending side) and server (for the receiving side), over the API's models.
+fn emit_webhooks_root(config: &Config) -> TokenStream {
+    let client = config.client.then(|| {
+        quote!(
+            #[cfg(feature = "client")]
+            pub mod client;
+        )
+    });
+    let server = config.server.then(|| {
+        quote!(
+            #[cfg(feature = "server")]
+            pub mod server;
+        )
+    });
+    quote! {
+        //! Webhooks: the requests this API sends to its subscribers (OpenAPI `webhooks`).
+        //!
+        //! `server` receives them: implement its `Api` and serve its `router`, which routes each
+        //! webhook at `/<webhook name>` (nest it under the path you registered). `client` sends
+        //! them, for a test or for the API's own side.
+        #[allow(unused_imports)]
+        use super::{model, runtime};
+        pub mod operations;
+        #client
+        #server
     }
 }
 

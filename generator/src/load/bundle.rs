@@ -16,7 +16,7 @@ use serde_yaml::{Mapping, Value};
 use super::kind::Kind;
 use super::{read_document, Version};
 use crate::diagnostics::{
-    catalog, decode_fragment_segment, escape_segment, unescape_segment, Diagnostic, Diagnostics,
+    catalog, decode_fragment_segment, escape_segment, Diagnostic, Diagnostics,
 };
 
 /// A file taking part in the bundle, parsed once.
@@ -59,7 +59,14 @@ enum Resolved {
     Unchanged,
     /// A reference back into the root file through its file name: becomes `#<fragment>`.
     Root(String),
+    /// Copied into `components` (an object in another file, or a local one that is not a
+    /// component, such as a subschema or a `$defs` entry): the `$ref` names the copy.
     External(Target),
+    /// Put in place of the `$ref` (a path item, an operation, a map of properties: there is no
+    /// `components` section to name them from).
+    Inline(Target),
+    /// A description read from a file, put in place of the `$ref`.
+    Text(String),
 }
 
 /// One `$ref` found in a walked subtree: where it is (segments relative to the subtree) and what it
@@ -67,6 +74,8 @@ enum Resolved {
 struct Found {
     segments: Vec<String>,
     resolved: Resolved,
+    /// What the referring spot holds.
+    kind: Kind,
 }
 
 /// One subtree searched for `$ref`s: the whole root document, or one copied target.
@@ -81,6 +90,9 @@ pub(crate) struct Bundle {
     pub origins: Vec<Origin>,
     /// Whether anything was copied or rewritten (otherwise the root text can be parsed as is).
     pub changed: bool,
+    /// Doubtful but readable references (an operation given by `$ref`), with pointers into the
+    /// bundled document.
+    pub warnings: Diagnostics,
 }
 
 struct Bundler {
@@ -88,6 +100,7 @@ struct Bundler {
     root_dir: PathBuf,
     root_label_dir: String,
     allow_outside: bool,
+    version: Version,
     /// Every file read so far, by label; a file is read and parsed once.
     documents: BTreeMap<String, Document>,
     /// Label -> canonical path of each file read.
@@ -105,7 +118,7 @@ pub(crate) fn bundle(
     root_path: &Path,
     root: Document,
     allow_outside: bool,
-    _version: Version,
+    version: Version,
 ) -> Result<Bundle, Diagnostics> {
     let root_file = std::fs::canonicalize(root_path).unwrap_or_else(|_| root_path.to_path_buf());
     let root_dir = root_file
@@ -122,6 +135,7 @@ pub(crate) fn bundle(
         root_dir,
         root_label_dir,
         allow_outside,
+        version,
         documents: BTreeMap::from([(root_label.clone(), root)]),
         paths: BTreeMap::from([(root_label.clone(), root_file)]),
         broken: BTreeSet::new(),
@@ -131,7 +145,7 @@ pub(crate) fn bundle(
     let walks = bundler.discover(&root_label);
     bundler.finish_diagnostics()?;
     let names = bundler.name_targets(&root_label, &walks);
-    Ok(bundler.assemble(&root_label, walks, &names))
+    bundler.assemble(&root_label, walks, &names)
 }
 
 impl Bundler {
@@ -163,12 +177,16 @@ impl Bundler {
                 let Some(resolved) = self.resolve(&label, &pointer, &reference, kind) else {
                     continue;
                 };
-                if let Resolved::External(next) = &resolved {
+                if let Resolved::External(next) | Resolved::Inline(next) = &resolved {
                     if seen.insert(next.clone()) {
                         queue.push_back((Some(next.clone()), kind));
                     }
                 }
-                found.push(Found { segments, resolved });
+                found.push(Found {
+                    segments,
+                    resolved,
+                    kind,
+                });
             }
             walks.push(Walk { target, found });
         }
@@ -196,13 +214,13 @@ impl Bundler {
             self.report(label, catalog::external_ref(pointer, reference));
             return None;
         }
-        if file_part.is_empty() && in_root {
+        if file_part.is_empty() && in_root && is_component(fragment, self.version) {
             return Some(Resolved::Unchanged);
         }
-        let Some(section) = kind.section() else {
-            self.report(label, catalog::external_ref(pointer, reference));
-            return None;
-        };
+        if kind == Kind::Text && !file_part.is_empty() {
+            return self.resolve_text(label, pointer, reference, file_part, fragment);
+        }
+        let section = kind.section();
         let target_label = if file_part.is_empty() {
             label.to_owned()
         } else {
@@ -247,11 +265,70 @@ impl Bundler {
             self.report(label, catalog::dangling_ref(pointer, reference));
             return None;
         }
-        Some(Resolved::External(Target {
+        let target = Target {
             label: target_label,
             fragment: fragment.to_owned(),
-            section,
-        }))
+            section: section.unwrap_or(""),
+        };
+        Some(match section {
+            Some(_) => Resolved::External(target),
+            None => Resolved::Inline(target),
+        })
+    }
+
+    /// A description given by `$ref` to a file: the file's text (Markdown, usually), or the
+    /// string a pointer into a YAML file names.
+    fn resolve_text(
+        &mut self,
+        label: &str,
+        pointer: &str,
+        reference: &str,
+        file_part: &str,
+        fragment: &str,
+    ) -> Option<Resolved> {
+        let base = self.paths.get(label)?.parent()?.to_path_buf();
+        let wanted = normalize(&base.join(&*percent_decode_str(file_part).decode_utf8_lossy()));
+        let shown = self.label_for(&wanted);
+        let canonical = match std::fs::canonicalize(&wanted) {
+            Ok(canonical) if canonical.is_file() => canonical,
+            _ => {
+                self.report(label, catalog::external_missing(pointer, reference, &shown));
+                return None;
+            }
+        };
+        if !self.allow_outside && !canonical.starts_with(&self.root_dir) {
+            self.report(label, catalog::external_outside(pointer, reference, &shown));
+            return None;
+        }
+        let shown = self.label_for(&canonical);
+        if !fragment.is_empty() {
+            if !self.documents.contains_key(&shown) && !self.read(&shown, &canonical) {
+                return None;
+            }
+            let text = self
+                .documents
+                .get(&shown)
+                .and_then(|d| lookup(&d.value, fragment))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            return match text {
+                Some(text) => Some(Resolved::Text(text)),
+                None => {
+                    self.report(label, catalog::dangling_ref(pointer, reference));
+                    None
+                }
+            };
+        }
+        match std::fs::read_to_string(&canonical) {
+            Ok(text) => Some(Resolved::Text(text)),
+            Err(e) => {
+                self.report(
+                    label,
+                    catalog::external_missing(pointer, reference, &format!("{shown} ({e})")),
+                );
+                None
+            }
+        }
     }
 
     /// Reads and parses a referenced file into the cache; `false` (reported once) when it fails.
@@ -327,14 +404,16 @@ impl Bundler {
                 }
             }
         }
-        let targets: BTreeSet<&Target> = walks.iter().filter_map(|w| w.target.as_ref()).collect();
+        let targets: BTreeSet<&Target> = walks
+            .iter()
+            .filter_map(|w| w.target.as_ref())
+            .filter(|t| !t.section.is_empty())
+            .collect();
         let mut names = BTreeMap::new();
         for target in targets {
             let stem = file_stem(&target.label);
-            let base = match target.fragment.rsplit('/').next() {
-                Some(last) if !target.fragment.is_empty() => unescape_segment(last),
-                _ => stem.clone(),
-            };
+            let document = self.documents.get(&target.label).map(|d| &d.value);
+            let base = component_name(document, &target.fragment).unwrap_or_else(|| stem.clone());
             let mut candidates = vec![base.clone(), format!("{stem}_{base}")];
             candidates.extend((2..).map(|n| format!("{base}_{n}")).take(10_000));
             let name = candidates
@@ -353,78 +432,338 @@ impl Bundler {
         root_label: &str,
         walks: Vec<Walk>,
         names: &BTreeMap<Target, String>,
-    ) -> Bundle {
-        let local = |target: &Target| {
-            let name = names.get(target).map_or("", String::as_str);
-            format!("#/components/{}/{}", target.section, escape_segment(name))
+    ) -> Result<Bundle, Diagnostics> {
+        let found_in: BTreeMap<&Target, &[Found]> = walks
+            .iter()
+            .filter_map(|w| Some((w.target.as_ref()?, w.found.as_slice())))
+            .collect();
+        let mut assembler = Assembler {
+            bundler: &self,
+            names,
+            found_in: &found_in,
+            origins: Vec::new(),
+            inlining: Vec::new(),
+            errors: Vec::new(),
+            warnings: Diagnostics::default(),
         };
-        let rewrite = |value: &mut Value, found: &[Found]| -> bool {
-            let mut changed = false;
-            for f in found {
-                let new = match &f.resolved {
-                    Resolved::Unchanged => continue,
-                    Resolved::Root(pointer) => pointer.clone(),
-                    Resolved::External(target) => local(target),
-                };
-                if let Some(Value::Mapping(object)) = lookup_mut(value, &f.segments) {
-                    object.insert(Value::from("$ref"), Value::from(new));
-                    changed = true;
-                }
-            }
-            changed
-        };
-        let mut root = self
-            .documents
-            .remove(root_label)
-            .map(|d| d.value)
-            .unwrap_or(Value::Null);
         let mut changed = false;
         let mut copies = Vec::new();
-        let mut origins = Vec::new();
         for walk in &walks {
             match &walk.target {
-                None => changed |= rewrite(&mut root, &walk.found),
-                Some(target) => {
-                    let Some(document) = self.documents.get(&target.label) else {
-                        continue;
-                    };
-                    let Some(mut copy) = lookup(&document.value, &target.fragment).cloned() else {
-                        continue;
-                    };
-                    rewrite(&mut copy, &walk.found);
-                    let name = names.get(target).cloned().unwrap_or_default();
-                    origins.push(Origin {
-                        bundled: local(target),
-                        file: target.label.clone(),
-                        source: document.source.clone(),
-                        pointer: format!("#{}", target.fragment),
-                    });
-                    copies.push((target.section, name, copy));
-                }
-            }
-        }
-        changed |= !copies.is_empty();
-        if let Value::Mapping(document) = &mut root {
-            let components = document
-                .entry(Value::from("components"))
-                .or_insert_with(|| Value::Mapping(Mapping::new()));
-            if let Value::Mapping(components) = components {
-                for (section, name, copy) in copies {
-                    let entries = components
-                        .entry(Value::from(section))
-                        .or_insert_with(|| Value::Mapping(Mapping::new()));
-                    if let Value::Mapping(entries) = entries {
-                        entries.insert(Value::from(name), copy);
+                None => {
+                    let mut root = self.documents.get(root_label).map(|d| d.value.clone());
+                    if let Some(root) = &mut root {
+                        changed |= assembler.rewrite(root, &walk.found, "#", (root_label, ""));
                     }
+                    copies.push((None, root.unwrap_or(Value::Null)));
+                }
+                Some(target) if !target.section.is_empty() => {
+                    let at = self.local(target, names);
+                    let Some(copy) = assembler.materialize(target, &at) else {
+                        continue;
+                    };
+                    copies.push((Some(target), copy));
+                }
+                Some(_) => {}
+            }
+        }
+        let origins = std::mem::take(&mut assembler.origins);
+        let errors = std::mem::take(&mut assembler.errors);
+        let warnings = std::mem::take(&mut assembler.warnings);
+        if !errors.is_empty() {
+            for (label, d) in errors {
+                self.report(&label, d);
+            }
+            self.finish_diagnostics()?;
+        }
+        // A local object that was copied into `components` is replaced by a reference to its
+        // copy where it stood, so it becomes one type, not two.
+        let hoisted: Vec<(&Target, String)> = walks
+            .iter()
+            .filter_map(|w| w.target.as_ref())
+            .filter(|t| t.label == root_label && !t.section.is_empty())
+            .map(|t| (t, self.local(t, names)))
+            .collect();
+        let mut root = Value::Null;
+        let mut components = Vec::new();
+        for (target, mut copy) in copies {
+            // The pointer of this copy's original in the root file, if it came from there.
+            let within = match target {
+                None => Some(""),
+                Some(t) if t.label == root_label => Some(t.fragment.as_str()),
+                Some(_) => None,
+            };
+            for (inner, local) in &hoisted {
+                let Some(rest) = within.and_then(|w| inner.fragment.strip_prefix(w)) else {
+                    continue;
+                };
+                if rest.starts_with('/') && Some(*inner) != target {
+                    replace_with_ref(&mut copy, &fragment_segments(rest), local);
+                }
+            }
+            match target {
+                None => root = copy,
+                Some(target) => components.push((
+                    target.section,
+                    names.get(target).cloned().unwrap_or_default(),
+                    copy,
+                )),
+            }
+        }
+        changed |= !components.is_empty();
+        if let Value::Mapping(document) = &mut root {
+            for (section, name, copy) in components {
+                let entries = section_entries(document, self.version, section);
+                if let Some(entries) = entries {
+                    entries.insert(Value::from(name), copy);
                 }
             }
         }
-        Bundle {
+        Ok(Bundle {
             value: root,
             origins,
             changed,
+            warnings,
+        })
+    }
+
+    /// Where the copy of a target lives in the bundled document.
+    fn local(&self, target: &Target, names: &BTreeMap<Target, String>) -> String {
+        let name = names.get(target).map_or("", String::as_str);
+        component_pointer(self.version, target.section, name)
+    }
+}
+
+/// Builds the bundled document's pieces: each copy with its references rewritten and its inlined
+/// references put in place, and the origin of each.
+struct Assembler<'b> {
+    bundler: &'b Bundler,
+    names: &'b BTreeMap<Target, String>,
+    found_in: &'b BTreeMap<&'b Target, &'b [Found]>,
+    origins: Vec<Origin>,
+    /// The inline targets being expanded, innermost last (a target inside itself is a cycle).
+    inlining: Vec<Target>,
+    /// Problems found while expanding, with the label of the file they are about.
+    errors: Vec<(String, Diagnostic)>,
+    warnings: Diagnostics,
+}
+
+impl Assembler<'_> {
+    /// A copy of `target`, which will sit at pointer `at` of the bundled document.
+    fn materialize(&mut self, target: &Target, at: &str) -> Option<Value> {
+        let document = self.bundler.documents.get(&target.label)?;
+        let mut copy = lookup(&document.value, &target.fragment)?.clone();
+        self.origins.push(Origin {
+            bundled: at.to_owned(),
+            file: target.label.clone(),
+            source: document.source.clone(),
+            pointer: format!("#{}", target.fragment),
+        });
+        let found = self.found_in.get(target).copied().unwrap_or_default();
+        self.rewrite(&mut copy, found, at, (&target.label, &target.fragment));
+        Some(copy)
+    }
+
+    /// Rewrites the references found in `value` (which sits at `at`, and was written in file
+    /// `from.0` at pointer `from.1`); whether anything changed.
+    fn rewrite(
+        &mut self,
+        value: &mut Value,
+        found: &[Found],
+        at: &str,
+        from: (&str, &str),
+    ) -> bool {
+        let mut changed = false;
+        for f in found {
+            let Some(node) = lookup_mut(value, &f.segments) else {
+                continue;
+            };
+            let new = match &f.resolved {
+                Resolved::Unchanged => continue,
+                Resolved::Root(pointer) => pointer.clone(),
+                Resolved::External(target) => self.bundler.local(target, self.names),
+                Resolved::Text(text) => {
+                    *node = Value::from(text.as_str());
+                    changed = true;
+                    continue;
+                }
+                Resolved::Inline(target) => {
+                    let here = join_segments(at, &f.segments);
+                    if self.inlining.contains(target) {
+                        let pointer = join_segments("#", &f.segments);
+                        self.errors.push((
+                            target.label.clone(),
+                            catalog::inline_ref_cycle(
+                                &pointer,
+                                &format!("{}#{}", target.label, target.fragment),
+                            ),
+                        ));
+                        continue;
+                    }
+                    if f.kind == Kind::Operation {
+                        // Reported where the `$ref` is written, in the file that writes it.
+                        let (label, fragment) = from;
+                        let written = join_segments(&format!("#{fragment}"), &f.segments);
+                        let shown = match target.fragment.as_str() {
+                            "" => target.label.clone(),
+                            fragment => format!("{}#{fragment}", target.label),
+                        };
+                        let mut warning =
+                            Diagnostics(vec![catalog::operation_ref(&written, &shown)]);
+                        let source = self
+                            .bundler
+                            .documents
+                            .get(label)
+                            .map_or("", |d| d.source.as_str());
+                        crate::source_map::annotate(&mut warning, label, source);
+                        self.warnings.0.extend(warning.0);
+                    }
+                    self.inlining.push(target.clone());
+                    let inlined = self.materialize(target, &here);
+                    self.inlining.pop();
+                    if let Some(mut inlined) = inlined {
+                        // Keywords written beside the `$ref` (a 3.1 `summary`, `description`)
+                        // override the referenced object's own.
+                        if let (Value::Mapping(beside), Value::Mapping(object)) =
+                            (&*node, &mut inlined)
+                        {
+                            for (k, v) in beside {
+                                if k.as_str() != Some("$ref") {
+                                    object.insert(k.clone(), v.clone());
+                                }
+                            }
+                        }
+                        *node = inlined;
+                        changed = true;
+                    }
+                    continue;
+                }
+            };
+            if let Value::Mapping(object) = node {
+                object.insert(Value::from("$ref"), Value::from(new));
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
+/// Puts `{$ref: local}` at `segments` under `value`, unless that spot is a reference already.
+fn replace_with_ref(value: &mut Value, segments: &[String], local: &str) {
+    if let Some(node) = lookup_mut(value, segments) {
+        if node.get("$ref").is_none() {
+            let mut reference = Mapping::new();
+            reference.insert(Value::from("$ref"), Value::from(local));
+            *node = Value::Mapping(reference);
         }
     }
+}
+
+/// The name a copied object is given: the last segment of its pointer that names something
+/// (`/components/schemas/Base/properties/id` -> `id`, `/$defs/Pet` -> `Pet`), or for a schema
+/// inside an operation, its `operationId` and status (`listBases_200`); `None` for a whole file.
+fn component_name(document: Option<&Value>, fragment: &str) -> Option<String> {
+    const STRUCTURE: &[&str] = &[
+        "responses",
+        "requestBody",
+        "parameters",
+        "schema",
+        "items",
+        "additionalProperties",
+        "not",
+        "properties",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "content",
+        "$defs",
+        "definitions",
+    ];
+    let segments = fragment_segments(fragment);
+    let last = segments.last()?;
+    if let [paths, path, method, rest @ ..] = segments.as_slice() {
+        let operation_id = document
+            .and_then(|d| d.get(paths.as_str()))
+            .and_then(|p| p.get(path.as_str()))
+            .and_then(|p| p.get(method.as_str()))
+            .and_then(|o| o.get("operationId"))
+            .and_then(Value::as_str);
+        if let (true, Some(operation_id)) = (paths == "paths", operation_id) {
+            let mut name = operation_id.to_owned();
+            for segment in rest {
+                if !STRUCTURE.contains(&segment.as_str()) && !segment.contains('/') {
+                    name.push('_');
+                    name.push_str(segment);
+                }
+            }
+            return Some(name);
+        }
+    }
+    let named = segments.iter().rev().find(|s| {
+        !STRUCTURE.contains(&s.as_str()) && s.parse::<usize>().is_err() && !s.contains('/')
+    });
+    Some(named.unwrap_or(last).clone())
+}
+
+/// `at` extended by segments.
+fn join_segments(at: &str, segments: &[String]) -> String {
+    let mut pointer = at.to_owned();
+    for segment in segments {
+        pointer.push('/');
+        pointer.push_str(&escape_segment(segment));
+    }
+    pointer
+}
+
+/// Whether a local pointer (without `#`) names a whole component: `/components/<section>/<name>`
+/// (in 2.0, `/definitions/<name>`, `/parameters/<name>`, `/responses/<name>`).
+fn is_component(fragment: &str, version: Version) -> bool {
+    let segments = fragment_segments(fragment);
+    match (version, segments.as_slice()) {
+        (Version::Swagger2, [section, _]) => {
+            matches!(section.as_str(), "definitions" | "parameters" | "responses")
+        }
+        (_, [components, section, _]) => {
+            components == "components" && SECTIONS.contains(&section.as_str())
+        }
+        _ => false,
+    }
+}
+
+/// The pointer of a component in the bundled document.
+fn component_pointer(version: Version, section: &str, name: &str) -> String {
+    match (version, section) {
+        (Version::Swagger2, "schemas") => format!("#/definitions/{}", escape_segment(name)),
+        (Version::Swagger2, "parameters" | "responses") => {
+            format!("#/{section}/{}", escape_segment(name))
+        }
+        _ => format!("#/components/{section}/{}", escape_segment(name)),
+    }
+}
+
+/// The map a component section's entries go in, created when missing.
+fn section_entries<'d>(
+    document: &'d mut Mapping,
+    version: Version,
+    section: &str,
+) -> Option<&'d mut Mapping> {
+    let parent = match (version, section) {
+        (Version::Swagger2, "schemas") => {
+            return document
+                .entry(Value::from("definitions"))
+                .or_insert_with(|| Value::Mapping(Mapping::new()))
+                .as_mapping_mut();
+        }
+        (Version::Swagger2, "parameters" | "responses") => document,
+        _ => document
+            .entry(Value::from("components"))
+            .or_insert_with(|| Value::Mapping(Mapping::new()))
+            .as_mapping_mut()?,
+    };
+    parent
+        .entry(Value::from(section))
+        .or_insert_with(|| Value::Mapping(Mapping::new()))
+        .as_mapping_mut()
 }
 
 const SECTIONS: &[&str] = &[

@@ -32,6 +32,12 @@ pub(crate) enum Kind {
     /// A map or list of schemas (`properties`, `allOf`, `components/schemas`).
     Schemas,
     Schema,
+    /// `info`, the list of `tags` and one tag: searched only for descriptions given by `$ref`.
+    Info,
+    Tags,
+    Tag,
+    /// A description: text, which some split specs keep in a file of its own (`$ref: intro.md`).
+    Text,
     /// Anything else (example values, extensions, callbacks, links): not searched for `$ref`s.
     Opaque,
 }
@@ -47,6 +53,14 @@ impl Kind {
                 self.entry()
             }
             (_, k) if k.starts_with("x-") => Opaque,
+            (Root, "info") => Info,
+            (Root, "tags") => Tags,
+            (Tags, _) => Tag,
+            (
+                Info | Tag | PathItem | Operation | Parameter | RequestBody | Response | Header
+                | Schema,
+                "description",
+            ) => Text,
             (Root, "paths" | "webhooks") => Paths,
             (Components, "pathItems") => Paths,
             (Root, "components") => Components,

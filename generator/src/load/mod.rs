@@ -21,6 +21,7 @@ use openapiv3::OpenAPI;
 pub use bundle::Origin;
 use bundle::{bundle, Document};
 use deep_schemas::check_deep_schemas;
+pub(crate) use openapi31::{EXAMPLES_MARKER, WEBHOOK_MARKER};
 
 use crate::diagnostics::{catalog, Diagnostic, Diagnostics, Position};
 
@@ -107,14 +108,16 @@ pub fn load_spec_with(
     };
     let source = root.source.clone();
     let bundled = bundle(path, root, allow_outside, version)?;
-    read_spec(
+    let mut loaded = read_spec(
         source,
         bundled.value,
         label,
         bundled.origins,
         version,
         bundled.changed,
-    )
+    )?;
+    loaded.warnings.0.splice(0..0, bundled.warnings.0);
+    Ok(loaded)
 }
 
 /// Reads one file and parses it into a YAML value, locating a syntax error.
@@ -172,7 +175,7 @@ fn read_spec(
     let mut warnings = Diagnostics::default();
     let value = match version {
         Version::V30 => value,
-        Version::V31 => openapi31::normalize(value, &mut warnings),
+        Version::V31 => openapi31::normalize(value, label, &source, &mut origins, &mut warnings),
         Version::Swagger2 => {
             match swagger2::convert(value, label, &source, &mut origins, &mut warnings) {
                 Ok(value) => value,

@@ -11,10 +11,21 @@
 use serde_yaml::{Mapping, Value};
 
 use super::kind::{visit_schemas, Kind};
+use super::Origin;
 use crate::diagnostics::{catalog, Diagnostics};
 
-/// Rewrites a bundled 3.1 document in place into its 3.0 equivalent.
-pub(crate) fn normalize(mut document: Value, warnings: &mut Diagnostics) -> Value {
+/// The extension that marks a path item as a webhook moved into `paths`; lowering reads it.
+pub(crate) const WEBHOOK_MARKER: &str = "x-openapi-gen-webhook";
+
+/// Rewrites a bundled 3.1 document in place into its 3.0 equivalent; `label` and `source` name
+/// the root file, for the origins of moved webhooks.
+pub(crate) fn normalize(
+    mut document: Value,
+    label: &str,
+    source: &str,
+    origins: &mut Vec<Origin>,
+    warnings: &mut Diagnostics,
+) -> Value {
     if let Value::Mapping(root) = &mut document {
         root.insert(Value::from("openapi"), Value::from("3.0.3"));
         // 3.1 makes `paths` optional (a document may hold only webhooks or components).
@@ -22,11 +33,43 @@ pub(crate) fn normalize(mut document: Value, warnings: &mut Diagnostics) -> Valu
             root.insert(Value::from("paths"), Value::Mapping(Mapping::new()));
         }
         drop_mutual_tls(root, warnings);
+        move_webhooks(root, label, source, origins);
     }
     visit_schemas(&mut document, Kind::Root, &mut |schema, pointer| {
         normalize_schema(schema, pointer, warnings);
     });
     document
+}
+
+/// Webhooks (requests the API sends to its subscribers) have no 3.0 form: each moves into `paths`
+/// under a path of its own (`/<name>`, the route the generated receiver serves it at), marked so
+/// that lowering sets it apart, with an origin so diagnostics still point into `webhooks`.
+fn move_webhooks(root: &mut Mapping, label: &str, source: &str, origins: &mut Vec<Origin>) {
+    let Some(Value::Mapping(webhooks)) = root.remove("webhooks") else {
+        return;
+    };
+    let Some(Value::Mapping(paths)) = root.get_mut("paths") else {
+        return;
+    };
+    for (name, item) in webhooks {
+        let (Some(name), Value::Mapping(mut item)) = (name.as_str(), item) else {
+            continue;
+        };
+        let name = name.to_owned();
+        let stem = format!("/{}", name.trim_start_matches('/'));
+        let path = std::iter::once(stem.clone())
+            .chain((2..).map(|n| format!("{stem}-{n}")))
+            .find(|p| !paths.contains_key(p.as_str()))
+            .unwrap_or(stem);
+        item.insert(Value::from(WEBHOOK_MARKER), Value::from(name.as_str()));
+        origins.push(Origin {
+            bundled: crate::diagnostics::join("#/paths", &[&path]),
+            file: label.to_owned(),
+            source: source.to_owned(),
+            pointer: crate::diagnostics::join("#/webhooks", &[&name]),
+        });
+        paths.insert(Value::from(path), Value::Mapping(item));
+    }
 }
 
 /// `mutualTLS` security schemes have no 3.0 form; the requirements naming them are then dropped
@@ -230,16 +273,16 @@ fn const_to_enum(map: &mut Mapping) {
     }
 }
 
-/// A schema's `examples` array: its first value becomes the 3.0 `example`.
+/// The extension a schema's 3.1 `examples` array is kept in (3.0 has one `example`); lowering
+/// checks each of them, like an `example`.
+pub(crate) const EXAMPLES_MARKER: &str = "x-openapi-gen-examples";
+
+/// A schema's `examples` array moves to [`EXAMPLES_MARKER`].
 fn examples_to_example(map: &mut Mapping) {
     if let Some(Value::Sequence(examples)) = map.get("examples") {
-        let first = examples.first().cloned();
+        let examples = Value::Sequence(examples.clone());
         map.remove("examples");
-        if let Some(first) = first {
-            if !map.contains_key("example") {
-                map.insert(Value::from("example"), first);
-            }
-        }
+        map.insert(Value::from(EXAMPLES_MARKER), examples);
     }
 }
 
@@ -454,6 +497,8 @@ fn ref_with_siblings(map: &mut Mapping) {
     if !map.contains_key("$ref") {
         return;
     }
+    // The referenced schema says what type the value has; `type` beside it only repeats that.
+    map.remove("type");
     let typed_siblings = map.keys().any(|k| {
         let k = k.as_str().unwrap_or_default();
         k != "$ref" && !ANNOTATIONS.contains(&k) && !k.starts_with("x-")
@@ -504,7 +549,7 @@ mod tests {
             ("const: a", "{enum: [a]}"),
             (
                 "{type: string, examples: [a, b]}",
-                "{type: string, example: a}",
+                "{type: string, x-openapi-gen-examples: [a, b]}",
             ),
             (
                 "{type: integer, exclusiveMinimum: 0}",
@@ -536,6 +581,10 @@ mod tests {
             ),
             (
                 "{$ref: '#/components/schemas/A', nullable: true}",
+                "{nullable: true, allOf: [{$ref: '#/components/schemas/A'}]}",
+            ),
+            (
+                "{$ref: '#/components/schemas/A', type: [object, 'null']}",
                 "{nullable: true, allOf: [{$ref: '#/components/schemas/A'}]}",
             ),
             (
@@ -584,12 +633,21 @@ mod tests {
     #[test]
     fn documents_become_3_0() {
         let mut warnings = Diagnostics::default();
+        let mut origins = Vec::new();
         let document = normalize(
-            yaml("{openapi: 3.1.0, info: {title: t, version: '1'}, components: {schemas: {A: {type: [string, 'null']}}}}"),
+            yaml("{openapi: 3.1.0, info: {title: t, version: '1'}, components: {schemas: {A: {type: [string, 'null']}}}, webhooks: {newPet: {post: {responses: {}}}}}"),
+            "spec.yaml",
+            "",
+            &mut origins,
             &mut warnings,
         );
+        assert_eq!(
+            document["paths"]["/newPet"][WEBHOOK_MARKER],
+            Value::from("newPet")
+        );
+        assert_eq!(origins[0].pointer, "#/webhooks/newPet");
+        assert_eq!(origins[0].bundled, "#/paths/~1newPet");
         assert_eq!(document["openapi"], Value::from("3.0.3"));
-        assert_eq!(document["paths"], Value::Mapping(Mapping::new()));
         assert_eq!(
             document["components"]["schemas"]["A"],
             yaml("{type: string, nullable: true}")

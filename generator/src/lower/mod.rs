@@ -16,7 +16,7 @@ use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use crate::diagnostics::{catalog, Diagnostic, Diagnostics};
-use crate::ir::{Api, Example, Server, Type, TypeDef, TypeId, TypeKind, TypeSpace};
+use crate::ir::{Api, Example, Operation, Server, Type, TypeDef, TypeId, TypeKind, TypeSpace};
 use crate::names::{self, Namespace};
 
 /// Names the emitters define beside the operation-level types (in `client.rs` and `server.rs`).
@@ -88,6 +88,18 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
         .collect();
     let types = sort_types(defs, &mut operations, &mut examples);
     let model_shadows_std = names::shadows_std(types.defs.iter().map(|d| d.rust_name.as_str()));
+    let webhook_paths: Vec<&str> = spec
+        .paths
+        .paths
+        .iter()
+        .filter(|(_, item)| {
+            matches!(item, ReferenceOr::Item(item) if item.extensions.contains_key(crate::load::WEBHOOK_MARKER))
+        })
+        .map(|(path, _)| path.as_str())
+        .collect();
+    let (webhooks, operations): (Vec<Operation>, Vec<Operation>) = operations
+        .into_iter()
+        .partition(|op| webhook_paths.contains(&op.path.as_str()));
     let api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -103,6 +115,7 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
         security_schemes: schemes,
         types,
         operations,
+        webhooks,
         tags: all_tags,
         model_shadows_std,
         examples,
@@ -214,13 +227,13 @@ impl<'a> Lowerer<'a> {
         if let ReferenceOr::Item(schema) = schema {
             // A component's example is checked against the component's own type, replacing the
             // inline expression an alias component may have recorded for the same pointer.
-            if let Some(value) = schema::example_of(schema) {
+            for (at, value) in schema::examples_of(schema, &pointer) {
                 let example = Example {
-                    pointer: pointer.clone(),
+                    pointer: at.clone(),
                     ty: Type::Named(id),
                     value,
                 };
-                self.examples.insert(pointer.clone(), example);
+                self.examples.insert(at, example);
             }
         }
         self.defs[id.0].kind = kind;

@@ -213,14 +213,12 @@ impl<'a> Lowerer<'a> {
     /// The type of an inline schema; its `example`, if any, is recorded against that type.
     pub(crate) fn inline_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         let ty = self.inline_type_in_bounds(schema, hint, pointer);
-        if let Some(value) = example_of(schema) {
-            self.examples
-                .entry(pointer.to_owned())
-                .or_insert_with(|| Example {
-                    pointer: pointer.to_owned(),
-                    ty: ty.clone(),
-                    value,
-                });
+        for (at, value) in examples_of(schema, pointer) {
+            self.examples.entry(at.clone()).or_insert_with(|| Example {
+                pointer: at,
+                ty: ty.clone(),
+                value,
+            });
         }
         ty
     }
@@ -888,13 +886,25 @@ fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
     matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(AnySchema { typ: Some(t), .. }), .. }) if t == "null")
 }
 
-/// A schema's `example`; `null` says nothing about the type, so it is not kept.
-pub(crate) fn example_of(schema: &Schema) -> Option<serde_json::Value> {
-    schema
+/// A schema's `example` and, from a 3.1 document, each of its `examples` (with the pointer of
+/// each); `null` says nothing about the type, so it is not kept.
+pub(crate) fn examples_of(schema: &Schema, pointer: &str) -> Vec<(String, serde_json::Value)> {
+    let mut found = Vec::new();
+    if let Some(value) = schema.schema_data.example.clone() {
+        found.push((pointer.to_owned(), value));
+    }
+    if let Some(serde_json::Value::Array(values)) = schema
         .schema_data
-        .example
-        .clone()
-        .filter(|value| !value.is_null())
+        .extensions
+        .get(crate::load::EXAMPLES_MARKER)
+    {
+        for (index, value) in values.iter().enumerate() {
+            let at = crate::diagnostics::join(pointer, &["examples", &index.to_string()]);
+            found.push((at, value.clone()));
+        }
+    }
+    found.retain(|(_, value)| !value.is_null());
+    found
 }
 
 /// The documentation of a schema: its description, else its title.

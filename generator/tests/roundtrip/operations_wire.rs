@@ -49,6 +49,7 @@ impl Api for Items {
     async fn upload_item(self: Arc<Self>, input: UploadItemInput) -> UploadItemResponse {
         let body = input.body.expect("a multipart body");
         assert_eq!((body.file.as_slice(), body.note.as_deref()), (&[0u8, 255, 1][..], Some("n")));
+        assert_eq!(body.title, "t");
         UploadItemResponse::Created
     }
 }
@@ -84,6 +85,10 @@ async fn every_response_and_body_shape_crosses_the_wire() {
     assert_eq!(client.put_text(Some("héllo")).await.unwrap(), PutTextResponse::Ok);
     let form = PutItemFormBody { name: "a b&c".to_owned() };
     assert_eq!(client.put_item_form(5, &form).await.unwrap(), PutItemFormResponse::NoContent);
-    let upload = UploadItemBody { file: vec![0, 255, 1], note: Some("n".to_owned()) };
+    let upload = UploadItemBody {
+        file: vec![0, 255, 1],
+        title: "t".to_owned(),
+        note: Some("n".to_owned()),
+    };
     assert_eq!(client.upload_item(6, Some(&upload)).await.unwrap(), UploadItemResponse::Created);
 }
