@@ -172,7 +172,7 @@ fn emit_phase(
     let files = emitted.files;
     let lines = files.iter().map(|f| f.contents.lines().count()).sum();
     let summary = Summary {
-        operations: api.operations.len(),
+        operations: api.operations.len() + api.webhooks.len(),
         types: api.types.defs.len(),
         fallbacks,
         lines,

@@ -269,7 +269,19 @@ fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
         )
     });
     let webhooks = (!api.webhooks.is_empty()).then(|| {
+        // Compiled when any webhook's tag is: with none, its client would be dead code.
+        let cfg = match config.layout {
+            Layout::Crate { .. } => {
+                let mut tags: Vec<String> =
+                    api.webhooks.iter().flat_map(|op| op.tags.clone()).collect();
+                tags.sort();
+                tags.dedup();
+                super::features::operation_cfg(api, &tags)
+            }
+            Layout::Module => TokenStream::new(),
+        };
         quote!(
+            #cfg
             pub mod webhooks;
         )
     });

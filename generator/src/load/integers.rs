@@ -49,6 +49,20 @@ fn fit_schema(map: &mut Mapping, pointer: &str, warnings: &mut Diagnostics) {
             }
         }
     }
+    // YAML reads a number too large for `f64` (`1e400`) as a string: no bound at all.
+    for keyword in ["minimum", "maximum", "multipleOf"] {
+        if let Some(Value::String(text)) = map.get(keyword) {
+            match text.parse::<f64>() {
+                Ok(n) if n.is_finite() => {
+                    map.insert(Value::from(keyword), Value::from(n));
+                }
+                Ok(_) => {
+                    map.remove(keyword);
+                }
+                Err(_) => {}
+            }
+        }
+    }
     if map.get("type").and_then(Value::as_str) != Some("integer") {
         return;
     }

@@ -189,9 +189,11 @@ fn read_spec(
     let mut value = value;
     integers::fit_integers(&mut value, &mut warnings);
     let rewritten = bundled || version != Version::V30;
+    // The path to an error is tracked so that a rewritten document, whose text no longer matches
+    // the value, can still say where the fault is.
     let parsed = read_openapi(|| match check_deep_schemas(&value) {
         Some(d) => Err(Box::new(d)),
-        None => Ok(serde_yaml::from_value::<OpenAPI>(value)),
+        None => Ok(serde_path_to_error::deserialize::<_, OpenAPI>(value)),
     });
     match parsed {
         Ok(Ok(Ok(openapi))) => Ok(LoadedSpec {
@@ -207,9 +209,13 @@ fn read_spec(
             Err(diagnostics)
         }
         Ok(Ok(Err(error))) if rewritten => {
-            let mut d = catalog::not_openapi(&strip_location(&error));
-            d.file = label.to_owned();
-            Err(Diagnostics(vec![d]))
+            let d = catalog::not_openapi(&strip_location(error.inner()));
+            let mut diagnostics = Diagnostics(vec![Diagnostic {
+                pointer: pointer_of(error.path()),
+                ..d
+            }]);
+            annotate(&origins, label, &source, &mut diagnostics);
+            Err(diagnostics)
         }
         Ok(Ok(Err(_))) => Err(locate_model_error(&source, label)),
         Err(()) => {
@@ -218,6 +224,22 @@ fn read_spec(
             Err(Diagnostics(vec![d]))
         }
     }
+}
+
+/// The JSON pointer of the value a deserialization error is about.
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        let segment = match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => key.clone(),
+            Segment::Enum { .. } | Segment::Unknown => continue,
+        };
+        pointer.push('/');
+        pointer.push_str(&crate::diagnostics::escape_segment(&segment));
+    }
+    pointer
 }
 
 /// Reads the text once more straight into the OpenAPI model, for the position of its error.
