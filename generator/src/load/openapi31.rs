@@ -238,7 +238,11 @@ fn types_to_nullable(map: &mut Mapping) {
             let members = several
                 .iter()
                 .map(|t| {
-                    let mut member = shared.clone();
+                    let mut member: Mapping = shared
+                        .iter()
+                        .filter(|(k, _)| applies_to(k.as_str().unwrap_or_default(), t))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect();
                     member.insert(Value::from("type"), Value::from(t.as_str()));
                     Value::Mapping(member)
                 })
@@ -258,6 +262,27 @@ fn types_to_nullable(map: &mut Mapping) {
             }
         }
     }
+}
+
+/// Whether a keyword describes values of JSON type `ty` (keywords of other types are left out of
+/// that type's alternative; keywords of no particular type apply to all).
+fn applies_to(keyword: &str, ty: &str) -> bool {
+    let owner: &[&str] = match keyword {
+        "properties"
+        | "required"
+        | "additionalProperties"
+        | "minProperties"
+        | "maxProperties"
+        | "discriminator" => &["object"],
+        "items" | "minItems" | "maxItems" | "uniqueItems" => &["array"],
+        "minLength" | "maxLength" | "pattern" => &["string"],
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
+            &["integer", "number"]
+        }
+        // An enum lists values of every type; each alternative keeps those of its own.
+        _ => return true,
+    };
+    owner.contains(&ty)
 }
 
 /// `const: v` is a one-value `enum`.
@@ -544,7 +569,11 @@ mod tests {
             ("type: [integer, number]", "{type: number}"),
             (
                 "{type: [string, integer], minimum: 1}",
-                "{anyOf: [{minimum: 1, type: string}, {minimum: 1, type: integer}]}",
+                "{anyOf: [{type: string}, {minimum: 1, type: integer}]}",
+            ),
+            (
+                "{type: [array, object], items: {type: string}, properties: {x: {type: integer}}}",
+                "{anyOf: [{items: {type: string}, type: array}, {properties: {x: {type: integer}}, type: object}]}",
             ),
             ("const: a", "{enum: [a]}"),
             (
