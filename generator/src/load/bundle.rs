@@ -1,7 +1,8 @@
 //! Bundles external `$ref`s (`other.yaml#/components/schemas/X`) into the root document, so that
 //! lowering sees one self-contained document with local references only.
 //!
-//! Each referenced object is copied into the root's `#/components/<section>/` under a name chosen
+//! Each referenced object is copied into the root's `#/components/<section>/` (in Swagger 2.0, the
+//! root-level `#/definitions/`, `#/parameters/` or `#/responses/`) under a name chosen
 //! after every reference is known (so the choice does not depend on the order maps are written
 //! in), and every reference to it is rewritten. An [`Origin`] remembers where each copy came from,
 //! so a diagnostic about copied content still names the file, line and column it was written at.
@@ -9,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use percent_encoding::percent_decode_str;
 use serde_yaml::{Mapping, Value};
@@ -34,8 +36,8 @@ pub struct Origin {
     pub bundled: String,
     /// The file it was copied from, as named in messages.
     pub file: String,
-    /// The file's text, for locating diagnostics.
-    pub source: String,
+    /// The file's text, for locating diagnostics (shared: many origins name one file).
+    pub source: Arc<str>,
     /// Pointer of the original inside that file (`#` for a whole-file reference).
     pub pointer: String,
 }
@@ -88,6 +90,8 @@ struct Bundler {
     root_dir: PathBuf,
     root_label_dir: String,
     allow_outside: bool,
+    /// Decides the shapes walked and where copies go (see [`copies_parent`]).
+    version: Version,
     /// Every file read so far, by label; a file is read and parsed once.
     documents: BTreeMap<String, Document>,
     /// Label -> canonical path of each file read.
@@ -105,7 +109,7 @@ pub(crate) fn bundle(
     root_path: &Path,
     root: Document,
     allow_outside: bool,
-    _version: Version,
+    version: Version,
 ) -> Result<Bundle, Diagnostics> {
     let root_file = std::fs::canonicalize(root_path).unwrap_or_else(|_| root_path.to_path_buf());
     let root_dir = root_file
@@ -122,6 +126,7 @@ pub(crate) fn bundle(
         root_dir,
         root_label_dir,
         allow_outside,
+        version,
         documents: BTreeMap::from([(root_label.clone(), root)]),
         paths: BTreeMap::from([(root_label.clone(), root_file)]),
         broken: BTreeSet::new(),
@@ -138,7 +143,8 @@ impl Bundler {
     /// Walks the root, then every target it reaches (each once, so cycles across files end).
     fn discover(&mut self, root_label: &str) -> Vec<Walk> {
         let mut walks = Vec::new();
-        let mut queue = std::collections::VecDeque::from([(None::<Target>, Kind::Root)]);
+        let mut queue =
+            std::collections::VecDeque::from([(None::<Target>, Kind::root(self.version))]);
         let mut seen = BTreeSet::new();
         while let Some((target, kind)) = queue.pop_front() {
             let (label, fragment) = match &target {
@@ -199,7 +205,7 @@ impl Bundler {
         if file_part.is_empty() && in_root {
             return Some(Resolved::Unchanged);
         }
-        let Some(section) = kind.section() else {
+        let Some(section) = kind.section_for(self.version) else {
             self.report(label, catalog::external_ref(pointer, reference));
             return None;
         };
@@ -312,11 +318,12 @@ impl Bundler {
     /// names do not depend on the order maps are written in.
     fn name_targets(&self, root_label: &str, walks: &[Walk]) -> BTreeMap<Target, String> {
         let mut taken: BTreeSet<(&'static str, String)> = BTreeSet::new();
-        if let Some(Value::Mapping(components)) = self
-            .documents
-            .get(root_label)
-            .and_then(|d| d.value.get("components"))
-        {
+        let root = self.documents.get(root_label).map(|d| &d.value);
+        let parent = match copies_parent(self.version) {
+            Some(key) => root.and_then(|r| r.get(key)),
+            None => root,
+        };
+        if let Some(Value::Mapping(components)) = parent {
             for (section, entries) in components {
                 let (Some(section), Some(entries)) = (section.as_str(), entries.as_mapping())
                 else {
@@ -354,9 +361,11 @@ impl Bundler {
         walks: Vec<Walk>,
         names: &BTreeMap<Target, String>,
     ) -> Bundle {
+        let parent = copies_parent(self.version);
         let local = |target: &Target| {
             let name = names.get(target).map_or("", String::as_str);
-            format!("#/components/{}/{}", target.section, escape_segment(name))
+            let prefix = parent.map_or(String::new(), |p| format!("/{p}"));
+            format!("#{prefix}/{}/{}", target.section, escape_segment(name))
         };
         let rewrite = |value: &mut Value, found: &[Found]| -> bool {
             let mut changed = false;
@@ -396,7 +405,7 @@ impl Bundler {
                     origins.push(Origin {
                         bundled: local(target),
                         file: target.label.clone(),
-                        source: document.source.clone(),
+                        source: document.source.as_str().into(),
                         pointer: format!("#{}", target.fragment),
                     });
                     copies.push((target.section, name, copy));
@@ -404,18 +413,22 @@ impl Bundler {
             }
         }
         changed |= !copies.is_empty();
-        if let Value::Mapping(document) = &mut root {
-            let components = document
-                .entry(Value::from("components"))
-                .or_insert_with(|| Value::Mapping(Mapping::new()));
-            if let Value::Mapping(components) = components {
-                for (section, name, copy) in copies {
-                    let entries = components
-                        .entry(Value::from(section))
-                        .or_insert_with(|| Value::Mapping(Mapping::new()));
-                    if let Value::Mapping(entries) = entries {
-                        entries.insert(Value::from(name), copy);
-                    }
+        let components = match (parent, &mut root) {
+            (Some(key), Value::Mapping(document)) => Some(
+                document
+                    .entry(Value::from(key))
+                    .or_insert_with(|| Value::Mapping(Mapping::new())),
+            ),
+            (Some(_), _) => None,
+            (None, root) => Some(root),
+        };
+        if let Some(Value::Mapping(components)) = components {
+            for (section, name, copy) in copies {
+                let entries = components
+                    .entry(Value::from(section))
+                    .or_insert_with(|| Value::Mapping(Mapping::new()));
+                if let Value::Mapping(entries) = entries {
+                    entries.insert(Value::from(name), copy);
                 }
             }
         }
@@ -434,7 +447,18 @@ const SECTIONS: &[&str] = &[
     "responses",
     "headers",
     "examples",
+    // Swagger 2.0's root-level maps.
+    "definitions",
 ];
+
+/// The key of the root-level map that holds the sections copies go into: `components` in 3.x;
+/// `None` in Swagger 2.0, whose sections sit at the root.
+fn copies_parent(version: Version) -> Option<&'static str> {
+    match version {
+        Version::Swagger2 => None,
+        Version::V30 | Version::V31 => Some("components"),
+    }
+}
 
 /// Finds every `$ref` under `value` (a value of `kind`), with its segments and kind.
 fn collect_refs(
