@@ -12,6 +12,7 @@
 //! `{propertyName}`. Where the versions differ, the choices are:
 //! - no `consumes`/`produces` anywhere means `application/json`; an operation's list replaces
 //!   the document's; several media types give several `content` entries (lowering picks JSON);
+//!   `*/*` under a body or response with a schema means `application/json`;
 //! - `formData` parameters are `multipart/form-data` when one is a file or `consumes` names
 //!   multipart, `application/x-www-form-urlencoded` otherwise;
 //! - a response `schema` of `type: file` is binary, under the non-JSON `produces` types, or
@@ -122,8 +123,11 @@ impl<'a> Converter<'a> {
         let root = self.root;
         let mut out = Mapping::new();
         out.insert("openapi".into(), "3.0.3".into());
-        if let Some(info) = root.get("info") {
-            out.insert("info".into(), info.clone());
+        match root.get("info") {
+            Some(info) => {
+                out.insert("info".into(), info.clone());
+            }
+            None => self.error("", "the document has no `info`"),
         }
         let servers = self.servers();
         if !servers.is_empty() {

@@ -383,7 +383,7 @@ impl<'a> Converter<'a> {
         let schema_at = join(original, &["schema"]);
         let schema = self.schema(schema, &schema_at);
         let mut content = Mapping::new();
-        for media in consumes {
+        for media in &with_json_for_wildcards(consumes) {
             self.moved(&join(at, &["content", media, "schema"]), &schema_at);
             let mut entry = Mapping::new();
             entry.insert("schema".into(), schema.clone());
@@ -564,7 +564,7 @@ impl<'a> Converter<'a> {
                     binary
                 }
             } else {
-                produces.to_vec()
+                with_json_for_wildcards(produces)
             };
             let examples = response.get("examples").and_then(Value::as_mapping);
             let mut content = Mapping::new();
@@ -600,6 +600,23 @@ impl<'a> Converter<'a> {
         copy_extensions(header, &mut out);
         Value::Mapping(out)
     }
+}
+
+/// Media types for a body with a schema: `*/*` (Kubernetes writes it for bodies it reads as JSON)
+/// stands for `application/json`, since a schema says the body is structured data.
+fn with_json_for_wildcards(media_types: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for media in media_types {
+        let media = if essence(media) == "*/*" {
+            super::DEFAULT_MEDIA.to_owned()
+        } else {
+            media.clone()
+        };
+        if !out.contains(&media) {
+            out.push(media);
+        }
+    }
+    out
 }
 
 /// The `examples` entry for a media type: the exact one, else (for a JSON type) a JSON one.
