@@ -10,6 +10,8 @@
 
 #[path = "support/coveo_service.rs"]
 mod coveo_service;
+/// The generated module `coveo_service` implements.
+use generated::coveo as api;
 #[path = "support/serving.rs"]
 mod serving;
 

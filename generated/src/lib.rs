@@ -8,6 +8,10 @@
 #[rustfmt::skip]
 pub mod coveo;
 
+#[cfg(feature = "coveo_swagger2")]
+#[rustfmt::skip]
+pub mod coveo_swagger2;
+
 #[cfg(feature = "qovery")]
 #[rustfmt::skip]
 pub mod qovery;

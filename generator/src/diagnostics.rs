@@ -209,9 +209,18 @@ pub mod catalog {
         .with_hint("Swagger documents are read in version 2.0 (`swagger: \"2.0\"`)")
     }
 
-    pub fn swagger2(found: &str) -> Diagnostic {
-        Diagnostic::error("#/swagger", format!("this is a Swagger {found} document, not OpenAPI 3.0.x"))
-            .with_hint("convert it to OpenAPI 3.0 first (e.g. with swagger2openapi); this generator reads OpenAPI 3.0.x")
+    /// A Swagger 2.0 document that breaks a rule of its specification, so it cannot be converted.
+    pub fn swagger2_invalid(pointer: &str, problem: &str) -> Diagnostic {
+        Diagnostic::error(pointer, format!("invalid Swagger 2.0: {problem}"))
+            .with_hint("see https://swagger.io/specification/v2/")
+    }
+
+    /// A Swagger 2.0 construct with no exact OpenAPI 3.0 equivalent, converted to the closest one.
+    pub fn swagger2_lossy(pointer: &str, what: &str, consequence: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("{what} has no OpenAPI 3.0 equivalent: {consequence}"),
+        )
     }
 
     /// A 3.1 (JSON Schema 2020-12) construct with no 3.0 equivalent, read in a degraded way.
@@ -236,6 +245,14 @@ pub mod catalog {
             format!("the operation is given by `$ref` to `{target}`, which OpenAPI does not define; it is read in place"),
         )
         .with_hint("OpenAPI allows `$ref` for a whole path item, not for one operation; other tools may refuse this")
+    }
+
+    pub fn example_mismatch(pointer: &str, declared: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("the example is not of the schema's type `{declared}`; it is not checked"),
+        )
+        .with_hint("write the example as the value itself, not as JSON text in a string")
     }
 
     pub fn inline_ref_cycle(pointer: &str, target: &str) -> Diagnostic {

@@ -33,6 +33,13 @@ use crate::ir::Api;
 pub use config::{Config, Layout};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use load::{load_spec, load_spec_with, parse_spec, LoadedSpec, Origin};
+
+/// Parses YAML or JSON text into a value the way the loader does (integers of any size are
+/// read); for test harnesses that rewrite specs.
+#[doc(hidden)]
+pub fn parse_yaml_value(text: &str) -> Result<serde_yaml::Value, serde_yaml::Error> {
+    load::parse_yaml_value(text)
+}
 pub use lower::{lower_api, Lowered};
 pub use render::GENERATED_MARKER;
 

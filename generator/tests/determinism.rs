@@ -62,7 +62,7 @@ fn reorder(map: &mut Mapping, rotate: usize, reverse: bool) {
 
 /// The spec text with its unordered maps (and the top-level and `components` keys) reordered.
 fn shuffled(text: &str, rotate: usize, reverse: bool) -> String {
-    let mut document: Value = serde_yaml::from_str(text).unwrap();
+    let mut document: Value = openapi_gen::parse_yaml_value(text).unwrap();
     if let Some(components) = document
         .get_mut("components")
         .and_then(Value::as_mapping_mut)

@@ -388,7 +388,7 @@ proptest! {
             return Ok(());
         }
         let seeds = seeds();
-        let Ok(mut document) = serde_yaml::from_str::<Value>(&seeds[seed % seeds.len()]) else {
+        let Ok(mut document) = openapi_gen::parse_yaml_value(&seeds[seed % seeds.len()]) else {
             return Ok(());
         };
         for edit in &edits {
@@ -417,7 +417,7 @@ proptest! {
         let path = &files[file % files.len()];
         let original = std::fs::read_to_string(path).unwrap();
         let mut text = original.clone();
-        if let Ok(mut document) = serde_yaml::from_str::<Value>(&text) {
+        if let Ok(mut document) = openapi_gen::parse_yaml_value(&text) {
             for edit in &tree_edits {
                 apply_tree(&mut document, edit);
             }

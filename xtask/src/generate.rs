@@ -115,7 +115,8 @@ fn generate_one(
     }
 }
 
-/// Every `specs/<api>/openapi.{yaml,yml,json}`, sorted by API name.
+/// Every `specs/<api>/openapi.{yaml,yml,json}` (or `swagger.{yaml,yml,json}` for a Swagger 2.0
+/// document), sorted by API name.
 pub fn find_specs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut specs = Vec::new();
     let dir = root.join("specs");
@@ -125,14 +126,21 @@ pub fn find_specs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
             continue;
         }
         let api = entry.file_name().to_string_lossy().into_owned();
-        let found = ["openapi.yaml", "openapi.yml", "openapi.json"]
-            .iter()
-            .map(|f| entry.path().join(f))
-            .find(|p| p.is_file());
+        let found = [
+            "openapi.yaml",
+            "openapi.yml",
+            "openapi.json",
+            "swagger.yaml",
+            "swagger.yml",
+            "swagger.json",
+        ]
+        .iter()
+        .map(|f| entry.path().join(f))
+        .find(|p| p.is_file());
         match found {
             Some(path) => specs.push((api, path)),
             None => bail!(
-                "{} has no openapi.yaml, openapi.yml or openapi.json",
+                "{} has no openapi.yaml, openapi.yml, openapi.json or swagger.yaml/.yml/.json",
                 entry.path().display()
             ),
         }

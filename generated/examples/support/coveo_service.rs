@@ -11,16 +11,18 @@
 //! - Listing shows only the organizations the caller may view. Deleting needs edit rights
 //!   (`403` otherwise), an unknown ID is `404`, and a deleted organization is gone for good.
 //!
-//! Shared by the `coveo_server` example and the `coveo_roundtrip` integration test.
+//! Shared by the `coveo_server` example and the `coveo_roundtrip` integration test. It names the
+//! generated module as `super::api`, so the includer picks which one it serves (`coveo`, or
+//! `coveo_swagger2`, generated from the Swagger 2.0 version of the same API).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use generated::coveo::model::{Error, OrganizationCreated, OrganizationOwner, OrganizationSummary};
-use generated::coveo::operations::{
+use super::api::model::{Error, OrganizationCreated, OrganizationOwner, OrganizationSummary};
+use super::api::operations::{
     CreateOrganizationResponse, DeleteOrganizationResponse, ListOrganizationsResponse,
 };
-use generated::coveo::server::{
+use super::api::server::{
     Api, CreateOrganizationInput, Credentials, DeleteOrganizationInput, ListOrganizationsInput,
     Rejection,
 };

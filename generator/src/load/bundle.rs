@@ -1,7 +1,8 @@
 //! Bundles external `$ref`s (`other.yaml#/components/schemas/X`) into the root document, so that
 //! lowering sees one self-contained document with local references only.
 //!
-//! Each referenced object is copied into the root's `#/components/<section>/` under a name chosen
+//! Each referenced object is copied into the root's `#/components/<section>/` (in Swagger 2.0, the
+//! root-level `#/definitions/`, `#/parameters/` or `#/responses/`) under a name chosen
 //! after every reference is known (so the choice does not depend on the order maps are written
 //! in), and every reference to it is rewritten. An [`Origin`] remembers where each copy came from,
 //! so a diagnostic about copied content still names the file, line and column it was written at.
@@ -9,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use percent_encoding::percent_decode_str;
 use serde_yaml::{Mapping, Value};
@@ -34,8 +36,8 @@ pub struct Origin {
     pub bundled: String,
     /// The file it was copied from, as named in messages.
     pub file: String,
-    /// The file's text, for locating diagnostics.
-    pub source: String,
+    /// The file's text, for locating diagnostics (shared: many origins name one file).
+    pub source: Arc<str>,
     /// Pointer of the original inside that file (`#` for a whole-file reference).
     pub pointer: String,
 }
@@ -100,6 +102,7 @@ struct Bundler {
     root_dir: PathBuf,
     root_label_dir: String,
     allow_outside: bool,
+    /// Decides the shapes walked and where copies go (see [`copies_parent`]).
     version: Version,
     /// Every file read so far, by label; a file is read and parsed once.
     documents: BTreeMap<String, Document>,
@@ -152,7 +155,8 @@ impl Bundler {
     /// Walks the root, then every target it reaches (each once, so cycles across files end).
     fn discover(&mut self, root_label: &str) -> Vec<Walk> {
         let mut walks = Vec::new();
-        let mut queue = std::collections::VecDeque::from([(None::<Target>, Kind::Root)]);
+        let mut queue =
+            std::collections::VecDeque::from([(None::<Target>, Kind::root(self.version))]);
         let mut seen = BTreeSet::new();
         while let Some((target, kind)) = queue.pop_front() {
             let (label, fragment) = match &target {
@@ -220,7 +224,7 @@ impl Bundler {
         if kind == Kind::Text && !file_part.is_empty() {
             return self.resolve_text(label, pointer, reference, file_part, fragment);
         }
-        let section = kind.section();
+        let section = kind.section_for(self.version);
         let target_label = if file_part.is_empty() {
             label.to_owned()
         } else {
@@ -389,11 +393,12 @@ impl Bundler {
     /// names do not depend on the order maps are written in.
     fn name_targets(&self, root_label: &str, walks: &[Walk]) -> BTreeMap<Target, String> {
         let mut taken: BTreeSet<(&'static str, String)> = BTreeSet::new();
-        if let Some(Value::Mapping(components)) = self
-            .documents
-            .get(root_label)
-            .and_then(|d| d.value.get("components"))
-        {
+        let root = self.documents.get(root_label).map(|d| &d.value);
+        let parent = match copies_parent(self.version) {
+            Some(key) => root.and_then(|r| r.get(key)),
+            None => root,
+        };
+        if let Some(Value::Mapping(components)) = parent {
             for (section, entries) in components {
                 let (Some(section), Some(entries)) = (section.as_str(), entries.as_mapping())
                 else {
@@ -556,7 +561,7 @@ impl Assembler<'_> {
         self.origins.push(Origin {
             bundled: at.to_owned(),
             file: target.label.clone(),
-            source: document.source.clone(),
+            source: document.source.as_str().into(),
             pointer: format!("#{}", target.fragment),
         });
         let found = self.found_in.get(target).copied().unwrap_or_default();
@@ -732,12 +737,10 @@ fn is_component(fragment: &str, version: Version) -> bool {
 
 /// The pointer of a component in the bundled document.
 fn component_pointer(version: Version, section: &str, name: &str) -> String {
-    match (version, section) {
-        (Version::Swagger2, "schemas") => format!("#/definitions/{}", escape_segment(name)),
-        (Version::Swagger2, "parameters" | "responses") => {
-            format!("#/{section}/{}", escape_segment(name))
-        }
-        _ => format!("#/components/{section}/{}", escape_segment(name)),
+    let name = escape_segment(name);
+    match copies_parent(version) {
+        Some(parent) => format!("#/{parent}/{section}/{name}"),
+        None => format!("#/{section}/{name}"),
     }
 }
 
@@ -747,18 +750,12 @@ fn section_entries<'d>(
     version: Version,
     section: &str,
 ) -> Option<&'d mut Mapping> {
-    let parent = match (version, section) {
-        (Version::Swagger2, "schemas") => {
-            return document
-                .entry(Value::from("definitions"))
-                .or_insert_with(|| Value::Mapping(Mapping::new()))
-                .as_mapping_mut();
-        }
-        (Version::Swagger2, "parameters" | "responses") => document,
-        _ => document
-            .entry(Value::from("components"))
+    let parent = match copies_parent(version) {
+        Some(key) => document
+            .entry(Value::from(key))
             .or_insert_with(|| Value::Mapping(Mapping::new()))
             .as_mapping_mut()?,
+        None => document,
     };
     parent
         .entry(Value::from(section))
@@ -773,7 +770,17 @@ const SECTIONS: &[&str] = &[
     "responses",
     "headers",
     "examples",
+    // Swagger 2.0's root-level maps.
+    "definitions",
 ];
+
+/// Where copies go: under `components` in 3.x, at the root in Swagger 2.0.
+fn copies_parent(version: Version) -> Option<&'static str> {
+    match version {
+        Version::Swagger2 => None,
+        Version::V30 | Version::V31 => Some("components"),
+    }
+}
 
 /// Finds every `$ref` under `value` (a value of `kind`), with its segments and kind.
 fn collect_refs(

@@ -3,6 +3,7 @@
 
 use serde_yaml::Value;
 
+use super::Version;
 use crate::diagnostics::escape_segment;
 
 /// What a spot in the document holds, as far as references care: it decides which
@@ -10,6 +11,8 @@ use crate::diagnostics::escape_segment;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     Root,
+    /// The root of a Swagger 2.0 document (`definitions`, `parameters`, `responses` at the top).
+    Root2,
     Components,
     Paths,
     PathItem,
@@ -53,14 +56,21 @@ impl Kind {
                 self.entry()
             }
             (_, k) if k.starts_with("x-") => Opaque,
-            (Root, "info") => Info,
-            (Root, "tags") => Tags,
+            (Root | Root2, "info") => Info,
+            (Root | Root2, "tags") => Tags,
             (Tags, _) => Tag,
             (
                 Info | Tag | PathItem | Operation | Parameter | RequestBody | Response | Header
                 | Schema,
                 "description",
             ) => Text,
+            // Swagger 2.0 shapes: root-level maps of reusable objects, and a `schema` right under
+            // a response (2.0 has no `content`).
+            (Root2, "definitions") => Schemas,
+            (Root2, "parameters") => Parameters,
+            (Root2, "responses") => Responses,
+            (Root2, "paths") => Paths,
+            (Response, "schema") => Schema,
             (Root, "paths" | "webhooks") => Paths,
             (Components, "pathItems") => Paths,
             (Root, "components") => Components,
@@ -118,6 +128,26 @@ impl Kind {
             Kind::Parameters => Kind::Parameter,
             Kind::RequestBodies => Kind::RequestBody,
             other => other,
+        }
+    }
+
+    /// The kind of a document's root in `version`.
+    pub(crate) fn root(version: Version) -> Kind {
+        match version {
+            Version::Swagger2 => Kind::Root2,
+            Version::V30 | Version::V31 => Kind::Root,
+        }
+    }
+
+    /// The section that a `$ref` found at this kind points into, in a document of `version`:
+    /// a `components` section in 3.x, a root-level map in Swagger 2.0.
+    pub(crate) fn section_for(self, version: Version) -> Option<&'static str> {
+        match (version, self) {
+            (Version::Swagger2, Kind::Schema) => Some("definitions"),
+            (Version::Swagger2, Kind::Parameter) => Some("parameters"),
+            (Version::Swagger2, Kind::Response) => Some("responses"),
+            (Version::Swagger2, _) => None,
+            (Version::V30 | Version::V31, _) => self.section(),
         }
     }
 
@@ -230,5 +260,35 @@ mod tests {
         assert_eq!(schema.child("properties").child("x-id"), Kind::Schema);
         assert_eq!(response.child("x-note"), Kind::Opaque);
         assert_eq!(schema.child("$defs").child("a").section(), Some("schemas"));
+    }
+
+    #[test]
+    fn swagger2_kinds_follow_the_2_0_shape() {
+        let v2 = Version::Swagger2;
+        let root = Kind::root(v2);
+        let op = root.child("paths").child("/a").child("get");
+        let param = op.child("parameters").child("0");
+        assert_eq!(param.section_for(v2), Some("parameters"));
+        assert_eq!(param.child("schema").section_for(v2), Some("definitions"));
+        let response = op.child("responses").child("200");
+        assert_eq!(response.section_for(v2), Some("responses"));
+        assert_eq!(
+            response.child("schema").section_for(v2),
+            Some("definitions")
+        );
+        let definition = root.child("definitions").child("Pet");
+        assert_eq!(
+            definition.child("properties").child("x").section_for(v2),
+            Some("definitions")
+        );
+        assert_eq!(
+            root.child("parameters").child("p").section_for(v2),
+            Some("parameters")
+        );
+        assert_eq!(
+            root.child("responses").child("r").section_for(v2),
+            Some("responses")
+        );
+        assert_eq!(root.child("components"), Kind::Opaque);
     }
 }

@@ -56,7 +56,9 @@ impl LoadedSpec {
 fn annotate(origins: &[Origin], label: &str, source: &str, diagnostics: &mut Diagnostics) {
     {
         let mut own = Diagnostics::default();
-        let mut copied: Vec<(usize, Diagnostics)> = Vec::new();
+        // Grouped by file, so each file's text is searched once (a converted Swagger 2.0
+        // document has an origin per moved piece, most of them in the root file).
+        let mut copied: Vec<(&Origin, Diagnostics)> = Vec::new();
         for mut d in std::mem::take(&mut diagnostics.0) {
             // The most specific origin wins: a copy may hold copies of its own.
             let origin = origins
@@ -71,9 +73,13 @@ fn annotate(origins: &[Origin], label: &str, source: &str, diagnostics: &mut Dia
                 Some(index) if d.file.is_empty() => {
                     let o = &origins[index];
                     d.pointer = format!("{}{}", o.pointer, &d.pointer[o.bundled.len()..]);
-                    match copied.iter_mut().find(|(i, _)| *i == index) {
+                    if o.file == label {
+                        own.push(d);
+                        continue;
+                    }
+                    match copied.iter_mut().find(|(c, _)| c.file == o.file) {
                         Some((_, list)) => list.push(d),
-                        None => copied.push((index, Diagnostics(vec![d]))),
+                        None => copied.push((o, Diagnostics(vec![d]))),
                     }
                 }
                 _ => own.push(d),
@@ -81,8 +87,7 @@ fn annotate(origins: &[Origin], label: &str, source: &str, diagnostics: &mut Dia
         }
         crate::source_map::annotate(&mut own, label, source);
         diagnostics.0.extend(own.0);
-        for (index, mut list) in copied {
-            let o = &origins[index];
+        for (o, mut list) in copied {
             crate::source_map::annotate(&mut list, &o.file, &o.source);
             diagnostics.0.extend(list.0);
         }
@@ -133,6 +138,11 @@ fn read_document(path: &Path, label: &str) -> Result<Document, Diagnostics> {
         source,
         value,
     })
+}
+
+/// See [`crate::parse_yaml_value`].
+pub(crate) fn parse_yaml_value(text: &str) -> Result<serde_yaml::Value, serde_yaml::Error> {
+    yaml::from_str(text)
 }
 
 /// Parses text into a YAML value, locating a syntax error.

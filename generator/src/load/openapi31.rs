@@ -65,7 +65,7 @@ fn move_webhooks(root: &mut Mapping, label: &str, source: &str, origins: &mut Ve
         origins.push(Origin {
             bundled: crate::diagnostics::join("#/paths", &[&path]),
             file: label.to_owned(),
-            source: source.to_owned(),
+            source: source.into(),
             pointer: crate::diagnostics::join("#/webhooks", &[&name]),
         });
         paths.insert(Value::from(path), Value::Mapping(item));

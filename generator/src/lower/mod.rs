@@ -228,6 +228,13 @@ impl<'a> Lowerer<'a> {
             // A component's example is checked against the component's own type, replacing the
             // inline expression an alias component may have recorded for the same pointer.
             for (at, value) in schema::examples_of(schema, &pointer) {
+                let value = match schema::fit_example(schema, value) {
+                    Ok(value) => value,
+                    Err(declared) => {
+                        self.warn(catalog::example_mismatch(&at, declared));
+                        continue;
+                    }
+                };
                 let example = Example {
                     pointer: at.clone(),
                     ty: Type::Named(id),

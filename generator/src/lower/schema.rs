@@ -214,6 +214,13 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn inline_type(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         let ty = self.inline_type_in_bounds(schema, hint, pointer);
         for (at, value) in examples_of(schema, pointer) {
+            let value = match fit_example(schema, value) {
+                Ok(value) => value,
+                Err(declared) => {
+                    self.warn(catalog::example_mismatch(&at, declared));
+                    continue;
+                }
+            };
             self.examples.entry(at.clone()).or_insert_with(|| Example {
                 pointer: at,
                 ty: ty.clone(),
@@ -905,6 +912,41 @@ pub(crate) fn examples_of(schema: &Schema, pointer: &str) -> Vec<(String, serde_
     }
     found.retain(|(_, value)| !value.is_null());
     found
+}
+
+/// Brings an example to the JSON type its schema declares: an array or object written as JSON
+/// text (`example: "[1, 2]"`, a common slip) is read as what the text says. `Err` with the
+/// declared type when the example still cannot be of it, so it is reported instead of checked.
+pub(crate) fn fit_example(
+    schema: &Schema,
+    value: serde_json::Value,
+) -> Result<serde_json::Value, &'static str> {
+    use serde_json::Value as J;
+    let declared = match &schema.schema_kind {
+        SchemaKind::Type(OaType::Object(_)) => "object",
+        SchemaKind::Type(OaType::Array(_)) => "array",
+        SchemaKind::Type(OaType::Integer(_)) => "integer",
+        SchemaKind::Type(OaType::Number(_)) => "number",
+        SchemaKind::Type(OaType::Boolean(_)) => "boolean",
+        _ => return Ok(value),
+    };
+    let fits = |v: &J| match declared {
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        _ => v.is_boolean(),
+    };
+    if fits(&value) {
+        return Ok(value);
+    }
+    match &value {
+        J::String(text) => match serde_json::from_str::<J>(text) {
+            Ok(parsed) if fits(&parsed) => Ok(parsed),
+            _ => Err(declared),
+        },
+        _ => Err(declared),
+    }
 }
 
 /// The documentation of a schema: its description, else its title.
