@@ -287,6 +287,32 @@ pub mod catalog {
         .with_hint("operationIds must be unique across the whole document")
     }
 
+    pub fn synthesized_operation_id_taken(
+        pointer: &str,
+        wanted: &str,
+        first: &str,
+        used: &str,
+    ) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("this operation has no operationId and the one made from its method and path, `{wanted}`, is already used by {first}; it is named `{used}`"),
+        )
+        .with_hint("give the operation an operationId")
+    }
+
+    pub fn undefined_security_scheme(pointer: &str, name: &str, none_left: bool) -> Diagnostic {
+        let effect = if none_left {
+            "no alternative is left, so the operation requires no authentication"
+        } else {
+            "the other alternatives still apply"
+        };
+        Diagnostic::warning(
+            pointer,
+            format!("security scheme `{name}` is not defined; this security requirement is dropped ({effect})"),
+        )
+        .with_hint("define it under `components.securitySchemes`")
+    }
+
     pub fn fallback(pointer: &str, what: &str) -> Diagnostic {
         Diagnostic::warning(pointer, format!("{what}; using `serde_json::Value`"))
     }
@@ -315,6 +341,27 @@ pub mod catalog {
             pointer,
             format!("allOf members give property `{name}` different schemas; the last one wins"),
         )
+    }
+
+    pub fn undefined_required(pointer: &str, name: &str, typed_by_extra: bool) -> Diagnostic {
+        let ty = if typed_by_extra {
+            "typed like the additional properties"
+        } else {
+            "of any JSON value (`serde_json::Value`)"
+        };
+        Diagnostic::warning(
+            pointer,
+            format!("required property `{name}` is not defined under `properties`; it is kept as a required field {ty}"),
+        )
+        .with_hint(format!("define `{name}` under `properties` to give it a type"))
+    }
+
+    pub fn ignored_all_of_member(pointer: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            "an allOf member that is not an object cannot be merged with the object members; it is ignored",
+        )
+        .with_hint("an allOf whose other members only annotate (description, nullable, ...) takes this member's type")
     }
 
     pub fn unsupported_media(pointer: &str, media: &str) -> Diagnostic {

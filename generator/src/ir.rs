@@ -135,6 +135,10 @@ pub enum TypeKind {
     Untagged(Vec<UnionVariant>),
     /// A named schema that is not an object or enum (an array, a string, a map ...).
     Alias(Type),
+    /// An alias that contains itself (`Dict: {additionalProperties: {$ref: Dict}}`): a type
+    /// alias cannot name itself, so it is a struct wrapping the type, written as that type on
+    /// the wire (`pub struct Dict(pub BTreeMap<String, Dict>)`).
+    Newtype(Type),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -245,6 +249,9 @@ pub enum Type {
     Map(Box<Type>),
     /// An array item or map value whose schema admits `null`: `Option<T>`.
     Nullable(Box<Type>),
+    /// `null` and nothing else (`enum: [null]`): `()`, which serde reads from `null` only and
+    /// writes as `null`.
+    Null,
     /// Anything: `serde_json::Value`.
     Any,
 }
@@ -433,7 +440,7 @@ impl TypeKind {
             TypeKind::Enum(_) => {}
             TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| f(&mut v.ty)),
             TypeKind::Untagged(vs) => vs.iter_mut().for_each(|v| f(&mut v.ty)),
-            TypeKind::Alias(t) => f(t),
+            TypeKind::Alias(t) | TypeKind::Newtype(t) => f(t),
         }
     }
 
@@ -448,7 +455,7 @@ impl TypeKind {
             TypeKind::Enum(_) => {}
             TypeKind::Tagged(t) => t.variants.iter().for_each(|v| f(&v.ty)),
             TypeKind::Untagged(vs) => vs.iter().for_each(|v| f(&v.ty)),
-            TypeKind::Alias(t) => f(t),
+            TypeKind::Alias(t) | TypeKind::Newtype(t) => f(t),
         }
     }
 }

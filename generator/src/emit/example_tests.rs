@@ -157,7 +157,9 @@ fn loose_places(
             }
         }
         (Type::Named(id), _) => match &api.types.get(*id).kind {
-            TypeKind::Alias(inner) => loose_places(api, inner, value, at, out),
+            TypeKind::Alias(inner) | TypeKind::Newtype(inner) => {
+                loose_places(api, inner, value, at, out)
+            }
             TypeKind::Struct(def) => {
                 let Value::Object(map) = value else { return };
                 for (key, item) in map {

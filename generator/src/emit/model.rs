@@ -6,7 +6,8 @@ use quote::quote;
 use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath, Std};
 use super::features::reach_cfg;
 use crate::ir::{
-    Api, EnumDef, EnumRepr, Field, Presence, StructDef, TaggedDef, TypeDef, TypeKind, UnionVariant,
+    Api, EnumDef, EnumRepr, Field, Presence, StructDef, TaggedDef, Type, TypeDef, TypeKind,
+    UnionVariant,
 };
 
 pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
@@ -54,6 +55,21 @@ fn emit_def(api: &Api, std: Std, def: &TypeDef, cfg: &TokenStream) -> Vec<TokenS
         TypeKind::Alias(ty) => {
             let ty = rust_type(api, ty, ModelPath::Local);
             with_cfg(vec![quote!(#docs pub type #name = #ty;)])
+        }
+        TypeKind::Newtype(ty) => {
+            // Serde, `Deref` and `From` come from the runtime's `newtype!` macro.
+            let default = matches!(ty, Type::Array(_) | Type::Map(_) | Type::Nullable(_))
+                .then(|| quote!(Default,));
+            let ty = rust_type(api, ty, ModelPath::Local);
+            vec![
+                quote! {
+                    #cfg
+                    #docs
+                    #[derive(Debug, Clone, PartialEq, #default)]
+                    pub struct #name(pub #ty);
+                },
+                quote!(rt::newtype!(#cfg #name(#ty));),
+            ]
         }
     }
 }
