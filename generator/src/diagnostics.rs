@@ -351,7 +351,7 @@ pub mod catalog {
         };
         Diagnostic::warning(
             pointer,
-            format!("required property `{name}` is not defined under `properties`; it is kept as a required field {ty}"),
+            format!("required property `{name}` is not defined under `properties`; it is kept as a required field {ty}, read as `None` when absent"),
         )
         .with_hint(format!("define `{name}` under `properties` to give it a type"))
     }

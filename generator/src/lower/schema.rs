@@ -573,8 +573,11 @@ impl<'a> Lowerer<'a> {
             &[]
         });
         // A required property that no `properties` defines is still required: it becomes a
-        // field of the additional properties' type (any JSON without them), so a typed value
-        // can satisfy the schema.
+        // field of the additional properties' type (any JSON without them), so a typed request
+        // can satisfy the schema. It is required and nullable (`Option<T>`, always written,
+        // `null` when `None`): the name is often a mistake of the spec (Qovery's `EnvironmentLog`
+        // requires `service` and `status` but defines `scope` and `state`), so a response that
+        // leaves it out is still read, as for any required nullable property.
         for (wire, at) in &required_set {
             if collected.iter().any(|c| &c.field.wire_name == wire) {
                 continue;
@@ -586,7 +589,7 @@ impl<'a> Lowerer<'a> {
                     rust_name: String::new(),
                     ty: extra.clone().unwrap_or(Type::Any),
                     required: true,
-                    nullable: false,
+                    nullable: true,
                     doc: None,
                     read_only: false,
                     write_only: false,
