@@ -127,7 +127,7 @@ fn on_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
 fn on_delete_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = DeleteOrganizationInput {
         credentials: credentials(&req, &[&[0]])?,
-        organization_id: req.path("organizationId")?,
+        organization_id: req.path(&[0], "organizationId")?,
     };
     rt::respond(api.delete_organization(input))
 }

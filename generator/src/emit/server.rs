@@ -194,7 +194,15 @@ fn emit_handler(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let location = p.location.as_str();
         let read = match (p.location, &p.ty) {
-            (ParamLocation::Path, _) => return quote!(#field: req.path(#wire)?,),
+            // Read by place in the template, once per place it fills (see `emit_routes`).
+            (ParamLocation::Path, _) => {
+                let at = crate::ir::template_params(&op.path)
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, name)| *name == wire.as_str())
+                    .map(|(index, _)| proc_macro2::Literal::usize_unsuffixed(index));
+                return quote!(#field: req.path(&[#(#at),*], #wire)?,);
+            }
             (ParamLocation::Query, Type::Array(_)) => {
                 let explode = p.explode;
                 quote!(req.query_array(#wire, #explode)?)
@@ -236,9 +244,17 @@ fn emit_handler(op: &Operation) -> TokenStream {
 }
 
 /// The route table, in path order; each route carries its operation's `cfg`.
+///
+/// Paths that differ only in their variables' names (`/a/{id}` and `/a/{name}`) are one route to
+/// axum, which refuses to register it twice: they all use the first one's spelling, and
+/// handlers read path parameters by place (see `emit_handler`).
 fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
     let mut operations: Vec<&Operation> = api.operations.iter().collect();
     operations.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut spelling: std::collections::BTreeMap<String, &str> = Default::default();
+    for op in &operations {
+        spelling.entry(route_shape(&op.path)).or_insert(&op.path);
+    }
     let routes = operations.iter().map(|op| {
         let cfg = if tag_features {
             operation_cfg(api, &op.tags)
@@ -247,7 +263,7 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
         };
         let handler = format_ident!("on_{}", crate::names::bare(&op.rust_name));
         let method = format_ident!("{}", op.method.as_str());
-        let path = &op.path;
+        let path = spelling[&route_shape(&op.path)];
         quote!(#cfg (#path, #method, #handler),)
     });
     quote! {
@@ -257,4 +273,20 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
             rt::router(api, config, routes)
         }
     }
+}
+
+/// A path with its variables' names left out (`/a/{}`): what axum's router tells routes apart by.
+fn route_shape(path: &str) -> String {
+    let mut shape = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        shape.push_str(&rest[..=open]);
+        shape.push('}');
+        rest = &rest[open + close + 1..];
+    }
+    shape.push_str(rest);
+    shape
 }

@@ -1,5 +1,6 @@
 //! Operation-level corner cases over loopback HTTP: a path template naming one variable twice,
-//! security requirements naming undefined schemes, and operation names that had to yield.
+//! paths differing only in their variables' names, security requirements naming undefined
+//! schemes, and operation names that had to yield.
 
 use std::sync::Arc;
 
@@ -19,6 +20,13 @@ impl server::Api for Echo {
             id: input.id,
             action: input.action,
         })
+    }
+
+    async fn post_anything(
+        self: Arc<Self>,
+        input: server::PostAnythingInput,
+    ) -> PostAnythingResponse {
+        PostAnythingResponse::Ok(vec![input.key.to_string(), input.verb, input.rest])
     }
 }
 
@@ -43,6 +51,10 @@ async fn a_variable_named_twice_in_a_path_is_one_parameter() {
     assert!(raw.text().await.unwrap().contains("path.id"));
     let same = reqwest::get(format!("{base}/anything/1/go/1")).await.unwrap();
     assert_eq!(same.status(), 200);
+    // A path that differs only in its variables' names shares the route, each operation
+    // reading the values by place.
+    let other = client.post_anything(7, "run", "x").await.unwrap();
+    assert_eq!(other, PostAnythingResponse::Ok(vec!["7".to_owned(), "run".to_owned(), "x".to_owned()]));
 }
 
 struct Open;
