@@ -313,6 +313,17 @@ pub mod catalog {
         .with_hint("define it under `components.securitySchemes`")
     }
 
+    pub fn unserved_operation(pointer: &str, path: &str, clash: Option<&str>) -> Diagnostic {
+        let why = match clash {
+            Some(other) => format!("it has the same method and path shape as {other}"),
+            None => format!("the server's router cannot match the path `{path}` (a segment with text after a variable, a brace outside a variable, or a segment starting with `:` or `*`)"),
+        };
+        Diagnostic::warning(
+            pointer,
+            format!("this operation is left out of the generated server's router: {why}; the client still calls it"),
+        )
+    }
+
     pub fn fallback(pointer: &str, what: &str) -> Diagnostic {
         Diagnostic::warning(pointer, format!("{what}; using `serde_json::Value`"))
     }

@@ -9,7 +9,10 @@ use super::common::{
     ModelPath,
 };
 use super::features::operation_cfg;
-use crate::ir::{Api, ApiKeyLocation, Media, Operation, ParamLocation, SecurityKind, Type};
+use crate::ir::{
+    route_shape, served_operations, Api, ApiKeyLocation, Media, Operation, ParamLocation,
+    SecurityKind, Type,
+};
 
 pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
     let allows = module_allows();
@@ -80,11 +83,18 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         let input = emit_input(api, op);
         quote!(#cfg #input)
     });
-    let handlers = api.operations.iter().map(|op| {
-        let cfg = cfg_of(op);
-        let handler = emit_handler(op);
-        quote!(#cfg #handler)
-    });
+    // An operation the router cannot serve (see `served_operations`) has no handler.
+    let served = served_operations(&api.operations);
+    let handlers = api
+        .operations
+        .iter()
+        .zip(served)
+        .filter(|(_, served)| *served)
+        .map(|(op, _)| {
+            let cfg = cfg_of(op);
+            let handler = emit_handler(op);
+            quote!(#cfg #handler)
+        });
     let routes = emit_routes(api, tag_features);
     let unused = api
         .operations
@@ -249,7 +259,13 @@ fn emit_handler(op: &Operation) -> TokenStream {
 /// axum, which refuses to register it twice: they all use the first one's spelling, and
 /// handlers read path parameters by place (see `emit_handler`).
 fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
-    let mut operations: Vec<&Operation> = api.operations.iter().collect();
+    let served = served_operations(&api.operations);
+    let mut operations: Vec<&Operation> = api
+        .operations
+        .iter()
+        .zip(&served)
+        .filter_map(|(op, served)| served.then_some(op))
+        .collect();
     operations.sort_by(|a, b| a.path.cmp(&b.path));
     let mut spelling: std::collections::BTreeMap<String, &str> = Default::default();
     for op in &operations {
@@ -273,20 +289,4 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
             rt::router(api, config, routes)
         }
     }
-}
-
-/// A path with its variables' names left out (`/a/{}`): what axum's router tells routes apart by.
-fn route_shape(path: &str) -> String {
-    let mut shape = String::with_capacity(path.len());
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        shape.push_str(&rest[..=open]);
-        shape.push('}');
-        rest = &rest[open + close + 1..];
-    }
-    shape.push_str(rest);
-    shape
 }

@@ -157,6 +157,22 @@ pub(crate) fn lower_operations<'a>(
         }
     }
     operations.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    let served = crate::ir::served_operations(&operations);
+    for (op, served) in operations.iter().zip(served) {
+        if served {
+            continue;
+        }
+        let clash = operations.iter().find(|other| {
+            other.method == op.method
+                && other.path < op.path
+                && crate::ir::route_shape(&other.path) == crate::ir::route_shape(&op.path)
+        });
+        lowerer.warn(catalog::unserved_operation(
+            &op.pointer,
+            &op.path,
+            clash.map(|other| other.pointer.as_str()),
+        ));
+    }
     operations
 }
 

@@ -22,6 +22,17 @@ impl server::Api for Echo {
         })
     }
 
+    async fn get_anything_again(
+        self: Arc<Self>,
+        _: server::GetAnythingAgainInput,
+    ) -> GetAnythingAgainResponse {
+        unreachable!("the router leaves this operation out")
+    }
+
+    async fn get_file(self: Arc<Self>, _: server::GetFileInput) -> GetFileResponse {
+        unreachable!("the router cannot match this path")
+    }
+
     async fn post_anything(
         self: Arc<Self>,
         input: server::PostAnythingInput,
@@ -55,6 +66,12 @@ async fn a_variable_named_twice_in_a_path_is_one_parameter() {
     // reading the values by place.
     let other = client.post_anything(7, "run", "x").await.unwrap();
     assert_eq!(other, PostAnythingResponse::Ok(vec!["7".to_owned(), "run".to_owned(), "x".to_owned()]));
+    // Operations the router cannot serve are left out of it (the generator warns), rather than
+    // making `router` panic; the client still calls them.
+    let unserved = client.get_file("x").await.unwrap_err();
+    assert_eq!(unserved.status().map(|s| s.as_u16()), Some(404));
+    let raw = unserved.response().unwrap();
+    assert!(String::from_utf8_lossy(&raw.body).contains("no operation"));
 }
 
 struct Open;
