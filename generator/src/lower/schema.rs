@@ -587,7 +587,11 @@ impl<'a> Lowerer<'a> {
                 field: Field {
                     wire_name: wire.clone(),
                     rust_name: String::new(),
-                    ty: extra.clone().unwrap_or(Type::Any),
+                    ty: match &extra {
+                        Some(Type::Nullable(inner)) => (**inner).clone(),
+                        Some(ty) => ty.clone(),
+                        None => Type::Any,
+                    },
                     required: true,
                     nullable: true,
                     doc: None,
