@@ -324,6 +324,19 @@ pub mod catalog {
         )
     }
 
+    pub fn discriminator_value_taken(
+        pointer: &str,
+        value: &str,
+        variant: &str,
+        winner: &str,
+    ) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("discriminator value `{value}` selects variant `{winner}`; variant `{variant}`, which has no other value, is written with it but never read"),
+        )
+        .with_hint("map a distinct value to each variant under `discriminator.mapping`")
+    }
+
     pub fn fallback(pointer: &str, what: &str) -> Diagnostic {
         Diagnostic::warning(pointer, format!("{what}; using `serde_json::Value`"))
     }

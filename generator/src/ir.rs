@@ -219,6 +219,10 @@ pub struct TaggedDef {
 pub struct TaggedVariant {
     /// Discriminator values that select this variant (the first is written back).
     pub tag_values: Vec<String>,
+    /// False when every value this variant would take selects another variant (a `$ref` listed
+    /// twice, a mapping that sends the variant's name elsewhere): it is written with
+    /// `tag_values[0]` but reading never selects it.
+    pub readable: bool,
     pub rust_name: String,
     pub ty: Type,
 }

@@ -236,15 +236,25 @@ fn emit_tagged(
         .iter()
         .map(|v| v.tag_values[0].as_str())
         .collect();
-    let all_values: Vec<&str> = def
-        .variants
-        .iter()
-        .flat_map(|v| v.tag_values.iter().map(String::as_str))
-        .collect();
-    let match_arms = def.variants.iter().zip(&variants).map(|(v, variant)| {
-        let values = &v.tag_values;
-        quote!(#(#values)|* => rt::from_tagged_value(value).map(Self::#variant),)
-    });
+    // Each value is read as the first variant it selects; lowering has reported the others.
+    let mut all_values: Vec<&str> = Vec::new();
+    let mut match_arms = Vec::new();
+    for (v, variant) in def.variants.iter().zip(&variants) {
+        if !v.readable {
+            continue;
+        }
+        let values: Vec<&str> = v
+            .tag_values
+            .iter()
+            .map(String::as_str)
+            .filter(|t| !all_values.contains(t))
+            .collect();
+        if values.is_empty() {
+            continue;
+        }
+        all_values.extend(&values);
+        match_arms.push(quote!(#(#values)|* => rt::from_tagged_value(value).map(Self::#variant),));
+    }
     let doc_tag = format!("Tagged by the `{tag}` property.");
     let tag_doc = doc_attrs(&[Some(&doc_tag)]);
     vec![

@@ -803,7 +803,7 @@ impl<'a> Lowerer<'a> {
         if let Some(discriminator) = &schema.schema_data.discriminator {
             let all_named = variants.iter().all(|(v, _)| matches!(v.ty, Type::Named(_)));
             if all_named {
-                let tagged = variants
+                let (mut tagged, explicit): (Vec<TaggedVariant>, Vec<bool>) = variants
                     .into_iter()
                     .map(|(variant, member)| {
                         let default_value = match member {
@@ -825,16 +825,20 @@ impl<'a> Lowerer<'a> {
                             })
                             .map(|(value, _)| value.clone())
                             .collect();
-                        if tag_values.is_empty() {
+                        let explicit = !tag_values.is_empty();
+                        if !explicit {
                             tag_values.push(default_value);
                         }
-                        TaggedVariant {
+                        let variant = TaggedVariant {
                             tag_values,
+                            readable: true,
                             rust_name: variant.rust_name,
                             ty: variant.ty,
-                        }
+                        };
+                        (variant, explicit)
                     })
-                    .collect();
+                    .unzip();
+                self.settle_tag_values(&mut tagged, &explicit, pointer);
                 return TypeKind::Tagged(TaggedDef {
                     tag: discriminator.property_name.clone(),
                     variants: tagged,
@@ -844,6 +848,41 @@ impl<'a> Lowerer<'a> {
         let mut plain: Vec<UnionVariant> = variants.into_iter().map(|(v, _)| v).collect();
         self.order_untagged(&mut plain, pointer);
         TypeKind::Untagged(plain)
+    }
+
+    /// Gives each discriminator value to one variant: the mapping's values first (`explicit`
+    /// marks the variants whose values come from it; a mapping overrides the implicit schema
+    /// name), then implicit names, each to the first variant in order. A variant left without a value of its own (a `$ref` listed twice, an implicit name
+    /// the mapping sends elsewhere) keeps its first value to be written with, is marked not
+    /// `readable` (the emitted `match` lists each value once), and is reported.
+    fn settle_tag_values(
+        &mut self,
+        variants: &mut [TaggedVariant],
+        explicit: &[bool],
+        pointer: &str,
+    ) {
+        let mut owner: std::collections::BTreeMap<String, String> = Default::default();
+        let order: Vec<usize> = (0..variants.len())
+            .filter(|i| explicit[*i])
+            .chain((0..variants.len()).filter(|i| !explicit[*i]))
+            .collect();
+        for index in order {
+            let variant = &mut variants[index];
+            let first = variant.tag_values[0].clone();
+            let name = variant.rust_name.clone();
+            variant.tag_values.retain(|t| !owner.contains_key(t));
+            for value in &variant.tag_values {
+                owner.insert(value.clone(), name.clone());
+            }
+            if variant.tag_values.is_empty() {
+                variant.tag_values.push(first.clone());
+                variant.readable = false;
+                let winner = owner[&first].clone();
+                self.warn(catalog::discriminator_value_taken(
+                    pointer, &first, &name, &winner,
+                ));
+            }
+        }
     }
 
     /// A variant name: the referenced type's name, or the kind of an inline schema.

@@ -437,3 +437,12 @@ fn hostile_property_names_and_enum_values_keep_their_wire_names() {
     assert_eq!(round_trip::<Err>(json!("None")).as_str(), "None");
     let _ = Default_::default();
 }
+
+#[test]
+fn a_discriminator_value_selects_one_variant() {
+    use unions::model::{Clashing, Database};
+    // The mapping sends `Application` to `Database`, and wins over the implicit name.
+    let read: Clashing = round_trip(json!({"service_type": "Application", "engine": "pg"}));
+    assert!(matches!(read, Clashing::Database(Database { ref engine, .. }) if engine == "pg"));
+    rejects::<Clashing>(json!({"service_type": "Database", "engine": "pg"}));
+}
