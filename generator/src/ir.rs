@@ -225,12 +225,17 @@ pub struct TaggedVariant {
     pub readable: bool,
     pub rust_name: String,
     pub ty: Type,
+    /// Set when the variant closes a by-value cycle and must be boxed.
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionVariant {
     pub rust_name: String,
     pub ty: Type,
+    /// Set when the variant closes a by-value cycle (`A: oneOf: [$ref: B]`, `B: oneOf: [$ref: A]`)
+    /// and must be boxed.
+    pub boxed: bool,
 }
 
 /// A type expression.

@@ -131,13 +131,23 @@ fn emit_struct(
     ]
 }
 
+/// `Box<ty>` for a field or variant that closes a by-value cycle.
+fn boxed_if(std: Std, boxed: bool, ty: TokenStream) -> TokenStream {
+    if boxed {
+        let boxed = std.boxed();
+        quote!(#boxed<#ty>)
+    } else {
+        ty
+    }
+}
+
 fn emit_field(api: &Api, std: Std, field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
-    let mut ty = rust_type(api, &field.ty, ModelPath::Local);
-    if field.boxed {
-        let boxed = std.boxed();
-        ty = quote!(#boxed<#ty>);
-    }
+    let ty = boxed_if(
+        std,
+        field.boxed,
+        rust_type(api, &field.ty, ModelPath::Local),
+    );
     let mut notes = Vec::new();
     if field.read_only {
         notes.push("Read-only: set by the server.".to_owned());
@@ -229,7 +239,7 @@ fn emit_tagged(
     let types: Vec<_> = def
         .variants
         .iter()
-        .map(|v| rust_type(api, &v.ty, ModelPath::Local))
+        .map(|v| boxed_if(std, v.boxed, rust_type(api, &v.ty, ModelPath::Local)))
         .collect();
     let first_values: Vec<&str> = def
         .variants
@@ -312,7 +322,7 @@ fn emit_untagged(
     let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let types: Vec<_> = variants
         .iter()
-        .map(|v| rust_type(api, &v.ty, ModelPath::Local))
+        .map(|v| boxed_if(std, v.boxed, rust_type(api, &v.ty, ModelPath::Local)))
         .collect();
     let (ser, de) = (std.serialize(), std.deserialize());
     let note = doc_attrs(&[Some(

@@ -79,7 +79,7 @@ fn by_value(def: &TypeDef) -> Vec<TypeId> {
     out
 }
 
-/// Marks a field boxed when its type can reach the struct that holds it by value.
+/// Marks a field or union variant boxed when its type can reach the type that holds it by value.
 pub(crate) fn box_cycles(defs: &mut [TypeDef]) {
     let edges: Vec<Vec<TypeId>> = defs.iter().map(by_value).collect();
     let reaches = |from: TypeId, to: TypeId| -> bool {
@@ -96,21 +96,28 @@ pub(crate) fn box_cycles(defs: &mut [TypeDef]) {
         }
         false
     };
+    // Struct fields, and the variants of unions (a union of unions can contain itself too).
+    let closes_cycle = |index: usize, ty: &Type| matches!(ty, Type::Named(target) if reaches(*target, TypeId(index)));
     let mut to_box: Vec<(usize, usize)> = Vec::new();
     for (index, def) in defs.iter().enumerate() {
-        if let TypeKind::Struct(s) = &def.kind {
-            for (field_index, field) in s.fields.iter().enumerate() {
-                if let Type::Named(target) = field.ty {
-                    if reaches(target, TypeId(index)) {
-                        to_box.push((index, field_index));
-                    }
-                }
+        let types: Vec<&Type> = match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Tagged(t) => t.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Untagged(vs) => vs.iter().map(|v| &v.ty).collect(),
+            TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::Newtype(_) => Vec::new(),
+        };
+        for (position, ty) in types.into_iter().enumerate() {
+            if closes_cycle(index, ty) {
+                to_box.push((index, position));
             }
         }
     }
-    for (index, field_index) in to_box {
-        if let TypeKind::Struct(s) = &mut defs[index].kind {
-            s.fields[field_index].boxed = true;
+    for (index, position) in to_box {
+        match &mut defs[index].kind {
+            TypeKind::Struct(s) => s.fields[position].boxed = true,
+            TypeKind::Tagged(t) => t.variants[position].boxed = true,
+            TypeKind::Untagged(vs) => vs[position].boxed = true,
+            _ => {}
         }
     }
 }

@@ -77,6 +77,7 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
     }
     let schemes = security::lower_security_schemes(spec, &mut lowerer.diagnostics);
     let mut operations = operation::lower_operations(&mut lowerer, &schemes);
+    lowerer.flatten_union_cycles();
     for (index, next) in cycles::alias_loops(&lowerer.defs) {
         let (pointer, target) = (&lowerer.defs[index].pointer, &lowerer.defs[next].pointer);
         let error = catalog::ref_cycle(pointer, target);

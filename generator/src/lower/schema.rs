@@ -798,7 +798,12 @@ impl<'a> Lowerer<'a> {
             let ty = self.type_of(member, &format!("{name}Variant{index}"), &at);
             let candidate = self.variant_label(&ty, member);
             let (rust_name, _) = ns.claim(&candidate);
-            variants.push((UnionVariant { rust_name, ty }, member));
+            let variant = UnionVariant {
+                rust_name,
+                ty,
+                boxed: false,
+            };
+            variants.push((variant, member));
         }
         if let Some(discriminator) = &schema.schema_data.discriminator {
             let all_named = variants.iter().all(|(v, _)| matches!(v.ty, Type::Named(_)));
@@ -834,6 +839,7 @@ impl<'a> Lowerer<'a> {
                             readable: true,
                             rust_name: variant.rust_name,
                             ty: variant.ty,
+                            boxed: false,
                         };
                         (variant, explicit)
                     })
@@ -881,6 +887,97 @@ impl<'a> Lowerer<'a> {
                 self.warn(catalog::discriminator_value_taken(
                     pointer, &first, &name, &winner,
                 ));
+            }
+        }
+    }
+
+    /// Untagged unions that contain each other by value (`Expr: oneOf [Term, string]`,
+    /// `Term: oneOf [Expr, integer]`) accept the union of their other variants: every step
+    /// around the cycle re-reads the same JSON value. Such a union's variants that lead back
+    /// into it (through unions and aliases) are replaced by the variants they lead to. Boxing
+    /// them would compile, but reading a value no variant accepts would go around the cycle
+    /// until the stack overflows.
+    pub(crate) fn flatten_union_cycles(&mut self) {
+        for index in 0..self.defs.len() {
+            if !matches!(self.defs[index].kind, TypeKind::Untagged(_))
+                || !self.union_reaches(index, index)
+            {
+                continue;
+            }
+            let mut seen = vec![false; self.defs.len()];
+            seen[index] = true;
+            let mut leaves = Vec::new();
+            self.union_leaves(index, &mut seen, &mut leaves);
+            let mut ns = Namespace::new();
+            let mut variants: Vec<UnionVariant> = Vec::new();
+            for mut leaf in leaves {
+                if variants.iter().any(|v| v.ty == leaf.ty) {
+                    continue;
+                }
+                leaf.rust_name = ns.claim(&leaf.rust_name).0;
+                variants.push(leaf);
+            }
+            let pointer = self.defs[index].pointer.clone();
+            self.order_untagged(&mut variants, &pointer);
+            self.defs[index].kind = TypeKind::Untagged(variants);
+        }
+    }
+
+    /// The untagged union or alias a type leads to by value, if any: where a by-value cycle of
+    /// unions can continue.
+    fn union_step(&self, ty: &Type) -> Option<usize> {
+        match ty {
+            Type::Named(id) => match &self.defs[id.0].kind {
+                TypeKind::Untagged(_) | TypeKind::Alias(Type::Named(_)) => Some(id.0),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether `from` leads to `to` by value through untagged unions and aliases.
+    fn union_reaches(&self, from: usize, to: usize) -> bool {
+        let mut seen = vec![false; self.defs.len()];
+        let mut stack = vec![from];
+        while let Some(at) = stack.pop() {
+            let next: Vec<usize> = match &self.defs[at].kind {
+                TypeKind::Untagged(vs) => {
+                    vs.iter().filter_map(|v| self.union_step(&v.ty)).collect()
+                }
+                TypeKind::Alias(ty) => self.union_step(ty).into_iter().collect(),
+                _ => Vec::new(),
+            };
+            for n in next {
+                if n == to {
+                    return true;
+                }
+                if !std::mem::replace(&mut seen[n], true) {
+                    stack.push(n);
+                }
+            }
+        }
+        false
+    }
+
+    /// The variants that accept a value at `at` without going through another union or alias,
+    /// in order, depth first.
+    fn union_leaves(&self, at: usize, seen: &mut [bool], leaves: &mut Vec<UnionVariant>) {
+        let variants: Vec<UnionVariant> = match &self.defs[at].kind {
+            TypeKind::Untagged(vs) => vs.clone(),
+            TypeKind::Alias(ty) => vec![UnionVariant {
+                rust_name: self.defs[at].rust_name.clone(),
+                ty: ty.clone(),
+                boxed: false,
+            }],
+            _ => Vec::new(),
+        };
+        for variant in variants {
+            match self.union_step(&variant.ty) {
+                Some(next) if !std::mem::replace(&mut seen[next], true) => {
+                    self.union_leaves(next, seen, leaves);
+                }
+                Some(_) => {}
+                None => leaves.push(variant),
             }
         }
     }

@@ -446,3 +446,22 @@ fn a_discriminator_value_selects_one_variant() {
     assert!(matches!(read, Clashing::Database(Database { ref engine, .. }) if engine == "pg"));
     rejects::<Clashing>(json!({"service_type": "Database", "engine": "pg"}));
 }
+
+#[test]
+fn unions_that_contain_each_other_by_value_are_flattened_or_boxed() {
+    use recursive::model::{Expr, Flag, Tagged, Term, Wrapper, WrapperInner};
+    // Each union of the cycle takes the others' variants: no recursion, and a value that no
+    // variant accepts is refused instead of recursing until the stack overflows.
+    assert_eq!(round_trip::<Expr>(json!(3)), Expr::Integer(3));
+    assert_eq!(round_trip::<Expr>(json!("x")), Expr::String("x".to_owned()));
+    assert_eq!(round_trip::<Term>(json!("x")), Term::Expr(Expr::String("x".to_owned())));
+    rejects::<Expr>(json!(true));
+    rejects::<Term>(json!(null));
+    assert_eq!(round_trip::<Flag>(json!(false)), Flag::Boolean(false));
+    rejects::<Flag>(json!("no"));
+    // Through a struct, the union nests in the JSON too, and the variant is boxed.
+    let nested: Tagged = round_trip(json!({"kind": "Wrapper", "inner": {"kind": "Wrapper", "inner": "x"}}));
+    let Tagged::Wrapper(outer) = nested;
+    let Wrapper { inner, .. } = *outer;
+    assert!(matches!(*inner, WrapperInner::Tagged(_)));
+}
