@@ -347,6 +347,56 @@ pub mod catalog {
         .with_hint("operationIds must be unique across the whole document")
     }
 
+    pub fn synthesized_operation_id_taken(
+        pointer: &str,
+        wanted: &str,
+        first: &str,
+        used: &str,
+    ) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("this operation has no operationId and the one made from its method and path, `{wanted}`, is already used by {first}; it is named `{used}`"),
+        )
+        .with_hint("give the operation an operationId")
+    }
+
+    pub fn undefined_security_scheme(pointer: &str, name: &str, none_left: bool) -> Diagnostic {
+        let effect = if none_left {
+            "no alternative is left, so the operation requires no authentication"
+        } else {
+            "the other alternatives still apply"
+        };
+        Diagnostic::warning(
+            pointer,
+            format!("security scheme `{name}` is not defined; this security requirement is dropped ({effect})"),
+        )
+        .with_hint("define it under `components.securitySchemes`")
+    }
+
+    pub fn unserved_operation(pointer: &str, path: &str, clash: Option<&str>) -> Diagnostic {
+        let why = match clash {
+            Some(other) => format!("it has the same method and path shape as {other}"),
+            None => format!("the server's router cannot match the path `{path}` (a segment with text after a variable, a brace outside a variable, or a segment starting with `:` or `*`)"),
+        };
+        Diagnostic::warning(
+            pointer,
+            format!("this operation is left out of the generated server's router: {why}; the client still calls it"),
+        )
+    }
+
+    pub fn discriminator_value_taken(
+        pointer: &str,
+        value: &str,
+        variant: &str,
+        winner: &str,
+    ) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("discriminator value `{value}` selects variant `{winner}`; variant `{variant}`, which has no other value, is written with it but never read"),
+        )
+        .with_hint("map a distinct value to each variant under `discriminator.mapping`")
+    }
+
     pub fn fallback(pointer: &str, what: &str) -> Diagnostic {
         Diagnostic::warning(pointer, format!("{what}; using `serde_json::Value`"))
     }
@@ -375,6 +425,27 @@ pub mod catalog {
             pointer,
             format!("allOf members give property `{name}` different schemas; the last one wins"),
         )
+    }
+
+    pub fn undefined_required(pointer: &str, name: &str, typed_by_extra: bool) -> Diagnostic {
+        let ty = if typed_by_extra {
+            "typed like the additional properties"
+        } else {
+            "of any JSON value (`serde_json::Value`)"
+        };
+        Diagnostic::warning(
+            pointer,
+            format!("required property `{name}` is not defined under `properties`; it is kept as a required field {ty}, read as `None` when absent"),
+        )
+        .with_hint(format!("define `{name}` under `properties` to give it a type"))
+    }
+
+    pub fn ignored_all_of_member(pointer: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            "an allOf member that is not an object cannot be merged with the object members; it is ignored",
+        )
+        .with_hint("an allOf whose other members only annotate (description, nullable, ...) takes this member's type")
     }
 
     pub fn unsupported_media(pointer: &str, media: &str) -> Diagnostic {

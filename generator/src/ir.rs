@@ -138,6 +138,10 @@ pub enum TypeKind {
     Untagged(Vec<UnionVariant>),
     /// A named schema that is not an object or enum (an array, a string, a map ...).
     Alias(Type),
+    /// An alias that contains itself (`Dict: {additionalProperties: {$ref: Dict}}`): a type
+    /// alias cannot name itself, so it is a struct wrapping the type, written as that type on
+    /// the wire (`pub struct Dict(pub BTreeMap<String, Dict>)`).
+    Newtype(Type),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -218,14 +222,23 @@ pub struct TaggedDef {
 pub struct TaggedVariant {
     /// Discriminator values that select this variant (the first is written back).
     pub tag_values: Vec<String>,
+    /// False when every value this variant would take selects another variant (a `$ref` listed
+    /// twice, a mapping that sends the variant's name elsewhere): it is written with
+    /// `tag_values[0]` but reading never selects it.
+    pub readable: bool,
     pub rust_name: String,
     pub ty: Type,
+    /// Set when the variant closes a by-value cycle and must be boxed.
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionVariant {
     pub rust_name: String,
     pub ty: Type,
+    /// Set when the variant closes a by-value cycle (`A: oneOf: [$ref: B]`, `B: oneOf: [$ref: A]`)
+    /// and must be boxed.
+    pub boxed: bool,
 }
 
 /// A type expression.
@@ -248,6 +261,9 @@ pub enum Type {
     Map(Box<Type>),
     /// An array item or map value whose schema admits `null`: `Option<T>`.
     Nullable(Box<Type>),
+    /// `null` and nothing else (`enum: [null]`): `()`, which serde reads from `null` only and
+    /// writes as `null`.
+    Null,
     /// Anything: `serde_json::Value`.
     Any,
 }
@@ -436,7 +452,7 @@ impl TypeKind {
             TypeKind::Enum(_) => {}
             TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| f(&mut v.ty)),
             TypeKind::Untagged(vs) => vs.iter_mut().for_each(|v| f(&mut v.ty)),
-            TypeKind::Alias(t) => f(t),
+            TypeKind::Alias(t) | TypeKind::Newtype(t) => f(t),
         }
     }
 
@@ -451,7 +467,7 @@ impl TypeKind {
             TypeKind::Enum(_) => {}
             TypeKind::Tagged(t) => t.variants.iter().for_each(|v| f(&v.ty)),
             TypeKind::Untagged(vs) => vs.iter().for_each(|v| f(&v.ty)),
-            TypeKind::Alias(t) => f(t),
+            TypeKind::Alias(t) | TypeKind::Newtype(t) => f(t),
         }
     }
 }
@@ -497,4 +513,96 @@ pub fn template_params(path: &str) -> Vec<&str> {
         rest = &rest[open + close + 1..];
     }
     out
+}
+
+/// A path with its variables' names left out (`/a/{}`): what the server's router (axum's
+/// matchit) tells routes apart by, so `/a/{id}` and `/a/{name}` are one route to it.
+pub fn route_shape(path: &str) -> String {
+    let mut shape = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        shape.push_str(&rest[..=open]);
+        shape.push('}');
+        rest = &rest[open + close + 1..];
+    }
+    shape.push_str(rest);
+    shape
+}
+
+/// Whether the server's router can register a path template: it starts with `/`, and in each
+/// segment at most one variable, with nothing after it (`/files/{name}` and `/v{version}`, not
+/// `/files/{name}.json`), no brace outside a variable, and no segment starting with `:` or `*`
+/// (axum reads those as its old capture syntax).
+pub fn server_routable(path: &str) -> bool {
+    path.starts_with('/')
+        && path.split('/').all(|segment| {
+            if segment.starts_with([':', '*']) {
+                return false;
+            }
+            match (segment.find('{'), segment.find('}')) {
+                (None, None) => true,
+                (Some(open), Some(close)) => {
+                    let name = &segment[open + 1..close];
+                    open < close
+                        && close == segment.len() - 1
+                        && !name.is_empty()
+                        && !name.starts_with('*')
+                        && !name.contains('{')
+                }
+                _ => false,
+            }
+        })
+}
+
+/// Which operations the server routes, by index: those whose path it can register, except an
+/// operation whose path has the same shape and method as one before it in path order (axum
+/// refuses a method twice on one route). The others are left out of the router (`404`/`405`).
+pub fn served_operations(operations: &[Operation]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..operations.len()).collect();
+    order.sort_by(|a, b| operations[*a].path.cmp(&operations[*b].path));
+    let mut served = vec![false; operations.len()];
+    let mut taken = BTreeSet::new();
+    for index in order {
+        let op = &operations[index];
+        served[index] =
+            server_routable(&op.path) && taken.insert((route_shape(&op.path), op.method));
+    }
+    served
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{route_shape, server_routable};
+
+    #[test]
+    fn route_shapes_and_what_the_router_can_match() {
+        assert_eq!(route_shape("/a/{id}/b/{id}"), "/a/{}/b/{}");
+        assert_eq!(route_shape("/v{version}/x"), "/v{}/x");
+        assert_eq!(route_shape("/plain"), "/plain");
+        for path in [
+            "/",
+            "/a/{id}",
+            "/a/{id}/{action}/{id}",
+            "/v{version}",
+            "/a-{b}/c",
+        ] {
+            assert!(server_routable(path), "{path}");
+        }
+        for path in [
+            "a/{id}",
+            "/files/{name}.json",
+            "/{a}{b}",
+            "/a/{}",
+            "/a/{b",
+            "/a/b}",
+            "/a/:id",
+            "/a/*rest",
+            "/a/{*rest}",
+        ] {
+            assert!(!server_routable(path), "{path}");
+        }
+    }
 }

@@ -120,7 +120,10 @@ impl Namespace {
             return (candidate.to_owned(), false);
         }
         let base = bare(candidate);
-        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) || base.contains('_') {
+        // `self_` + `2` stays snake case (`self_2`; `self__2` is not).
+        let separator = if base.ends_with('_') {
+            ""
+        } else if base.ends_with(|c: char| c.is_ascii_digit()) || base.contains('_') {
             "_"
         } else {
             ""
@@ -213,5 +216,9 @@ mod tests {
         assert_eq!(ns.claim("r#type"), ("type2".to_owned(), true));
         assert_eq!(ns.claim("v1"), ("v1".to_owned(), false));
         assert_eq!(ns.claim("v1"), ("v1_2".to_owned(), true));
+        assert_eq!(ns.claim("self_"), ("self_".to_owned(), false));
+        assert_eq!(ns.claim("self_"), ("self_2".to_owned(), true));
+        assert_eq!(ns.claim("Self_"), ("Self_".to_owned(), false));
+        assert_eq!(ns.claim("Self_"), ("Self_2".to_owned(), true));
     }
 }

@@ -255,13 +255,17 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     let has_options = !optional_params(op).is_empty();
 
     // Arguments: path parameters in template order, other required parameters, body, options.
+    // A variable the template names twice (`/a/{id}/b/{id}`) is one argument, filled at both
+    // places (see `path_args`).
     let mut ordered: Vec<&Param> = Vec::new();
     for name in crate::ir::template_params(&op.path) {
         if let Some(p) = required
             .iter()
             .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
         {
-            ordered.push(p);
+            if !ordered.iter().any(|o| std::ptr::eq(*o, *p)) {
+                ordered.push(p);
+            }
         }
     }
     ordered.extend(

@@ -157,7 +157,9 @@ fn loose_places(
             }
         }
         (Type::Named(id), _) => match &api.types.get(*id).kind {
-            TypeKind::Alias(inner) => loose_places(api, inner, value, at, out),
+            TypeKind::Alias(inner) | TypeKind::Newtype(inner) => {
+                loose_places(api, inner, value, at, out)
+            }
             TypeKind::Struct(def) => {
                 let Value::Object(map) = value else { return };
                 for (key, item) in map {
@@ -170,10 +172,9 @@ fn loose_places(
             }
             TypeKind::Tagged(def) => {
                 let tag = value.get(&def.tag).and_then(Value::as_str);
-                let variant = def
-                    .variants
-                    .iter()
-                    .find(|v| tag.is_some_and(|tag| v.tag_values.iter().any(|t| t == tag)));
+                let variant = def.variants.iter().find(|v| {
+                    v.readable && tag.is_some_and(|tag| v.tag_values.iter().any(|t| t == tag))
+                });
                 if let Some(variant) = variant {
                     loose_places(api, &variant.ty, value, at, out);
                 }

@@ -6,7 +6,8 @@ use quote::quote;
 use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath, Std};
 use super::features::reach_cfg;
 use crate::ir::{
-    Api, EnumDef, EnumRepr, Field, Presence, StructDef, TaggedDef, TypeDef, TypeKind, UnionVariant,
+    Api, EnumDef, EnumRepr, Field, Presence, StructDef, TaggedDef, Type, TypeDef, TypeKind,
+    UnionVariant,
 };
 
 pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
@@ -54,6 +55,21 @@ fn emit_def(api: &Api, std: Std, def: &TypeDef, cfg: &TokenStream) -> Vec<TokenS
         TypeKind::Alias(ty) => {
             let ty = rust_type(api, ty, ModelPath::Local);
             with_cfg(vec![quote!(#docs pub type #name = #ty;)])
+        }
+        TypeKind::Newtype(ty) => {
+            // Serde, `Deref` and `From` come from the runtime's `newtype!` macro.
+            let default = matches!(ty, Type::Array(_) | Type::Map(_) | Type::Nullable(_))
+                .then(|| quote!(Default,));
+            let ty = rust_type(api, ty, ModelPath::Local);
+            vec![
+                quote! {
+                    #cfg
+                    #docs
+                    #[derive(Debug, Clone, PartialEq, #default)]
+                    pub struct #name(pub #ty);
+                },
+                quote!(rt::newtype!(#cfg #name(#ty));),
+            ]
         }
     }
 }
@@ -115,13 +131,23 @@ fn emit_struct(
     ]
 }
 
+/// `Box<ty>` for a field or variant that closes a by-value cycle.
+fn boxed_if(std: Std, boxed: bool, ty: TokenStream) -> TokenStream {
+    if boxed {
+        let boxed = std.boxed();
+        quote!(#boxed<#ty>)
+    } else {
+        ty
+    }
+}
+
 fn emit_field(api: &Api, std: Std, field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
-    let mut ty = rust_type(api, &field.ty, ModelPath::Local);
-    if field.boxed {
-        let boxed = std.boxed();
-        ty = quote!(#boxed<#ty>);
-    }
+    let ty = boxed_if(
+        std,
+        field.boxed,
+        rust_type(api, &field.ty, ModelPath::Local),
+    );
     let mut notes = Vec::new();
     if field.read_only {
         notes.push("Read-only: set by the server.".to_owned());
@@ -213,22 +239,32 @@ fn emit_tagged(
     let types: Vec<_> = def
         .variants
         .iter()
-        .map(|v| rust_type(api, &v.ty, ModelPath::Local))
+        .map(|v| boxed_if(std, v.boxed, rust_type(api, &v.ty, ModelPath::Local)))
         .collect();
     let first_values: Vec<&str> = def
         .variants
         .iter()
         .map(|v| v.tag_values[0].as_str())
         .collect();
-    let all_values: Vec<&str> = def
-        .variants
-        .iter()
-        .flat_map(|v| v.tag_values.iter().map(String::as_str))
-        .collect();
-    let match_arms = def.variants.iter().zip(&variants).map(|(v, variant)| {
-        let values = &v.tag_values;
-        quote!(#(#values)|* => rt::from_tagged_value(value).map(Self::#variant),)
-    });
+    // Each value is read as the first variant it selects; lowering has reported the others.
+    let mut all_values: Vec<&str> = Vec::new();
+    let mut match_arms = Vec::new();
+    for (v, variant) in def.variants.iter().zip(&variants) {
+        if !v.readable {
+            continue;
+        }
+        let values: Vec<&str> = v
+            .tag_values
+            .iter()
+            .map(String::as_str)
+            .filter(|t| !all_values.contains(t))
+            .collect();
+        if values.is_empty() {
+            continue;
+        }
+        all_values.extend(&values);
+        match_arms.push(quote!(#(#values)|* => rt::from_tagged_value(value).map(Self::#variant),));
+    }
     let doc_tag = format!("Tagged by the `{tag}` property.");
     let tag_doc = doc_attrs(&[Some(&doc_tag)]);
     vec![
@@ -286,7 +322,7 @@ fn emit_untagged(
     let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let types: Vec<_> = variants
         .iter()
-        .map(|v| rust_type(api, &v.ty, ModelPath::Local))
+        .map(|v| boxed_if(std, v.boxed, rust_type(api, &v.ty, ModelPath::Local)))
         .collect();
     let (ser, de) = (std.serialize(), std.deserialize());
     let note = doc_attrs(&[Some(

@@ -9,7 +9,10 @@ use super::common::{
     ModelPath,
 };
 use super::features::operation_cfg;
-use crate::ir::{Api, ApiKeyLocation, Media, Operation, ParamLocation, SecurityKind, Type};
+use crate::ir::{
+    route_shape, served_operations, Api, ApiKeyLocation, Media, Operation, ParamLocation,
+    SecurityKind, Type,
+};
 
 pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
     let allows = module_allows();
@@ -80,11 +83,18 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         let input = emit_input(api, op);
         quote!(#cfg #input)
     });
-    let handlers = api.operations.iter().map(|op| {
-        let cfg = cfg_of(op);
-        let handler = emit_handler(op);
-        quote!(#cfg #handler)
-    });
+    // An operation the router cannot serve (see `served_operations`) has no handler.
+    let served = served_operations(&api.operations);
+    let handlers = api
+        .operations
+        .iter()
+        .zip(served)
+        .filter(|(_, served)| *served)
+        .map(|(op, _)| {
+            let cfg = cfg_of(op);
+            let handler = emit_handler(op);
+            quote!(#cfg #handler)
+        });
     let routes = emit_routes(api, tag_features);
     let unused = api
         .operations
@@ -194,7 +204,15 @@ fn emit_handler(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let location = p.location.as_str();
         let read = match (p.location, &p.ty) {
-            (ParamLocation::Path, _) => return quote!(#field: req.path(#wire)?,),
+            // Read by place in the template, once per place it fills (see `emit_routes`).
+            (ParamLocation::Path, _) => {
+                let at = crate::ir::template_params(&op.path)
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, name)| *name == wire.as_str())
+                    .map(|(index, _)| proc_macro2::Literal::usize_unsuffixed(index));
+                return quote!(#field: req.path(&[#(#at),*], #wire)?,);
+            }
             (ParamLocation::Query, Type::Array(_)) => {
                 let explode = p.explode;
                 quote!(req.query_array(#wire, #explode)?)
@@ -236,9 +254,23 @@ fn emit_handler(op: &Operation) -> TokenStream {
 }
 
 /// The route table, in path order; each route carries its operation's `cfg`.
+///
+/// Paths that differ only in their variables' names (`/a/{id}` and `/a/{name}`) are one route to
+/// axum, which refuses to register it twice: they all use the first one's spelling, and
+/// handlers read path parameters by place (see `emit_handler`).
 fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
-    let mut operations: Vec<&Operation> = api.operations.iter().collect();
+    let served = served_operations(&api.operations);
+    let mut operations: Vec<&Operation> = api
+        .operations
+        .iter()
+        .zip(&served)
+        .filter_map(|(op, served)| served.then_some(op))
+        .collect();
     operations.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut spelling: std::collections::BTreeMap<String, &str> = Default::default();
+    for op in &operations {
+        spelling.entry(route_shape(&op.path)).or_insert(&op.path);
+    }
     let routes = operations.iter().map(|op| {
         let cfg = if tag_features {
             operation_cfg(api, &op.tags)
@@ -247,7 +279,7 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
         };
         let handler = format_ident!("on_{}", crate::names::bare(&op.rust_name));
         let method = format_ident!("{}", op.method.as_str());
-        let path = &op.path;
+        let path = spelling[&route_shape(&op.path)];
         quote!(#cfg (#path, #method, #handler),)
     });
     quote! {

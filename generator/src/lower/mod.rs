@@ -77,10 +77,17 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
     }
     let schemes = security::lower_security_schemes(spec, &mut lowerer.diagnostics);
     let mut operations = operation::lower_operations(&mut lowerer, &schemes);
+    lowerer.flatten_union_cycles();
+    for (index, next) in cycles::alias_loops(&lowerer.defs) {
+        let (pointer, target) = (&lowerer.defs[index].pointer, &lowerer.defs[next].pointer);
+        let error = catalog::ref_cycle(pointer, target);
+        lowerer.error(error);
+    }
     if lowerer.diagnostics.has_errors() {
         return Err(lowerer.diagnostics);
     }
     let mut defs = std::mem::take(&mut lowerer.defs);
+    cycles::newtype_recursive_aliases(&mut defs);
     cycles::box_cycles(&mut defs);
     let all_tags = tags::assign_tags(&mut defs, &operations);
     let mut examples: Vec<Example> = std::mem::take(&mut lowerer.examples)

@@ -60,7 +60,28 @@ pub(crate) fn lower_operations<'a>(
     );
     let reserved_refs: Vec<&str> = reserved.iter().map(String::as_str).collect();
     let mut method_names = Namespace::with_reserved(&reserved_refs);
+    // Explicit operationIds are the spec's names: they are claimed first, and an id synthesized
+    // from method and path yields to them (and to earlier synthesized ones) with a suffix.
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    // Their method names (snake_case) and type stems (UpperCamelCase): the cases cannot collide.
+    let mut explicit_names = std::collections::BTreeSet::new();
+    for (path, item) in &spec.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in methods(item) {
+            if let Some(id) = &op.operation_id {
+                let pointer = format!(
+                    "#/paths/{}/{}",
+                    escape_segment(path),
+                    method.as_str().to_ascii_lowercase()
+                );
+                seen_ids.entry(id.clone()).or_insert(pointer);
+                explicit_names.insert(names::field_name(id));
+                explicit_names.insert(names::type_name(id));
+            }
+        }
+    }
     let mut operations = Vec::new();
     for (path, item) in &spec.paths.paths {
         let path_pointer = format!("#/paths/{}", escape_segment(path));
@@ -73,19 +94,43 @@ pub(crate) fn lower_operations<'a>(
         };
         for (method, op) in methods(item) {
             let pointer = join(&path_pointer, &[&method.as_str().to_ascii_lowercase()]);
-            let wire_name = op
-                .operation_id
-                .clone()
-                .unwrap_or_else(|| synthesize_id(method, path));
-            if let Some(first) = seen_ids.get(&wire_name) {
-                lowerer.error(catalog::duplicate_operation_id(
-                    &join(&pointer, &["operationId"]),
-                    &wire_name,
-                    first,
-                ));
-                continue;
-            }
-            seen_ids.insert(wire_name.clone(), pointer.clone());
+            let wire_name = match &op.operation_id {
+                Some(id) => {
+                    let first = &seen_ids[id];
+                    if *first != pointer {
+                        lowerer.error(catalog::duplicate_operation_id(
+                            &join(&pointer, &["operationId"]),
+                            id,
+                            first,
+                        ));
+                        continue;
+                    }
+                    id.clone()
+                }
+                None => {
+                    let wanted = synthesize_id(method, path);
+                    let mut candidate = wanted.clone();
+                    let mut n = 2;
+                    while seen_ids.contains_key(&candidate)
+                        || explicit_names.contains(&names::field_name(&candidate))
+                        || explicit_names.contains(&names::type_name(&candidate))
+                    {
+                        candidate = format!("{wanted}_{n}");
+                        n += 1;
+                    }
+                    if candidate != wanted {
+                        let first = seen_ids
+                            .get(&wanted)
+                            .cloned()
+                            .unwrap_or_else(|| "an explicit operationId".to_owned());
+                        lowerer.warn(catalog::synthesized_operation_id_taken(
+                            &pointer, &wanted, &first, &candidate,
+                        ));
+                    }
+                    seen_ids.insert(candidate.clone(), pointer.clone());
+                    candidate
+                }
+            };
             let (rust_name, renamed) = method_names.claim(&names::field_name(&wire_name));
             if renamed {
                 lowerer.warn(catalog::renamed(
@@ -112,6 +157,22 @@ pub(crate) fn lower_operations<'a>(
         }
     }
     operations.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    let served = crate::ir::served_operations(&operations);
+    for (op, served) in operations.iter().zip(served) {
+        if served {
+            continue;
+        }
+        let clash = operations.iter().find(|other| {
+            other.method == op.method
+                && other.path < op.path
+                && crate::ir::route_shape(&other.path) == crate::ir::route_shape(&op.path)
+        });
+        lowerer.warn(catalog::unserved_operation(
+            &op.pointer,
+            &op.path,
+            clash.map(|other| other.pointer.as_str()),
+        ));
+    }
     operations
 }
 
@@ -601,22 +662,30 @@ fn lower_security(
             None => return Vec::new(),
         },
     };
+    // An alternative naming an undefined scheme cannot be satisfied: it is dropped with a
+    // warning, as other generators do. Dropping every alternative of a non-empty list leaves the
+    // operation without authentication, which the warning says.
     let mut out = Vec::new();
+    let mut undefined = Vec::new();
     for (index, requirement) in requirements.iter().enumerate() {
         let mut alternative = Vec::new();
+        let mut missing = None;
         for name in requirement.keys() {
             match schemes.iter().position(|s| &s.wire_name == name) {
                 Some(i) => alternative.push(i),
-                None => lowerer.error(
-                    Diagnostic::error(
-                        &join(&at, &[&index.to_string()]),
-                        format!("security scheme `{name}` is not defined"),
-                    )
-                    .with_hint("define it under `components.securitySchemes`"),
-                ),
+                None => missing = missing.or(Some(name.as_str())),
             }
         }
-        out.push(alternative);
+        match missing {
+            Some(name) => undefined.push((join(&at, &[&index.to_string()]), name)),
+            None => out.push(alternative),
+        }
+    }
+    let none_left = out.is_empty() && !requirements.is_empty();
+    for (pointer, name) in undefined {
+        lowerer.warn(catalog::undefined_security_scheme(
+            &pointer, name, none_left,
+        ));
     }
     out
 }

@@ -51,6 +51,18 @@ const PLAIN_STRING_FORMATS: &[&str] = &[
     "color",
 ];
 
+/// Required property names, in the order met, each with the pointer of its `required` entry.
+type Required = indexmap::IndexMap<String, String>;
+
+/// Adds the names of a `required` list written at `pointer`'s `required`.
+fn note_required(required: &mut Required, names: &[String], pointer: &str) {
+    for (index, name) in names.iter().enumerate() {
+        required
+            .entry(name.clone())
+            .or_insert_with(|| join(pointer, &["required", &index.to_string()]));
+    }
+}
+
 /// A property collected while flattening an object or `allOf`.
 struct Collected {
     field: Field,
@@ -97,6 +109,9 @@ impl<'a> Lowerer<'a> {
         name: &str,
         pointer: &str,
     ) -> Option<TypeKind> {
+        if is_null_only(schema) {
+            return None;
+        }
         match &schema.schema_kind {
             SchemaKind::Type(OaType::String(s)) if !s.enumeration.is_empty() => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
@@ -121,21 +136,7 @@ impl<'a> Lowerer<'a> {
                     pointer,
                 ))
             }
-            SchemaKind::AllOf { all_of } => {
-                if let [single] = all_of.as_slice() {
-                    return match single {
-                        ReferenceOr::Reference { reference } => Some(TypeKind::Alias(
-                            self.schema_ref_type(reference, &join(pointer, &["allOf", "0"])),
-                        )),
-                        ReferenceOr::Item(inner) => Some(self.lower_schema_kind(
-                            inner,
-                            name,
-                            &join(pointer, &["allOf", "0"]),
-                        )),
-                    };
-                }
-                Some(self.object_struct(None, &[], None, all_of, name, pointer))
-            }
+            SchemaKind::AllOf { all_of } => Some(self.all_of_kind(all_of, name, pointer)),
             SchemaKind::OneOf { one_of } => {
                 Some(self.union(one_of, schema, name, pointer, "oneOf"))
             }
@@ -144,6 +145,36 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::Any(any) => self.any_definition(any, schema, name, pointer),
             _ => None,
+        }
+    }
+
+    /// An `allOf`: the type of its one type-bearing member when the others only annotate it
+    /// (`allOf: [{$ref: Tags}, {description: ...}]` is `Tags`, whatever kind `Tags` is), an
+    /// object merging every member otherwise.
+    fn all_of_kind(
+        &mut self,
+        all_of: &'a [ReferenceOr<Schema>],
+        name: &str,
+        pointer: &str,
+    ) -> TypeKind {
+        match single_type_member(all_of) {
+            Some((index, member)) => {
+                let at = join(pointer, &["allOf", &index.to_string()]);
+                match member {
+                    ReferenceOr::Reference { reference } => {
+                        TypeKind::Alias(self.schema_ref_type(reference, &at))
+                    }
+                    ReferenceOr::Item(inner) => self.lower_schema_kind(inner, name, &at),
+                }
+            }
+            // Only annotations: nothing constrains the value.
+            None if all_of
+                .iter()
+                .all(|m| is_annotation_only(m) || is_null_schema(m)) =>
+            {
+                TypeKind::Alias(Type::Any)
+            }
+            None => self.object_struct(None, &[], None, all_of, name, pointer),
         }
     }
 
@@ -160,6 +191,9 @@ impl<'a> Lowerer<'a> {
         }
         if !any.any_of.is_empty() && any.properties.is_empty() && any.all_of.is_empty() {
             return Some(self.union(&any.any_of, schema, name, pointer, "anyOf"));
+        }
+        if only_all_of(any) && single_type_member(&any.all_of).is_some() {
+            return Some(self.all_of_kind(&any.all_of, name, pointer));
         }
         if !any.properties.is_empty() || !any.all_of.is_empty() {
             return Some(self.object_struct(
@@ -244,15 +278,38 @@ impl<'a> Lowerer<'a> {
 
     fn inline_type_within_depth(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         // `allOf: [$ref]` (often with `nullable` or a description beside it) is that type.
-        if let SchemaKind::AllOf { all_of }
-        | SchemaKind::OneOf { one_of: all_of }
-        | SchemaKind::AnyOf { any_of: all_of } = &schema.schema_kind
+        if let SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } =
+            &schema.schema_kind
         {
             let concrete: Vec<&ReferenceOr<Schema>> =
-                all_of.iter().filter(|s| !is_null_schema(s)).collect();
+                members.iter().filter(|s| !is_null_schema(s)).collect();
             if let [ReferenceOr::Reference { reference }] = concrete.as_slice() {
                 return self.schema_ref_type(reference, pointer);
             }
+        }
+        // An `allOf` whose other members only annotate its one type-bearing member is that
+        // member's type; an inline member that needs a definition gets it below, under the
+        // outer schema's name and documentation.
+        let all_of = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => Some(all_of),
+            SchemaKind::Any(any) if only_all_of(any) => Some(&any.all_of),
+            _ => None,
+        };
+        if let Some((index, member)) = all_of.and_then(|all_of| single_type_member(all_of)) {
+            match member {
+                ReferenceOr::Reference { reference } => {
+                    return self.schema_ref_type(reference, pointer);
+                }
+                ReferenceOr::Item(inner) if !self.needs_definition(inner) => {
+                    let at = join(pointer, &["allOf", &index.to_string()]);
+                    return self.inline_type(inner, hint, &at);
+                }
+                ReferenceOr::Item(_) => {}
+            }
+        }
+        // `enum: [null]`: the one value is `null`, and `()` is the type whose only JSON is `null`.
+        if is_null_only(schema) {
+            return Type::Null;
         }
         if self.needs_definition(schema) {
             let id = self.new_def(hint, &names::type_name(hint), pointer);
@@ -312,6 +369,9 @@ impl<'a> Lowerer<'a> {
 
     /// Whether an inline schema gets its own named definition.
     fn needs_definition(&self, schema: &Schema) -> bool {
+        if is_null_only(schema) {
+            return false;
+        }
         match &schema.schema_kind {
             SchemaKind::Type(OaType::String(s)) => s.enumeration.iter().any(Option::is_some),
             SchemaKind::Type(OaType::Integer(i)) => i.enumeration.iter().any(Option::is_some),
@@ -360,7 +420,7 @@ impl<'a> Lowerer<'a> {
         let ty = self.boxed_type_of(schema, hint, pointer);
         let nullable = self
             .resolve_boxed_schema(schema, pointer)
-            .is_some_and(is_nullable);
+            .is_some_and(|s| is_nullable(s) && !is_null_only(s));
         nullable_element(ty, nullable)
     }
 
@@ -374,7 +434,9 @@ impl<'a> Lowerer<'a> {
     ) -> Type {
         let at = join(pointer, &["additionalProperties"]);
         let ty = self.type_of(schema, hint, &at);
-        let nullable = self.resolve_schema(schema, &at).is_some_and(is_nullable);
+        let nullable = self
+            .resolve_schema(schema, &at)
+            .is_some_and(|s| is_nullable(s) && !is_null_only(s));
         nullable_element(ty, nullable)
     }
 
@@ -488,7 +550,8 @@ impl<'a> Lowerer<'a> {
     ) -> TypeKind {
         let mut collected: Vec<Collected> = Vec::new();
         let mut extra: Option<Type> = None;
-        let mut required_set: BTreeSet<String> = required.iter().cloned().collect();
+        let mut required_set = Required::new();
+        note_required(&mut required_set, required, pointer);
         for (index, member) in all_of.iter().enumerate() {
             let at = join(pointer, &["allOf", &index.to_string()]);
             self.collect_member(
@@ -514,11 +577,41 @@ impl<'a> Lowerer<'a> {
         } else {
             &[]
         });
+        // A required property that no `properties` defines is still required: it becomes a
+        // field of the additional properties' type (any JSON without them), so a typed request
+        // can satisfy the schema. It is required and nullable (`Option<T>`, always written,
+        // `null` when `None`): the name is often a mistake of the spec (Qovery's `EnvironmentLog`
+        // requires `service` and `status` but defines `scope` and `state`), so a response that
+        // leaves it out is still read, as for any required nullable property.
+        for (wire, at) in &required_set {
+            if collected.iter().any(|c| &c.field.wire_name == wire) {
+                continue;
+            }
+            self.warn(catalog::undefined_required(at, wire, extra.is_some()));
+            collected.push(Collected {
+                field: Field {
+                    wire_name: wire.clone(),
+                    rust_name: String::new(),
+                    ty: match &extra {
+                        Some(Type::Nullable(inner)) => (**inner).clone(),
+                        Some(ty) => ty.clone(),
+                        None => Type::Any,
+                    },
+                    required: true,
+                    nullable: true,
+                    doc: None,
+                    read_only: false,
+                    write_only: false,
+                    default: None,
+                    boxed: false,
+                },
+            });
+        }
         let fields = collected
             .into_iter()
             .map(|c| {
                 let mut field = c.field;
-                field.required |= required_set.contains(&field.wire_name);
+                field.required |= required_set.contains_key(&field.wire_name);
                 field.rust_name = ns.claim(&names::field_name(&field.wire_name)).0;
                 field
             })
@@ -536,7 +629,7 @@ impl<'a> Lowerer<'a> {
         name: &str,
         pointer: &str,
         collected: &mut Vec<Collected>,
-        required: &mut BTreeSet<String>,
+        required: &mut Required,
         extra: &mut Option<Type>,
     ) {
         match member {
@@ -553,7 +646,7 @@ impl<'a> Lowerer<'a> {
             }
             ReferenceOr::Item(schema) => match &schema.schema_kind {
                 SchemaKind::Type(OaType::Object(o)) => {
-                    required.extend(o.required.iter().cloned());
+                    note_required(required, &o.required, pointer);
                     self.collect_properties(&o.properties, name, pointer, collected);
                     if let Some(AdditionalProperties::Schema(inner)) = &o.additional_properties {
                         *extra = Some(self.type_of(inner, &format!("{name}Value"), pointer));
@@ -566,7 +659,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 SchemaKind::Any(any) => {
-                    required.extend(any.required.iter().cloned());
+                    note_required(required, &any.required, pointer);
                     self.collect_properties(&any.properties, name, pointer, collected);
                     for (index, inner) in any.all_of.iter().enumerate() {
                         let at = join(pointer, &["allOf", &index.to_string()]);
@@ -587,7 +680,7 @@ impl<'a> Lowerer<'a> {
                             continue;
                         }
                         let at = join(pointer, &[keyword, &index.to_string()]);
-                        let mut alternative_required = BTreeSet::new();
+                        let mut alternative_required = Required::new();
                         self.collect_member(
                             inner,
                             name,
@@ -601,13 +694,7 @@ impl<'a> Lowerer<'a> {
                         c.field.required = false;
                     }
                 }
-                _ => {
-                    self.fallbacks.push(pointer.to_owned());
-                    self.warn(catalog::fallback(
-                        pointer,
-                        "an allOf member that is not an object is ignored",
-                    ));
-                }
+                _ => self.warn(catalog::ignored_all_of_member(pointer)),
             },
         }
     }
@@ -648,11 +735,7 @@ impl<'a> Lowerer<'a> {
             }
             TypeKind::Alias(Type::Map(value)) => *extra = Some(*value),
             _ => {
-                self.fallbacks.push(pointer.to_owned());
-                self.warn(catalog::fallback(
-                    pointer,
-                    "an allOf member that is not an object is ignored",
-                ));
+                self.warn(catalog::ignored_all_of_member(pointer));
             }
         }
     }
@@ -670,13 +753,16 @@ impl<'a> Lowerer<'a> {
             let ty = self.boxed_type_of(schema, &hint, &at);
             let resolved = self.resolve_boxed_schema(schema, &at);
             let (nullable, doc, read_only, write_only, default) = match (schema, resolved) {
-                (ReferenceOr::Item(s), _) => (
-                    is_nullable(s),
-                    doc_of(s),
-                    s.schema_data.read_only,
-                    s.schema_data.write_only,
-                    s.schema_data.default.clone(),
-                ),
+                (ReferenceOr::Item(s), _) => {
+                    let annotations = || std::iter::once(&**s).chain(annotation_members(s));
+                    (
+                        is_nullable(s),
+                        doc_of(s),
+                        annotations().any(|a| a.schema_data.read_only),
+                        annotations().any(|a| a.schema_data.write_only),
+                        annotations().find_map(|a| a.schema_data.default.clone()),
+                    )
+                }
                 (ReferenceOr::Reference { .. }, Some(target)) => {
                     (is_nullable(target), None, false, false, None)
                 }
@@ -717,12 +803,17 @@ impl<'a> Lowerer<'a> {
             let ty = self.type_of(member, &format!("{name}Variant{index}"), &at);
             let candidate = self.variant_label(&ty, member);
             let (rust_name, _) = ns.claim(&candidate);
-            variants.push((UnionVariant { rust_name, ty }, member));
+            let variant = UnionVariant {
+                rust_name,
+                ty,
+                boxed: false,
+            };
+            variants.push((variant, member));
         }
         if let Some(discriminator) = &schema.schema_data.discriminator {
             let all_named = variants.iter().all(|(v, _)| matches!(v.ty, Type::Named(_)));
             if all_named {
-                let tagged = variants
+                let (mut tagged, explicit): (Vec<TaggedVariant>, Vec<bool>) = variants
                     .into_iter()
                     .map(|(variant, member)| {
                         let default_value = match member {
@@ -744,16 +835,21 @@ impl<'a> Lowerer<'a> {
                             })
                             .map(|(value, _)| value.clone())
                             .collect();
-                        if tag_values.is_empty() {
+                        let explicit = !tag_values.is_empty();
+                        if !explicit {
                             tag_values.push(default_value);
                         }
-                        TaggedVariant {
+                        let variant = TaggedVariant {
                             tag_values,
+                            readable: true,
                             rust_name: variant.rust_name,
                             ty: variant.ty,
-                        }
+                            boxed: false,
+                        };
+                        (variant, explicit)
                     })
-                    .collect();
+                    .unzip();
+                self.settle_tag_values(&mut tagged, &explicit, pointer);
                 return TypeKind::Tagged(TaggedDef {
                     tag: discriminator.property_name.clone(),
                     variants: tagged,
@@ -763,6 +859,132 @@ impl<'a> Lowerer<'a> {
         let mut plain: Vec<UnionVariant> = variants.into_iter().map(|(v, _)| v).collect();
         self.order_untagged(&mut plain, pointer);
         TypeKind::Untagged(plain)
+    }
+
+    /// Gives each discriminator value to one variant: the mapping's values first (`explicit`
+    /// marks the variants whose values come from it; a mapping overrides the implicit schema
+    /// name), then implicit names, each to the first variant in order. A variant left without a value of its own (a `$ref` listed twice, an implicit name
+    /// the mapping sends elsewhere) keeps its first value to be written with, is marked not
+    /// `readable` (the emitted `match` lists each value once), and is reported.
+    fn settle_tag_values(
+        &mut self,
+        variants: &mut [TaggedVariant],
+        explicit: &[bool],
+        pointer: &str,
+    ) {
+        let mut owner: std::collections::BTreeMap<String, String> = Default::default();
+        let order: Vec<usize> = (0..variants.len())
+            .filter(|i| explicit[*i])
+            .chain((0..variants.len()).filter(|i| !explicit[*i]))
+            .collect();
+        for index in order {
+            let variant = &mut variants[index];
+            let first = variant.tag_values[0].clone();
+            let name = variant.rust_name.clone();
+            variant.tag_values.retain(|t| !owner.contains_key(t));
+            for value in &variant.tag_values {
+                owner.insert(value.clone(), name.clone());
+            }
+            if variant.tag_values.is_empty() {
+                variant.tag_values.push(first.clone());
+                variant.readable = false;
+                let winner = owner[&first].clone();
+                self.warn(catalog::discriminator_value_taken(
+                    pointer, &first, &name, &winner,
+                ));
+            }
+        }
+    }
+
+    /// Untagged unions that contain each other by value (`Expr: oneOf [Term, string]`,
+    /// `Term: oneOf [Expr, integer]`) accept the union of their other variants: every step
+    /// around the cycle re-reads the same JSON value. Such a union's variants that lead back
+    /// into it (through unions and aliases) are replaced by the variants they lead to. Boxing
+    /// them would compile, but reading a value no variant accepts would go around the cycle
+    /// until the stack overflows.
+    pub(crate) fn flatten_union_cycles(&mut self) {
+        for index in 0..self.defs.len() {
+            if !matches!(self.defs[index].kind, TypeKind::Untagged(_))
+                || !self.union_reaches(index, index)
+            {
+                continue;
+            }
+            let mut seen = vec![false; self.defs.len()];
+            seen[index] = true;
+            let mut leaves = Vec::new();
+            self.union_leaves(index, &mut seen, &mut leaves);
+            let mut ns = Namespace::new();
+            let mut variants: Vec<UnionVariant> = Vec::new();
+            for mut leaf in leaves {
+                if variants.iter().any(|v| v.ty == leaf.ty) {
+                    continue;
+                }
+                leaf.rust_name = ns.claim(&leaf.rust_name).0;
+                variants.push(leaf);
+            }
+            let pointer = self.defs[index].pointer.clone();
+            self.order_untagged(&mut variants, &pointer);
+            self.defs[index].kind = TypeKind::Untagged(variants);
+        }
+    }
+
+    /// The untagged union or alias a type leads to by value, if any: where a by-value cycle of
+    /// unions can continue.
+    fn union_step(&self, ty: &Type) -> Option<usize> {
+        match ty {
+            Type::Named(id) => match &self.defs[id.0].kind {
+                TypeKind::Untagged(_) | TypeKind::Alias(Type::Named(_)) => Some(id.0),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether `from` leads to `to` by value through untagged unions and aliases.
+    fn union_reaches(&self, from: usize, to: usize) -> bool {
+        let mut seen = vec![false; self.defs.len()];
+        let mut stack = vec![from];
+        while let Some(at) = stack.pop() {
+            let next: Vec<usize> = match &self.defs[at].kind {
+                TypeKind::Untagged(vs) => {
+                    vs.iter().filter_map(|v| self.union_step(&v.ty)).collect()
+                }
+                TypeKind::Alias(ty) => self.union_step(ty).into_iter().collect(),
+                _ => Vec::new(),
+            };
+            for n in next {
+                if n == to {
+                    return true;
+                }
+                if !std::mem::replace(&mut seen[n], true) {
+                    stack.push(n);
+                }
+            }
+        }
+        false
+    }
+
+    /// The variants that accept a value at `at` without going through another union or alias,
+    /// in order, depth first.
+    fn union_leaves(&self, at: usize, seen: &mut [bool], leaves: &mut Vec<UnionVariant>) {
+        let variants: Vec<UnionVariant> = match &self.defs[at].kind {
+            TypeKind::Untagged(vs) => vs.clone(),
+            TypeKind::Alias(ty) => vec![UnionVariant {
+                rust_name: self.defs[at].rust_name.clone(),
+                ty: ty.clone(),
+                boxed: false,
+            }],
+            _ => Vec::new(),
+        };
+        for variant in variants {
+            match self.union_step(&variant.ty) {
+                Some(next) if !std::mem::replace(&mut seen[next], true) => {
+                    self.union_leaves(next, seen, leaves);
+                }
+                Some(_) => {}
+                None => leaves.push(variant),
+            }
+        }
     }
 
     /// A variant name: the referenced type's name, or the kind of an inline schema.
@@ -783,6 +1005,7 @@ impl<'a> Lowerer<'a> {
             Type::Array(_) => "Array".to_owned(),
             Type::Map(_) => "Object".to_owned(),
             Type::Nullable(inner) => self.variant_label(inner, member),
+            Type::Null => "Null".to_owned(),
             Type::Any => "Any".to_owned(),
         }
     }
@@ -825,7 +1048,7 @@ impl<'a> Lowerer<'a> {
                 }
                 TypeKind::Enum(_) => (600, format!("enum:{}", id.0)),
                 TypeKind::Tagged(_) | TypeKind::Untagged(_) => (900, format!("union:{}", id.0)),
-                TypeKind::Alias(inner) => self.specificity(inner),
+                TypeKind::Alias(inner) | TypeKind::Newtype(inner) => self.specificity(inner),
             },
             Type::Uuid | Type::DateTime | Type::Date => (500, format!("{ty:?}")),
             Type::I32 | Type::I64 => (400, "integer".to_owned()),
@@ -835,6 +1058,7 @@ impl<'a> Lowerer<'a> {
             Type::Array(_) => (250, format!("{ty:?}")),
             Type::Map(_) => (100, "map".to_owned()),
             Type::Nullable(inner) => self.specificity(inner),
+            Type::Null => (450, "null".to_owned()),
             Type::Any => (0, "any".to_owned()),
         }
     }
@@ -865,27 +1089,87 @@ fn push_field(
     collected.push(Collected { field });
 }
 
-/// `Option<T>` for an element that may be `null`; `serde_json::Value` already holds `null`.
+/// `Option<T>` for an element that may be `null`; `serde_json::Value` (and `()`, the type of a
+/// null-only schema, which the callers leave out) already hold `null`.
 fn nullable_element(ty: Type, nullable: bool) -> Type {
-    if nullable && ty != Type::Any {
+    if nullable && ty != Type::Any && ty != Type::Null {
         Type::Nullable(Box::new(ty))
     } else {
         ty
     }
 }
 
-/// Whether a schema admits `null` (OpenAPI 3.0 `nullable`, or an enum listing `null`).
+/// Whether a schema admits `null`: OpenAPI 3.0 `nullable`, an enum listing `null`, a `null`
+/// alternative, or an `allOf` member that only says `nullable: true`.
 pub(crate) fn is_nullable(schema: &Schema) -> bool {
-    if schema.schema_data.nullable {
+    if schema.schema_data.nullable || enum_null_flags(schema).contains(&true) {
         return true;
     }
     match &schema.schema_kind {
-        SchemaKind::Type(OaType::String(s)) => s.enumeration.iter().any(Option::is_none),
         SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
             members.iter().any(is_null_schema)
         }
+        SchemaKind::AllOf { all_of } => all_of.iter().any(is_nullable_annotation),
+        SchemaKind::Any(any) if only_all_of(any) => any.all_of.iter().any(is_nullable_annotation),
         _ => false,
     }
+}
+
+fn is_nullable_annotation(member: &ReferenceOr<Schema>) -> bool {
+    matches!(member, ReferenceOr::Item(s) if is_annotation_only(member) && s.schema_data.nullable)
+}
+
+/// For each value of a schema's `enum`, whether it is `null` (empty without an `enum`).
+fn enum_null_flags(schema: &Schema) -> Vec<bool> {
+    match &schema.schema_kind {
+        SchemaKind::Type(OaType::String(s)) => s.enumeration.iter().map(Option::is_none).collect(),
+        SchemaKind::Type(OaType::Integer(i)) => i.enumeration.iter().map(Option::is_none).collect(),
+        SchemaKind::Type(OaType::Number(n)) => n.enumeration.iter().map(Option::is_none).collect(),
+        SchemaKind::Type(OaType::Boolean(b)) => b.enumeration.iter().map(Option::is_none).collect(),
+        SchemaKind::Any(any) => any
+            .enumeration
+            .iter()
+            .map(serde_json::Value::is_null)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `enum: [null]` (or only `null`s): the schema admits `null` and nothing else.
+pub(crate) fn is_null_only(schema: &Schema) -> bool {
+    let flags = enum_null_flags(schema);
+    !flags.is_empty() && flags.iter().all(|null| *null)
+}
+
+/// A schema that only annotates (description, title, example, deprecated, readOnly, nullable,
+/// default, externalDocs, `x-` extensions...) and constrains nothing: as an `allOf` member it
+/// adds no type.
+fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
+    matches!(member, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == AnySchema::default())
+}
+
+/// The one `allOf` member that carries a type, with its index, when every other member only
+/// annotates (or is a `null` alternative).
+fn single_type_member(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
+    let mut typed = all_of
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !is_annotation_only(m) && !is_null_schema(m));
+    let first = typed.next()?;
+    typed.next().is_none().then_some(first)
+}
+
+/// A schema openapiv3 could not classify only because `allOf` sits beside a `type` (or
+/// nothing else): `{type: array, allOf: [...]}`. `type: object` is left to the object merge.
+fn only_all_of(any: &AnySchema) -> bool {
+    !any.all_of.is_empty()
+        && any.typ.as_deref() != Some("object")
+        && *any
+            == AnySchema {
+                typ: any.typ.clone(),
+                all_of: any.all_of.clone(),
+                ..AnySchema::default()
+            }
 }
 
 /// `{type: "null"}`-like members some specs put in unions; OpenAPI 3.0 spells it `nullable`.
@@ -949,11 +1233,28 @@ pub(crate) fn fit_example(
     }
 }
 
-/// The documentation of a schema: its description, else its title.
+/// The documentation of a schema: its description, else its title, else those of an `allOf`
+/// member that only annotates.
 pub(crate) fn doc_of(schema: &Schema) -> Option<String> {
-    schema
-        .schema_data
-        .description
-        .clone()
-        .or_else(|| schema.schema_data.title.clone())
+    std::iter::once(schema)
+        .chain(annotation_members(schema))
+        .find_map(|s| {
+            s.schema_data
+                .description
+                .clone()
+                .or_else(|| s.schema_data.title.clone())
+        })
+}
+
+/// The `allOf` members of a schema that only annotate it.
+fn annotation_members(schema: &Schema) -> impl Iterator<Item = &Schema> {
+    let all_of: &[ReferenceOr<Schema>] = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) if only_all_of(any) => &any.all_of,
+        _ => &[],
+    };
+    all_of.iter().filter_map(|m| match m {
+        ReferenceOr::Item(s) if is_annotation_only(m) => Some(s),
+        _ => None,
+    })
 }

@@ -4,7 +4,7 @@
 //! `compile.rs` copies this file into the fixture crate's `tests/` (it is not a test of the
 //! generator crate itself) and runs `cargo test` there.
 
-use fixtures::{allof, enums, formats, maps, names, nullable, recursive, unions};
+use fixtures::{allof, enums, formats, maps, names, nullable, recursive, required, unions};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -321,4 +321,147 @@ fn keyword_digit_and_symbol_names_keep_their_wire_names() {
         Some("b")
     );
     assert_eq!(round_trip::<_2faConfig>(json!({"on": true})).on, Some(true));
+}
+
+#[test]
+fn null_only_enums_are_unit_and_enums_listing_null_are_nullable() {
+    use enums::model::{Level, MaybeColor, Nulls, OnlyNull, Untyped};
+    // `enum: [null]` is `()`: `null` is its one value.
+    round_trip::<OnlyNull>(json!(null));
+    rejects::<OnlyNull>(json!("null"));
+    rejects::<OnlyNull>(json!({}));
+    let all: Nulls = round_trip(json!({
+        "always": null, "color": null, "maybe": null, "colors": ["red", null],
+        "level": 2, "untyped": null, "nulls": [null, null], "inline_level": null
+    }));
+    assert_eq!(all.always, None);
+    assert_eq!(all.maybe, Some(None));
+    assert_eq!(all.colors, Some(vec![Some(MaybeColor::Red), None]));
+    assert_eq!(all.level, Some(Some(Level::V2)));
+    assert_eq!(all.untyped, Some(None));
+    assert_eq!(all.nulls, Some(vec![(), ()]));
+    let values: Nulls = round_trip(json!({"always": null, "color": "green", "untyped": "down"}));
+    assert_eq!(values.color, Some(MaybeColor::Green));
+    assert_eq!(values.untyped, Some(Some(Untyped::Down)));
+    assert_eq!(values.maybe, None);
+    // A null-only property takes nothing but `null`.
+    rejects::<Nulls>(json!({"always": 1, "color": null}));
+    rejects::<Nulls>(json!({"always": null, "color": null, "nulls": ["x"]}));
+}
+
+#[test]
+fn all_of_annotation_members_leave_the_type_bearing_member_s_type() {
+    use allof::model::{Annotated, Counts, DescribedMood, DescribedTags, Mood, NullableTags, Tags};
+    // Aliases of the member's type, whatever its kind.
+    let tags: DescribedTags = vec!["a".to_owned()];
+    let _: Tags = tags.clone();
+    let _: NullableTags = tags;
+    let _: Mood = DescribedMood::Happy;
+    let _: Counts = std::collections::BTreeMap::from([("a".to_owned(), 1_i64)]);
+    let model: Annotated = round_trip(json!({
+        "tags": ["x"], "ints": [1, 2], "maybe_tags": null, "described": ["d"], "mood": "sad",
+        "counts": {"a": 1}, "labels": ["l"], "inline": {"b": 2}
+    }));
+    assert_eq!(model.ints, Some(vec![1, 2]));
+    // `nullable: true` in an annotation member makes the use nullable.
+    assert_eq!(model.maybe_tags, Some(None));
+    assert_eq!(model.mood, Some(Mood::Sad));
+    let tags: Annotated = round_trip(json!({"maybe_tags": ["t"]}));
+    assert_eq!(tags.maybe_tags, Some(Some(vec!["t".to_owned()])));
+    rejects::<Annotated>(json!({"tags": {}}));
+    rejects::<Annotated>(json!({"counts": {"a": "x"}}));
+}
+
+#[test]
+fn required_properties_that_properties_do_not_define_stay_required() {
+    use required::model::{EditRequest, Labels, Merged};
+    // A typed request carries it; it is always written.
+    let edit: EditRequest = round_trip(json!({"name": "n", "plan": {"tier": 2}}));
+    assert_eq!(edit.plan, Some(json!({"tier": 2})));
+    let unset = EditRequest { name: "n".to_owned(), plan: None };
+    assert_eq!(serde_json::to_value(&unset).unwrap(), json!({"name": "n", "plan": null}));
+    // A response that leaves it out (the name is often the spec's mistake) is still read.
+    let absent: EditRequest = serde_json::from_value(json!({"name": "n"})).unwrap();
+    assert_eq!(absent, unset);
+    let labels: Labels = round_trip(json!({"owner": "o", "other": "x"}));
+    assert_eq!(labels.owner.as_deref(), Some("o"));
+    assert_eq!(labels.additional_properties["other"], "x");
+    rejects::<Labels>(json!({"owner": 1}));
+    let merged: Merged = round_trip(json!({"name": "n", "plan": 1, "id": 3, "extra": [1]}));
+    assert_eq!((merged.id, merged.extra), (3, Some(json!([1]))));
+    rejects::<Merged>(json!({"plan": 1, "id": 3, "extra": [1]}));
+}
+
+#[test]
+fn aliases_that_contain_themselves_are_newtypes_that_nest() {
+    use recursive::model::{Dict, Forest, Holder, List, Sparse, Tree};
+    let dict: Dict = round_trip(json!({"a": {"b": {"c": {}}}, "d": {}}));
+    assert_eq!(dict["a"]["b"]["c"], Dict::default());
+    assert_eq!(dict.len(), 2);
+    let list: List = round_trip(json!([[], [[[]], []]]));
+    assert_eq!(list[1][0], List(vec![List::default()]));
+    let forest: Forest = round_trip(json!([{"oak": [{"elm": []}]}, {}]));
+    let tree: &Tree = &forest[0];
+    assert_eq!(tree["oak"][0]["elm"], Forest::default());
+    let sparse: Sparse = round_trip(json!({"a": null, "b": [{"c": null}, {}]}));
+    assert_eq!(sparse["a"], None);
+    let holder: Holder = round_trip(json!({"dict": {"x": {}}, "forest": [], "grid": [[[]]]}));
+    assert_eq!(holder.grid, Some(vec![List(vec![List::default()])]));
+    rejects::<Dict>(json!({"a": []}));
+    rejects::<List>(json!([{}]));
+    // Nested to serde_json's limit and back.
+    let mut deep = json!([]);
+    for _ in 0..100 {
+        deep = json!([deep]);
+    }
+    round_trip::<List>(deep);
+}
+
+#[test]
+fn hostile_property_names_and_enum_values_keep_their_wire_names() {
+    use names::model::{Default as Default_, Err, Hostile, Weird};
+    let wire = json!({
+        "foo": 1, "bar": 2, "baz": 3, "quux": 4, "self": "s", "Self": "S", "type": "t",
+        "r#": "r", "_": "u", "__": "uu", "0": 0, "123abc": "n", "名前": "name", "ñame": "ene",
+        "Foo": "F", "FOO": "FF", "a-b": "ab", "a_b": "a_b",
+        "nine": [[[[[[[[[1]]]]]]]]], "weird": "+1"
+    });
+    let model: Hostile = round_trip(wire);
+    assert_eq!((model.foo, model.bar, model.baz, model.quux), (1, Some(2), Some(3), Some(4)));
+    assert_eq!(model.nine.as_ref().map(|n| n[0][0][0][0][0][0][0][0][0]), Some(1));
+    for value in ["", "-", "+1", "1", "a b", "A", "a", "a-b", "a_b", "HTTP", "Unknown", "new"] {
+        let weird: Weird = round_trip(json!(value));
+        assert_eq!(weird.as_str(), value);
+    }
+    assert!(matches!(round_trip::<Weird>(json!("new")), Weird::Unknown(_)));
+    assert_eq!(round_trip::<Err>(json!("None")).as_str(), "None");
+    let _ = Default_::default();
+}
+
+#[test]
+fn a_discriminator_value_selects_one_variant() {
+    use unions::model::{Clashing, Database};
+    // The mapping sends `Application` to `Database`, and wins over the implicit name.
+    let read: Clashing = round_trip(json!({"service_type": "Application", "engine": "pg"}));
+    assert!(matches!(read, Clashing::Database(Database { ref engine, .. }) if engine == "pg"));
+    rejects::<Clashing>(json!({"service_type": "Database", "engine": "pg"}));
+}
+
+#[test]
+fn unions_that_contain_each_other_by_value_are_flattened_or_boxed() {
+    use recursive::model::{Expr, Flag, Tagged, Term, Wrapper, WrapperInner};
+    // Each union of the cycle takes the others' variants: no recursion, and a value that no
+    // variant accepts is refused instead of recursing until the stack overflows.
+    assert_eq!(round_trip::<Expr>(json!(3)), Expr::Integer(3));
+    assert_eq!(round_trip::<Expr>(json!("x")), Expr::String("x".to_owned()));
+    assert_eq!(round_trip::<Term>(json!("x")), Term::Expr(Expr::String("x".to_owned())));
+    rejects::<Expr>(json!(true));
+    rejects::<Term>(json!(null));
+    assert_eq!(round_trip::<Flag>(json!(false)), Flag::Boolean(false));
+    rejects::<Flag>(json!("no"));
+    // Through a struct, the union nests in the JSON too, and the variant is boxed.
+    let nested: Tagged = round_trip(json!({"kind": "Wrapper", "inner": {"kind": "Wrapper", "inner": "x"}}));
+    let Tagged::Wrapper(outer) = nested;
+    let Wrapper { inner, .. } = *outer;
+    assert!(matches!(*inner, WrapperInner::Tagged(_)));
 }
