@@ -293,6 +293,19 @@ fn const_to_enum(map: &mut Mapping) {
     if value.is_null() {
         map.insert(Value::from("nullable"), Value::from(true));
     }
+    // The value says its type, which a 3.0 reader needs to read the enum as one.
+    if !map.contains_key("type") && !map.contains_key("anyOf") && !map.contains_key("oneOf") {
+        let ty = match &value {
+            Value::String(_) => Some("string"),
+            Value::Bool(_) => Some("boolean"),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+            Value::Number(_) => Some("number"),
+            _ => None,
+        };
+        if let Some(ty) = ty {
+            map.insert(Value::from("type"), Value::from(ty));
+        }
+    }
     if !map.contains_key("enum") {
         map.insert(Value::from("enum"), Value::Sequence(vec![value]));
     }
@@ -575,7 +588,9 @@ mod tests {
                 "{type: [array, object], items: {type: string}, properties: {x: {type: integer}}}",
                 "{anyOf: [{items: {type: string}, type: array}, {properties: {x: {type: integer}}, type: object}]}",
             ),
-            ("const: a", "{enum: [a]}"),
+            ("const: a", "{type: string, enum: [a]}"),
+            ("{type: string, const: a}", "{type: string, enum: [a]}"),
+            ("const: 3", "{type: integer, enum: [3]}"),
             (
                 "{type: string, examples: [a, b]}",
                 "{type: string, x-openapi-gen-examples: [a, b]}",

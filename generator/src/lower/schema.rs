@@ -813,14 +813,24 @@ impl<'a> Lowerer<'a> {
         if let Some(discriminator) = &schema.schema_data.discriminator {
             let all_named = variants.iter().all(|(v, _)| matches!(v.ty, Type::Named(_)));
             if all_named {
+                let pinned: Vec<Option<String>> = variants
+                    .iter()
+                    .map(|(_, member)| {
+                        self.pinned_tag_value(member, &discriminator.property_name, pointer, 0)
+                    })
+                    .collect();
                 let (mut tagged, explicit): (Vec<TaggedVariant>, Vec<bool>) = variants
                     .into_iter()
-                    .map(|(variant, member)| {
-                        let default_value = match member {
-                            ReferenceOr::Reference { reference } => {
+                    .zip(pinned)
+                    .map(|((variant, member), pinned)| {
+                        // Without a mapping, the value is the schema's name, unless the variant
+                        // pins the tag property to one value: then only that value can occur.
+                        let default_value = match (pinned, member) {
+                            (Some(pinned), _) => pinned,
+                            (None, ReferenceOr::Reference { reference }) => {
                                 super::refs::local_name(reference, "schemas").unwrap_or_default()
                             }
-                            ReferenceOr::Item(_) => variant.rust_name.clone(),
+                            (None, ReferenceOr::Item(_)) => variant.rust_name.clone(),
                         };
                         let mut tag_values: Vec<String> = discriminator
                             .mapping
@@ -859,6 +869,42 @@ impl<'a> Lowerer<'a> {
         let mut plain: Vec<UnionVariant> = variants.into_iter().map(|(v, _)| v).collect();
         self.order_untagged(&mut plain, pointer);
         TypeKind::Untagged(plain)
+    }
+
+    /// The one value a variant allows for the tag property (`type: {const: message}` or a
+    /// one-value `enum`), looked up in its properties and its `allOf` members.
+    fn pinned_tag_value(
+        &mut self,
+        member: &'a ReferenceOr<Schema>,
+        property: &str,
+        pointer: &str,
+        depth: usize,
+    ) -> Option<String> {
+        if depth > 8 {
+            return None;
+        }
+        let schema = self.resolve_schema(member, pointer)?;
+        match &schema.schema_kind {
+            SchemaKind::Type(OaType::Object(object)) => {
+                let tag = match object.properties.get(property)? {
+                    ReferenceOr::Item(tag) => tag.as_ref(),
+                    reference @ ReferenceOr::Reference { .. } => {
+                        self.resolve_boxed_schema(reference, pointer)?
+                    }
+                };
+                match &tag.schema_kind {
+                    SchemaKind::Type(OaType::String(s)) => match s.enumeration.as_slice() {
+                        [Some(only)] => Some(only.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            SchemaKind::AllOf { all_of } => all_of
+                .iter()
+                .find_map(|m| self.pinned_tag_value(m, property, pointer, depth + 1)),
+            _ => None,
+        }
     }
 
     /// Gives each discriminator value to one variant: the mapping's values first (`explicit`

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use fixtures::openapi31::model::{Pet, PetCode, PetKind};
+use fixtures::openapi31::model::{Created, Event, Pet, PetCode, PetKind};
 use fixtures::openapi31::webhooks::{client::Client, operations::*, server::*};
 use serde_json::json;
 
@@ -22,6 +22,19 @@ fn null_absent_and_value_stay_apart() {
     let named: Pet = serde_json::from_value(json!({"id": 1, "kind": "pet", "name": "a", "code": "x"})).unwrap();
     assert_eq!(named.code, Some(PetCode::String("x".to_owned())));
     assert_eq!(named.nickname, None);
+}
+
+#[test]
+fn a_tag_pinned_by_the_variant_selects_it() {
+    let text = json!({"type": "created", "id": 1});
+    let event: Event = serde_json::from_value(text.clone()).unwrap();
+    assert!(matches!(&event, Event::Created(Created { id: Some(1), .. })), "{event:?}");
+    assert_eq!(serde_json::to_value(&event).unwrap(), text);
+    let deleted: Event = serde_json::from_value(json!({"type": "deleted"})).unwrap();
+    assert!(matches!(deleted, Event::Deleted(_)), "{deleted:?}");
+    assert!(serde_json::from_value::<Event>(json!({"type": "Created"})).is_err());
+    let pet: Pet = serde_json::from_value(json!({"id": 1, "kind": "pet", "name": "a", "nothing": null})).unwrap();
+    assert_eq!(pet.nothing, Some(None));
 }
 
 struct Receiver {
