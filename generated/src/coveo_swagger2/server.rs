@@ -3,6 +3,13 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant,
     clippy::enum_variant_names,
+    clippy::disallowed_names,
+    clippy::type_complexity,
+    clippy::upper_case_acronyms,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention,
+    clippy::len_without_is_empty,
+    non_camel_case_types,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::empty_docs,
@@ -120,7 +127,7 @@ fn on_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
 fn on_delete_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = DeleteOrganizationInput {
         credentials: credentials(&req, &[&[0]])?,
-        organization_id: req.path("organizationId")?,
+        organization_id: req.path(&[0], "organizationId")?,
     };
     rt::respond(api.delete_organization(input))
 }

@@ -14,7 +14,7 @@ pub mod model;
 pub mod responses;
 
 #[allow(unused_imports)]
-pub(crate) use model::{integer_enum, object, string_enum};
+pub(crate) use model::{integer_enum, newtype, object, string_enum};
 #[allow(unused_imports)]
 pub(crate) use responses::responses;
 

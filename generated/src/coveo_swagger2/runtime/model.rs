@@ -165,8 +165,48 @@ macro_rules! integer_enum {
     };
 }
 
+/// The impls of a newtype struct that stands for its inner type (serde's `transparent`): serde
+/// through the inner value, `Deref` and `DerefMut` to it, and `From` it. Attributes before the
+/// name go on every impl.
+#[allow(unused_macros)]
+macro_rules! newtype {
+    ($(#[$attr:meta])* $name:ident($inner:ty)) => {
+        $(#[$attr])*
+        impl ::core::ops::Deref for $name {
+            type Target = $inner;
+            fn deref(&self) -> &$inner {
+                &self.0
+            }
+        }
+        $(#[$attr])*
+        impl ::core::ops::DerefMut for $name {
+            fn deref_mut(&mut self) -> &mut $inner {
+                &mut self.0
+            }
+        }
+        $(#[$attr])*
+        impl ::core::convert::From<$inner> for $name {
+            fn from(value: $inner) -> Self {
+                $name(value)
+            }
+        }
+        $(#[$attr])*
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                ::serde::Serialize::serialize(&self.0, serializer)
+            }
+        }
+        $(#[$attr])*
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                <$inner as ::serde::Deserialize>::deserialize(deserializer).map($name)
+            }
+        }
+    };
+}
+
 #[allow(unused_imports)]
-pub(crate) use {integer_enum, object, string_enum};
+pub(crate) use {integer_enum, newtype, object, string_enum};
 
 /// An object key, borrowed from the input when the deserializer can lend it.
 pub enum Key<'de> {

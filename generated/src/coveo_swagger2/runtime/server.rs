@@ -160,9 +160,16 @@ impl Incoming {
         parse_param(text).map_err(|e| Rejection::bad_request(format!("invalid value {text:?}: {e}"), format!("{location}.{name}")))
     }
 
-    pub fn path<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
-        match self.path.iter().find(|(k, _)| k == name) {
-            Some((_, v)) => Self::parse(v, "path", name),
+    /// The path parameter at these places of the route (0 for its first `{...}`), named `name`
+    /// in errors. Places, not names, because two paths that differ only in their variables'
+    /// names (`/a/{id}` and `/a/{name}`) are one route. A variable the template names more than
+    /// once (`/a/{id}/b/{id}`) must have the same value at every place: the route matched, but
+    /// the request names two resources where the operation expects one, so it is a `400`.
+    pub fn path<T: DeserializeOwned>(&self, at: &[usize], name: &str) -> Result<T, Rejection> {
+        let mut values = at.iter().map(|index| self.path.get(*index).map(|(_, v)| v));
+        match values.next().flatten() {
+            Some(v) if values.all(|other| other == Some(v)) => Self::parse(v, "path", name),
+            Some(_) => Err(Rejection::bad_request("the path gives this parameter different values", format!("path.{name}"))),
             None => Err(Rejection::bad_request("missing path parameter", format!("path.{name}"))),
         }
     }
