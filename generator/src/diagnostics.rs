@@ -247,6 +247,14 @@ pub mod catalog {
         .with_hint("OpenAPI allows `$ref` for a whole path item, not for one operation; other tools may refuse this")
     }
 
+    pub fn unknown_known_bad_example(pointer: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            "a known-bad example is named here, but there is no example",
+        )
+        .with_hint("drop the line from the known-bad examples, or correct its pointer")
+    }
+
     pub fn example_mismatch(pointer: &str, declared: &str) -> Diagnostic {
         Diagnostic::warning(
             pointer,

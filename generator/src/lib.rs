@@ -134,6 +134,11 @@ fn lower_phase(config: &Config, spec: &LoadedSpec) -> Result<LowerResult, Diagno
     } = lowered;
     let mut warnings = spec.warnings.clone();
     warnings.0.extend(lower_warnings.0);
+    for pointer in config.known_bad_examples.keys() {
+        if !api.examples.iter().any(|e| &e.pointer == pointer) {
+            warnings.push(diagnostics::catalog::unknown_known_bad_example(pointer));
+        }
+    }
     if config.deny_warnings && !warnings.is_empty() {
         spec.locate(&mut warnings);
         warnings.deny_warnings();

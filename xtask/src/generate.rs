@@ -35,6 +35,11 @@ pub struct GenerateArgs {
     /// schema `example` round-trips through its type (the workspace's `generated/` always has it).
     #[arg(long, requires = "spec")]
     pub example_tests: bool,
+    /// A file naming examples that contradict their schema in the spec, one per line:
+    /// `<JSON pointer> <reason>` (`#` starts a comment). The example tests check that each still
+    /// fails instead of requiring it to pass.
+    #[arg(long, requires = "example_tests")]
+    pub known_bad_examples: Option<PathBuf>,
     /// Let external `$ref`s reach files outside the spec's directory tree.
     #[arg(long)]
     pub allow_external_refs_outside: bool,
@@ -62,6 +67,29 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         (Some(spec), Some(out), Some(name)) => standalone(args, spec, out, name),
         _ => workspace(args, &workspace_root()),
     }
+}
+
+/// Reads a `--known-bad-examples` file into the config.
+fn read_known_bad_examples(config: &mut Config, path: &Path) -> Result<()> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with("# ") || line == "#" {
+            continue;
+        }
+        match line.split_once(char::is_whitespace) {
+            Some((pointer, reason)) if pointer.starts_with("#/") && !reason.trim().is_empty() => {
+                config.known_bad_example(pointer, reason.trim());
+            }
+            _ => bail!(
+                "{}:{}: expected `<JSON pointer> <reason>`",
+                path.display(),
+                number + 1
+            ),
+        }
+    }
+    Ok(())
 }
 
 fn config_for(args: &GenerateArgs, label: &str, layout: Layout) -> Config {
@@ -373,13 +401,16 @@ fn standalone(args: &GenerateArgs, spec: &Path, out: &Path, name: &str) -> Resul
         bail!("--crate-name {name:?} is not a valid package name (letters, digits, `-` and `_`)");
     }
     let label = spec.display().to_string();
-    let config = config_for(
+    let mut config = config_for(
         args,
         &label,
         Layout::Crate {
             name: name.to_owned(),
         },
     );
+    if let Some(path) = &args.known_bad_examples {
+        read_known_bad_examples(&mut config, path)?;
+    }
     let Some(files) = generate_one(args, &config, spec, &label) else {
         return Ok(Outcome::SpecErrors);
     };

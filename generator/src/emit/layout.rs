@@ -93,7 +93,13 @@ pub fn emit_api(api: &Api, config: &Config) -> Result<Emitted, String> {
     if example_tests {
         jobs.push((
             format!("{src}example_tests.rs"),
-            Box::new(move || super::example_tests::emit_example_tests(api, tag_features)),
+            Box::new(move || {
+                super::example_tests::emit_example_tests(
+                    api,
+                    tag_features,
+                    &config.known_bad_examples,
+                )
+            }),
         ));
     }
     if config.client {
