@@ -16,6 +16,7 @@ pub struct Config {
     pub(crate) deny_warnings: bool,
     pub(crate) allow_external_refs_outside: bool,
     pub(crate) example_tests: bool,
+    pub(crate) runtime_version: Option<String>,
 }
 
 /// Where the emitted files go.
@@ -40,6 +41,7 @@ impl Default for Config {
             deny_warnings: false,
             allow_external_refs_outside: false,
             example_tests: false,
+            runtime_version: None,
         }
     }
 }
@@ -86,6 +88,14 @@ impl Config {
     /// Let external `$ref`s reach files outside the spec's directory tree (default: refused).
     pub fn allow_external_refs_outside(&mut self, on: bool) -> &mut Self {
         self.allow_external_refs_outside = on;
+        self
+    }
+
+    /// For a standalone crate: depend on the runtime crate from crates.io at this version
+    /// requirement (`"0.1"`) instead of a copy written beside the crate (`runtime/`, the
+    /// default, for machines that only reach crates.io while the runtime is unpublished).
+    pub fn runtime_version(&mut self, version: Option<String>) -> &mut Self {
+        self.runtime_version = version;
         self
     }
 }

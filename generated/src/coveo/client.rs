@@ -18,7 +18,7 @@
     rustdoc::invalid_html_tags
 )]
 //! An async client with one method per operation, over `reqwest` (rustls).
-use super::runtime::client as rt;
+use ::openapi_gen_runtime::client as rt;
 #[allow(unused_imports)]
 use super::{model, operations::*};
 #[allow(unused_imports)]
@@ -38,7 +38,7 @@ const SCHEMES: &[rt::Scheme] = &[rt::Scheme::Bearer];
 pub struct Client {
     base_url: String,
     http: rt::reqwest::Client,
-    credentials: [Option<super::runtime::Secret>; 1usize],
+    credentials: [Option<::openapi_gen_runtime::Secret>; 1usize],
     max_response_bytes: usize,
 }
 impl ::std::default::Default for Client {
@@ -80,7 +80,7 @@ impl Client {
     /// An OAuth2 access token or an API key, sent as `Authorization: Bearer &lt;token&gt;`.
     pub fn with_bearer_auth(
         mut self,
-        secret: impl Into<super::runtime::Secret>,
+        secret: impl Into<::openapi_gen_runtime::Secret>,
     ) -> Self {
         self.credentials[0usize] = Some(secret.into());
         self

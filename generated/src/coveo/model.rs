@@ -19,7 +19,7 @@
 )]
 //! The data types of the API: one per schema, shared by the client and the server.
 #[allow(unused_imports)]
-use super::runtime as rt;
+use ::openapi_gen_runtime as rt;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 /// The body of an error response.

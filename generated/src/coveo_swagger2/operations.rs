@@ -22,7 +22,7 @@
 #[allow(unused_imports)]
 use super::model;
 #[allow(unused_imports)]
-use super::runtime as rt;
+use ::openapi_gen_runtime as rt;
 /// The documented responses of `createOrganization` (`POST /rest/organizations`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrganizationResponse {

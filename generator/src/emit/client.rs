@@ -67,7 +67,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         let docs = doc_attrs(&[Some(&heading), s.doc.as_deref()]);
         quote! {
             #docs
-            pub fn #method(mut self, secret: impl Into<super::runtime::Secret>) -> Self {
+            pub fn #method(mut self, secret: impl Into<::openapi_gen_runtime::Secret>) -> Self {
                 self.credentials[#index] = Some(secret.into());
                 self
             }
@@ -99,7 +99,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
     quote! {
         #allows
         //! An async client with one method per operation, over `reqwest` (rustls).
-        use super::runtime::client as rt;
+        use ::openapi_gen_runtime::client as rt;
         #[allow(unused_imports)]
         use super::{model, operations::*};
         #[allow(unused_imports)]
@@ -120,7 +120,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         pub struct Client {
             base_url: String,
             http: rt::reqwest::Client,
-            credentials: [Option<super::runtime::Secret>; #scheme_fields],
+            credentials: [Option<::openapi_gen_runtime::Secret>; #scheme_fields],
             max_response_bytes: usize,
         }
 
@@ -366,7 +366,7 @@ fn emit_body(api: &Api, op: &Operation) -> Option<TokenStream> {
             } else {
                 quote!(.with(|request| match body {
                     Some(body) => { #form }
-                    None => request,
+                    None => Ok(request),
                 }))
             }
         }
@@ -383,8 +383,9 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
         _ => None,
     };
     let Some(fields) = fields else {
-        return quote!(request
-            .multipart(rt::reqwest::multipart::Form::new().part("body", rt::text_part(body))));
+        return quote!(Ok(request.multipart(
+            rt::reqwest::multipart::Form::new().part("body", rt::text_part("body", body)?)
+        )));
     };
     let parts = fields.iter().map(|f| {
         let name = ident(&f.rust_name);
@@ -393,7 +394,7 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
             if f.ty == Type::Binary {
                 quote!(rt::reqwest::multipart::Part::bytes(#value.clone()).file_name(#wire))
             } else {
-                quote!(rt::text_part(#value))
+                quote!(rt::text_part(#wire, #value)?)
             }
         };
         match f.presence() {
@@ -418,6 +419,6 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
     quote! {
         let mut form = rt::reqwest::multipart::Form::new();
         #(#parts)*
-        request.multipart(form)
+        Ok(request.multipart(form))
     }
 }
