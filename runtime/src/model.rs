@@ -468,3 +468,141 @@ pub mod write {
         value.as_ref().map(|v| v as &dyn Serialize)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::ser::{self, Impossible, Serialize, SerializeMap, Serializer};
+
+    // The macros are reached by path, without importing the crate under any name: they must
+    // name everything through `$crate`.
+    struct Pet {
+        id: i64,
+        name: Option<String>,
+        tag: Option<Option<String>>,
+    }
+    crate::object!(Pet { req id, opt name = "displayName", optnull tag });
+
+    /// Records the length a map announces and how many entries it writes.
+    struct Lengths;
+
+    #[derive(Debug)]
+    struct Unsupported;
+    impl std::fmt::Display for Unsupported {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("unsupported")
+        }
+    }
+    impl std::error::Error for Unsupported {}
+    impl ser::Error for Unsupported {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Unsupported
+        }
+    }
+
+    struct Entries(Option<usize>, usize);
+    impl SerializeMap for Entries {
+        type Ok = (Option<usize>, usize);
+        type Error = Unsupported;
+        fn serialize_key<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), Unsupported> {
+            self.1 += 1;
+            Ok(())
+        }
+        fn serialize_value<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), Unsupported> {
+            Ok(())
+        }
+        fn end(self) -> Result<Self::Ok, Unsupported> {
+            Ok((self.0, self.1))
+        }
+    }
+
+    macro_rules! unsupported {
+        ($($name:ident($($arg:ty),*) -> $ok:ty;)*) => {
+            $(fn $name(self, $(_: $arg),*) -> Result<$ok, Unsupported> { Err(Unsupported) })*
+        };
+    }
+
+    impl Serializer for Lengths {
+        type Ok = (Option<usize>, usize);
+        type Error = Unsupported;
+        type SerializeSeq = Impossible<Self::Ok, Unsupported>;
+        type SerializeTuple = Impossible<Self::Ok, Unsupported>;
+        type SerializeTupleStruct = Impossible<Self::Ok, Unsupported>;
+        type SerializeTupleVariant = Impossible<Self::Ok, Unsupported>;
+        type SerializeMap = Entries;
+        type SerializeStruct = Impossible<Self::Ok, Unsupported>;
+        type SerializeStructVariant = Impossible<Self::Ok, Unsupported>;
+        fn serialize_map(self, len: Option<usize>) -> Result<Entries, Unsupported> {
+            Ok(Entries(len, 0))
+        }
+        unsupported! {
+            serialize_bool(bool) -> Self::Ok; serialize_i8(i8) -> Self::Ok; serialize_i16(i16) -> Self::Ok;
+            serialize_i32(i32) -> Self::Ok; serialize_i64(i64) -> Self::Ok; serialize_u8(u8) -> Self::Ok;
+            serialize_u16(u16) -> Self::Ok; serialize_u32(u32) -> Self::Ok; serialize_u64(u64) -> Self::Ok;
+            serialize_f32(f32) -> Self::Ok; serialize_f64(f64) -> Self::Ok; serialize_char(char) -> Self::Ok;
+            serialize_str(&str) -> Self::Ok; serialize_bytes(&[u8]) -> Self::Ok; serialize_none() -> Self::Ok;
+            serialize_unit() -> Self::Ok; serialize_unit_struct(&'static str) -> Self::Ok;
+            serialize_unit_variant(&'static str, u32, &'static str) -> Self::Ok;
+            serialize_seq(Option<usize>) -> Self::SerializeSeq; serialize_tuple(usize) -> Self::SerializeTuple;
+            serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+            serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+            serialize_struct(&'static str, usize) -> Self::SerializeStruct;
+            serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<Self::Ok, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Self::Ok, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Self::Ok, Unsupported> {
+            Err(Unsupported)
+        }
+    }
+
+    #[test]
+    fn objects_announce_the_number_of_fields_they_write() {
+        let pet = Pet {
+            id: 1,
+            name: None,
+            tag: Some(None),
+        };
+        assert_eq!(pet.serialize(Lengths).unwrap(), (Some(2), 2));
+        let pet = Pet {
+            id: 1,
+            name: Some("a".into()),
+            tag: None,
+        };
+        assert_eq!(pet.serialize(Lengths).unwrap(), (Some(2), 2));
+        let pet = Pet {
+            id: 1,
+            name: Some("a".into()),
+            tag: Some(Some("t".into())),
+        };
+        assert_eq!(pet.serialize(Lengths).unwrap(), (Some(3), 3));
+    }
+
+    #[test]
+    fn objects_read_and_write_json_through_the_macro() {
+        let pet: Pet =
+            serde_json::from_str(r#"{"id": 7, "displayName": "Rex", "tag": null, "x": 1}"#)
+                .unwrap();
+        assert_eq!(
+            (pet.id, pet.name.as_deref(), pet.tag.clone()),
+            (7, Some("Rex"), Some(None))
+        );
+        assert_eq!(
+            serde_json::to_string(&pet).unwrap(),
+            r#"{"id":7,"displayName":"Rex","tag":null}"#
+        );
+    }
+}
