@@ -31,16 +31,9 @@ pub enum Error {
     /// The server answered with a status the API description does not document.
     UnexpectedStatus(Box<RawResponse>),
     /// A documented status came with a body (or header) that does not match its schema.
-    InvalidBody {
-        response: Box<RawResponse>,
-        message: String,
-    },
+    InvalidBody { response: Box<RawResponse>, message: String },
     /// The response body was larger than the client's limit.
-    ResponseTooLarge {
-        status: StatusCode,
-        headers: HeaderMap,
-        limit: usize,
-    },
+    ResponseTooLarge { status: StatusCode, headers: HeaderMap, limit: usize },
 }
 
 impl Error {
@@ -68,22 +61,13 @@ impl fmt::Display for Error {
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
             // The reqwest error is the `source()`, so it is not repeated here.
             Error::Timeout(_) => f.write_str("the request timed out"),
-            Error::Transport(_) => {
-                f.write_str("the request could not be sent or its response not received")
-            }
+            Error::Transport(_) => f.write_str("the request could not be sent or its response not received"),
             Error::UnexpectedStatus(r) => write!(f, "undocumented response status {}", r.status),
             Error::InvalidBody { response, message } => {
-                write!(
-                    f,
-                    "response with status {} does not match the API description: {message}",
-                    response.status
-                )
+                write!(f, "response with status {} does not match the API description: {message}", response.status)
             }
             Error::ResponseTooLarge { status, limit, .. } => {
-                write!(
-                    f,
-                    "response with status {status} is larger than the {limit}-byte limit"
-                )
+                write!(f, "response with status {status} is larger than the {limit}-byte limit")
             }
         }
     }
@@ -122,10 +106,7 @@ pub struct RawResponse {
 
 impl RawResponse {
     fn invalid(&self, message: String) -> Error {
-        Error::InvalidBody {
-            response: Box::new(self.clone()),
-            message,
-        }
+        Error::InvalidBody { response: Box::new(self.clone()), message }
     }
 
     /// Decodes a JSON body.
@@ -148,20 +129,15 @@ impl RawResponse {
         match self.headers.get(name) {
             None => Ok(None),
             Some(value) => {
-                let text = value
-                    .to_str()
-                    .map_err(|e| self.invalid(format!("header `{name}`: {e}")))?;
-                parse_param(text)
-                    .map(Some)
-                    .map_err(|e| self.invalid(format!("header `{name}`: {e}")))
+                let text = value.to_str().map_err(|e| self.invalid(format!("header `{name}`: {e}")))?;
+                parse_param(text).map(Some).map_err(|e| self.invalid(format!("header `{name}`: {e}")))
             }
         }
     }
 
     /// A declared required header, parsed.
     pub fn required_header<T: DeserializeOwned>(&self, name: &str) -> Result<T, Error> {
-        self.header(name)?
-            .ok_or_else(|| self.invalid(format!("required header `{name}` is missing")))
+        self.header(name)?.ok_or_else(|| self.invalid(format!("required header `{name}` is missing")))
     }
 
     /// The error for a status the API description does not document.
@@ -171,11 +147,7 @@ impl RawResponse {
 }
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'.');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~').remove(b'.');
 
 /// Percent-encodes a path parameter as exactly one segment.
 ///
@@ -184,35 +156,26 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// encoded ones), so it is refused rather than sent to another path.
 #[doc(hidden)]
 pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
-    let text =
-        param_string(value).map_err(|e| Error::InvalidRequest(format!("path parameter: {e}")))?;
+    let text = param_string(value).map_err(|e| Error::InvalidRequest(format!("path parameter: {e}")))?;
     if text.is_empty() || text == "." || text == ".." {
-        return Err(Error::InvalidRequest(format!(
-            "path parameter value {text:?} cannot be sent as a path segment"
-        )));
+        return Err(Error::InvalidRequest(format!("path parameter value {text:?} cannot be sent as a path segment")));
     }
     Ok(utf8_percent_encode(&text, SEGMENT).to_string())
 }
 
 /// The JSON form of a parameter, `None` for an absent one; a value that cannot be serialized is
 /// an error naming the parameter.
-fn param_value<T: Serialize + ?Sized>(
-    name: &str,
-    value: &T,
-) -> Result<Option<serde_json::Value>, Error> {
+fn param_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Option<serde_json::Value>, Error> {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::Null) => Ok(None),
         Ok(other) => Ok(Some(other)),
-        Err(e) => Err(Error::InvalidRequest(format!(
-            "parameter `{name}` cannot be serialized: {e}"
-        ))),
+        Err(e) => Err(Error::InvalidRequest(format!("parameter `{name}` cannot be serialized: {e}"))),
     }
 }
 
 /// The text form of a parameter (see [`param_string`]), with the parameter's name on an error.
 fn param_text(name: &str, value: &serde_json::Value) -> Result<String, Error> {
-    param_string(value)
-        .map_err(|e| Error::InvalidRequest(format!("parameter `{name}` cannot be serialized: {e}")))
+    param_string(value).map_err(|e| Error::InvalidRequest(format!("parameter `{name}` cannot be serialized: {e}")))
 }
 
 /// Query parameters in the order the operation declares them.
@@ -223,22 +186,13 @@ pub struct Query(Vec<(String, String)>);
 impl Query {
     /// Adds a parameter; `None` adds nothing, an array adds one pair per item (`explode`) or one
     /// comma-separated pair.
-    pub fn push<T: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-        explode: bool,
-    ) -> Result<(), Error> {
+    pub fn push<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, explode: bool) -> Result<(), Error> {
         match param_value(name, value)? {
             None => {}
             Some(serde_json::Value::Array(items)) => {
-                let texts = items
-                    .iter()
-                    .map(|item| param_text(name, item))
-                    .collect::<Result<Vec<String>, Error>>()?;
+                let texts = items.iter().map(|item| param_text(name, item)).collect::<Result<Vec<String>, Error>>()?;
                 if explode {
-                    self.0
-                        .extend(texts.into_iter().map(|t| (name.to_owned(), t)));
+                    self.0.extend(texts.into_iter().map(|t| (name.to_owned(), t)));
                 } else {
                     self.0.push((name.to_owned(), texts.join(",")));
                 }
@@ -260,11 +214,7 @@ impl Query {
 
 /// Adds a header parameter; `None` adds nothing.
 #[doc(hidden)]
-pub fn header<T: Serialize + ?Sized>(
-    request: RequestBuilder,
-    name: &str,
-    value: &T,
-) -> Result<RequestBuilder, Error> {
+pub fn header<T: Serialize + ?Sized>(request: RequestBuilder, name: &str, value: &T) -> Result<RequestBuilder, Error> {
     Ok(match param_value(name, value)? {
         None => request,
         Some(other) => request.header(name, param_text(name, &other)?),
@@ -332,15 +282,9 @@ pub fn authorize(
         return Ok(request);
     };
     for index in chosen.iter() {
-        let secret = credentials[*index]
-            .as_ref()
-            .expect("checked by `configured`")
-            .expose();
+        let secret = credentials[*index].as_ref().expect("checked by `configured`").expose();
         request = match schemes[*index] {
-            Scheme::Bearer => request.header(
-                reqwest::header::AUTHORIZATION,
-                sensitive(format!("Bearer {secret}"))?,
-            ),
+            Scheme::Bearer => request.header(reqwest::header::AUTHORIZATION, sensitive(format!("Bearer {secret}"))?),
             Scheme::Basic => {
                 let (user, password) = secret.split_once(':').unwrap_or((secret, ""));
                 request.basic_auth(user, Some(password))
@@ -353,10 +297,7 @@ pub fn authorize(
                 request.header(name, sensitive(value)?)
             }
             Scheme::ApiKeyQuery { name } => request.query(&[(name, secret)]),
-            Scheme::ApiKeyCookie { name } => request.header(
-                reqwest::header::COOKIE,
-                sensitive(format!("{name}={secret}"))?,
-            ),
+            Scheme::ApiKeyCookie { name } => request.header(reqwest::header::COOKIE, sensitive(format!("{name}={secret}"))?),
         };
     }
     Ok(request)
@@ -364,9 +305,8 @@ pub fn authorize(
 
 /// A header value marked sensitive, so HTTP stacks keep it out of their logs.
 fn sensitive(text: String) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::from_str(&text).map_err(|_| {
-        Error::InvalidRequest("a credential contains characters a header cannot carry".to_owned())
-    })?;
+    let mut value = HeaderValue::from_str(&text)
+        .map_err(|_| Error::InvalidRequest("a credential contains characters a header cannot carry".to_owned()))?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -416,12 +356,7 @@ pub struct Request {
 
 impl Request {
     pub fn new(builder: Result<RequestBuilder, Error>, limit: usize) -> Self {
-        Self {
-            builder,
-            query: Query::default(),
-            cookies: Cookies::default(),
-            limit,
-        }
+        Self { builder, query: Query::default(), cookies: Cookies::default(), limit }
     }
 
     /// A query parameter (see [`Query::push`]).
@@ -436,9 +371,7 @@ impl Request {
 
     /// A header parameter; `None` adds nothing.
     pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
-        self.builder = self
-            .builder
-            .and_then(|builder| header(builder, name, value));
+        self.builder = self.builder.and_then(|builder| header(builder, name, value));
         self
     }
 
@@ -477,10 +410,7 @@ impl Request {
     }
 
     /// Any other change to the request (multipart bodies); an error is kept as the request's.
-    pub fn with(
-        mut self,
-        change: impl FnOnce(RequestBuilder) -> Result<RequestBuilder, Error>,
-    ) -> Self {
+    pub fn with(mut self, change: impl FnOnce(RequestBuilder) -> Result<RequestBuilder, Error>) -> Self {
         self.builder = self.builder.and_then(change);
         self
     }
@@ -489,12 +419,7 @@ impl Request {
     /// generic so it is compiled once rather than once per operation. The future owns the
     /// request, not the client.
     pub fn send<T: Decode + 'static>(self) -> Call<T> {
-        let Request {
-            builder,
-            query,
-            cookies,
-            limit,
-        } = self;
+        let Request { builder, query, cookies, limit } = self;
         let request = builder.map(|builder| cookies.apply(query.apply(builder)));
         Box::pin(async move { T::decode(send(request?, limit).await?) })
     }
@@ -510,53 +435,28 @@ pub async fn send(request: RequestBuilder, limit: usize) -> Result<RawResponse, 
     let status = response.status();
     let headers = response.headers().clone();
     if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(Error::ResponseTooLarge {
-            status,
-            headers,
-            limit,
-        });
+        return Err(Error::ResponseTooLarge { status, headers, limit });
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await? {
         if body.len() + chunk.len() > limit {
-            return Err(Error::ResponseTooLarge {
-                status,
-                headers,
-                limit,
-            });
+            return Err(Error::ResponseTooLarge { status, headers, limit });
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(RawResponse {
-        status,
-        headers,
-        body: Bytes::from(body),
-    })
+    Ok(RawResponse { status, headers, body: Bytes::from(body) })
 }
 
 /// Sets a body with an explicit content type.
 #[doc(hidden)]
-pub fn raw_body(
-    request: RequestBuilder,
-    content_type: &'static str,
-    body: impl Into<reqwest::Body>,
-) -> RequestBuilder {
-    request
-        .header(reqwest::header::CONTENT_TYPE, content_type)
-        .body(body)
+pub fn raw_body(request: RequestBuilder, content_type: &'static str, body: impl Into<reqwest::Body>) -> RequestBuilder {
+    request.header(reqwest::header::CONTENT_TYPE, content_type).body(body)
 }
 
 /// A multipart text part for any serializable field.
 #[doc(hidden)]
-pub fn text_part<T: Serialize + ?Sized>(
-    name: &str,
-    value: &T,
-) -> Result<reqwest::multipart::Part, Error> {
-    let text = param_string(value).map_err(|e| {
-        Error::InvalidRequest(format!(
-            "multipart field `{name}` cannot be serialized: {e}"
-        ))
-    })?;
+pub fn text_part<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<reqwest::multipart::Part, Error> {
+    let text = param_string(value).map_err(|e| Error::InvalidRequest(format!("multipart field `{name}` cannot be serialized: {e}")))?;
     Ok(reqwest::multipart::Part::text(text))
 }
 
@@ -567,20 +467,11 @@ mod tests {
     #[test]
     fn path_templates_take_one_encoded_segment_per_placeholder() {
         let id = 42;
-        assert_eq!(
-            fill_path("/org/{orgId}/member/{name}", &[&id, &"a/b c"]).unwrap(),
-            "/org/42/member/a%2Fb%20c"
-        );
+        assert_eq!(fill_path("/org/{orgId}/member/{name}", &[&id, &"a/b c"]).unwrap(), "/org/42/member/a%2Fb%20c");
         assert_eq!(fill_path("/plain", &[]).unwrap(), "/plain");
         // A placeholder no parameter fills is left as written.
         assert_eq!(fill_path("/a/{x}/b/{y}", &[&"1"]).unwrap(), "/a/1/b/{y}");
-        assert!(matches!(
-            fill_path("/a/{x}", &[&".."]),
-            Err(Error::InvalidRequest(_))
-        ));
-        assert!(matches!(
-            fill_path("/a/{x}", &[&""]),
-            Err(Error::InvalidRequest(_))
-        ));
+        assert!(matches!(fill_path("/a/{x}", &[&".."]), Err(Error::InvalidRequest(_))));
+        assert!(matches!(fill_path("/a/{x}", &[&""]), Err(Error::InvalidRequest(_))));
     }
 }

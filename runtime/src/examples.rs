@@ -40,41 +40,25 @@ pub fn round_trip<T>(json: &str, loose: &[(Loose, &str)]) -> Result<(), String>
 where
     T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
 {
-    let original: Value =
-        serde_json::from_str(json).map_err(|e| format!("the example is not JSON: {e}"))?;
+    let original: Value = serde_json::from_str(json).map_err(|e| format!("the example is not JSON: {e}"))?;
     let model: T = serde_json::from_str(json).map_err(|e| format!("does not deserialize: {e}"))?;
     let written = serde_json::to_value(&model).map_err(|e| format!("does not serialize: {e}"))?;
     let mut differences = Vec::new();
     compare("", &original, &written, loose, &mut differences);
     if !differences.is_empty() {
-        return Err(format!(
-            "serializes differently:\n      {}",
-            differences.join("\n      ")
-        ));
+        return Err(format!("serializes differently:\n      {}", differences.join("\n      ")));
     }
-    let again: T = serde_json::from_value(written)
-        .map_err(|e| format!("its serialization does not deserialize: {e}"))?;
+    let again: T = serde_json::from_value(written).map_err(|e| format!("its serialization does not deserialize: {e}"))?;
     if again != model {
-        return Err(format!(
-            "reads back as a different value: {again:?} != {model:?}"
-        ));
+        return Err(format!("reads back as a different value: {again:?} != {model:?}"));
     }
     Ok(())
 }
 
 /// Collects `- <pointer>: <expected>` / `+ <pointer>: <written>` lines for every difference.
 /// Object keys are compared as sets, so their order does not matter.
-fn compare(
-    at: &str,
-    expected: &Value,
-    written: &Value,
-    loose: &[(Loose, &str)],
-    out: &mut Vec<String>,
-) {
-    let how = loose
-        .iter()
-        .find(|(_, place)| *place == at)
-        .map(|(how, _)| *how);
+fn compare(at: &str, expected: &Value, written: &Value, loose: &[(Loose, &str)], out: &mut Vec<String>) {
+    let how = loose.iter().find(|(_, place)| *place == at).map(|(how, _)| *how);
     match (expected, written) {
         (Value::Object(a), Value::Object(b)) => {
             for (key, value) in a {
@@ -96,29 +80,17 @@ fn compare(
         (Value::Number(a), Value::Number(b)) if how == Some(Loose::Float) => {
             let (x, y) = (a.as_f64(), b.as_f64());
             if x != y && !x.zip(y).is_some_and(|(x, y)| x as f32 == y as f32) {
-                out.push(format!(
-                    "- {}: {a}\n      + {}: {b}",
-                    or_root(at),
-                    or_root(at)
-                ));
+                out.push(format!("- {}: {a}\n      + {}: {b}", or_root(at), or_root(at)));
             }
         }
         (Value::String(a), Value::String(b)) if how == Some(Loose::Instant) => {
             let instant = |text: &str| chrono::DateTime::parse_from_rfc3339(text).ok();
             if a != b && (instant(a).is_none() || instant(a) != instant(b)) {
-                out.push(format!(
-                    "- {}: {a:?}\n      + {}: {b:?}",
-                    or_root(at),
-                    or_root(at)
-                ));
+                out.push(format!("- {}: {a:?}\n      + {}: {b:?}", or_root(at), or_root(at)));
             }
         }
         _ if expected == written => {}
-        _ => out.push(format!(
-            "- {}: {expected}\n      + {}: {written}",
-            or_root(at),
-            or_root(at)
-        )),
+        _ => out.push(format!("- {}: {expected}\n      + {}: {written}", or_root(at), or_root(at))),
     }
 }
 
@@ -148,10 +120,7 @@ pub fn check_all(examples: &[Example], found: usize, found_objects: usize, every
             objects += 1;
         }
         if let Err(message) = (example.check)(example.json, example.loose) {
-            failures.push(format!(
-                "{}\n    example: {}\n    {message}",
-                example.pointer, example.json
-            ));
+            failures.push(format!("{}\n    example: {}\n    {message}", example.pointer, example.json));
         }
     }
     eprintln!(
@@ -159,22 +128,10 @@ pub fn check_all(examples: &[Example], found: usize, found_objects: usize, every
         checked - failures.len(),
         failures.len()
     );
-    assert!(
-        failures.is_empty(),
-        "{} of {checked} schema examples do not round-trip:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {checked} schema examples do not round-trip:\n{}", failures.len(), failures.join("\n"));
     if every_feature {
-        assert_eq!(
-            (checked, objects),
-            (found, found_objects),
-            "with every feature on, every example the generator found must be checked"
-        );
+        assert_eq!((checked, objects), (found, found_objects), "with every feature on, every example the generator found must be checked");
     } else {
-        assert!(
-            checked <= found && objects <= found_objects,
-            "more examples checked than found"
-        );
+        assert!(checked <= found && objects <= found_objects, "more examples checked than found");
     }
 }

@@ -32,9 +32,7 @@ pub mod __private {
 
     pub use crate::examples;
     pub use crate::model;
-    pub use crate::params::{
-        from_tagged_value, param_string, parse_param, read_tagged, serialize_tagged,
-    };
+    pub use crate::params::{from_tagged_value, param_string, parse_param, read_tagged, serialize_tagged};
 }
 
 use std::fmt;

@@ -255,18 +255,12 @@ impl<'de> Deserialize<'de> for Key<'de> {
 /// A declared field's slot: read through an erased deserializer, so the per-type code is one
 /// entry per field instead of a generic visitor.
 pub trait Slot<'de> {
-    fn read(
-        &mut self,
-        value: &mut dyn erased_serde::Deserializer<'de>,
-    ) -> Result<(), erased_serde::Error>;
+    fn read(&mut self, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error>;
     fn is_set(&self) -> bool;
 }
 
 impl<'de, T: Deserialize<'de>> Slot<'de> for Option<T> {
-    fn read(
-        &mut self,
-        value: &mut dyn erased_serde::Deserializer<'de>,
-    ) -> Result<(), erased_serde::Error> {
+    fn read(&mut self, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error> {
         *self = Some(erased_serde::deserialize(value)?);
         Ok(())
     }
@@ -277,19 +271,11 @@ impl<'de, T: Deserialize<'de>> Slot<'de> for Option<T> {
 
 /// Where the keys a schema does not declare go, for types with additional properties.
 pub trait Rest<'de> {
-    fn read(
-        &mut self,
-        key: String,
-        value: &mut dyn erased_serde::Deserializer<'de>,
-    ) -> Result<(), erased_serde::Error>;
+    fn read(&mut self, key: String, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error>;
 }
 
 impl<'de, T: Deserialize<'de>> Rest<'de> for BTreeMap<String, T> {
-    fn read(
-        &mut self,
-        key: String,
-        value: &mut dyn erased_serde::Deserializer<'de>,
-    ) -> Result<(), erased_serde::Error> {
+    fn read(&mut self, key: String, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error> {
         self.insert(key, erased_serde::deserialize(value)?);
         Ok(())
     }
@@ -363,16 +349,12 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, 'de> {
                     if slot.is_set() {
                         return Err(de::Error::duplicate_field(self.fields[index]));
                     }
-                    map.next_value_seed(ErasedSeed(
-                        |value: &mut dyn erased_serde::Deserializer<'de>| slot.read(value),
-                    ))?;
+                    map.next_value_seed(ErasedSeed(|value: &mut dyn erased_serde::Deserializer<'de>| slot.read(value)))?;
                 }
                 None => match self.rest.as_deref_mut() {
                     Some(rest) => {
                         let key = key.into_owned();
-                        map.next_value_seed(ErasedSeed(
-                            |value: &mut dyn erased_serde::Deserializer<'de>| rest.read(key, value),
-                        ))?
+                        map.next_value_seed(ErasedSeed(|value: &mut dyn erased_serde::Deserializer<'de>| rest.read(key, value)))?
                     }
                     None => {
                         map.next_value::<de::IgnoredAny>()?;
@@ -400,17 +382,7 @@ pub fn read_object<'a, 'de, D: Deserializer<'de>>(
     slots: &'a mut [&'a mut dyn Slot<'de>],
     rest: Option<&'a mut dyn Rest<'de>>,
 ) -> Result<(), D::Error> {
-    deserializer.deserialize_struct(
-        name,
-        fields,
-        ObjectVisitor {
-            name,
-            fields,
-            required,
-            slots,
-            rest,
-        },
-    )
+    deserializer.deserialize_struct(name, fields, ObjectVisitor { name, fields, required, slots, rest })
 }
 
 /// Writes the present fields, then the additional properties.
@@ -442,9 +414,7 @@ pub trait WriteRest {
 
 impl<T: serde::Serialize> WriteRest for BTreeMap<String, T> {
     fn entries(&self) -> Vec<(&str, &dyn erased_serde::Serialize)> {
-        self.iter()
-            .map(|(key, value)| (key.as_str(), value as &dyn erased_serde::Serialize))
-            .collect()
+        self.iter().map(|(key, value)| (key.as_str(), value as &dyn erased_serde::Serialize)).collect()
     }
 }
 
@@ -551,11 +521,7 @@ mod tests {
         fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<Self::Ok, Unsupported> {
             Err(Unsupported)
         }
-        fn serialize_newtype_struct<T: Serialize + ?Sized>(
-            self,
-            _: &'static str,
-            _: &T,
-        ) -> Result<Self::Ok, Unsupported> {
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, _: &T) -> Result<Self::Ok, Unsupported> {
             Err(Unsupported)
         }
         fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -571,38 +537,18 @@ mod tests {
 
     #[test]
     fn objects_announce_the_number_of_fields_they_write() {
-        let pet = Pet {
-            id: 1,
-            name: None,
-            tag: Some(None),
-        };
+        let pet = Pet { id: 1, name: None, tag: Some(None) };
         assert_eq!(pet.serialize(Lengths).unwrap(), (Some(2), 2));
-        let pet = Pet {
-            id: 1,
-            name: Some("a".into()),
-            tag: None,
-        };
+        let pet = Pet { id: 1, name: Some("a".into()), tag: None };
         assert_eq!(pet.serialize(Lengths).unwrap(), (Some(2), 2));
-        let pet = Pet {
-            id: 1,
-            name: Some("a".into()),
-            tag: Some(Some("t".into())),
-        };
+        let pet = Pet { id: 1, name: Some("a".into()), tag: Some(Some("t".into())) };
         assert_eq!(pet.serialize(Lengths).unwrap(), (Some(3), 3));
     }
 
     #[test]
     fn objects_read_and_write_json_through_the_macro() {
-        let pet: Pet =
-            serde_json::from_str(r#"{"id": 7, "displayName": "Rex", "tag": null, "x": 1}"#)
-                .unwrap();
-        assert_eq!(
-            (pet.id, pet.name.as_deref(), pet.tag.clone()),
-            (7, Some("Rex"), Some(None))
-        );
-        assert_eq!(
-            serde_json::to_string(&pet).unwrap(),
-            r#"{"id":7,"displayName":"Rex","tag":null}"#
-        );
+        let pet: Pet = serde_json::from_str(r#"{"id": 7, "displayName": "Rex", "tag": null, "x": 1}"#).unwrap();
+        assert_eq!((pet.id, pet.name.as_deref(), pet.tag.clone()), (7, Some("Rex"), Some(None)));
+        assert_eq!(serde_json::to_string(&pet).unwrap(), r#"{"id":7,"displayName":"Rex","tag":null}"#);
     }
 }

@@ -6,51 +6,32 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Serializes a variant of a discriminated union: the variant's own JSON object with the tag
 /// property set (added when the variant's schema does not list it).
-pub fn serialize_tagged<S: Serializer, T: Serialize>(
-    serializer: S,
-    tag: &str,
-    value: &str,
-    inner: &T,
-) -> Result<S::Ok, S::Error> {
+pub fn serialize_tagged<S: Serializer, T: Serialize>(serializer: S, tag: &str, value: &str, inner: &T) -> Result<S::Ok, S::Error> {
     use serde::ser::Error as _;
     let mut json = serde_json::to_value(inner).map_err(S::Error::custom)?;
     match &mut json {
         serde_json::Value::Object(map) => {
-            map.entry(tag.to_owned())
-                .or_insert_with(|| serde_json::Value::String(value.to_owned()));
+            map.entry(tag.to_owned()).or_insert_with(|| serde_json::Value::String(value.to_owned()));
         }
-        _ => {
-            return Err(S::Error::custom(format!(
-                "variant `{value}` is not a JSON object"
-            )))
-        }
+        _ => return Err(S::Error::custom(format!("variant `{value}` is not a JSON object"))),
     }
     json.serialize(serializer)
 }
 
 /// Reads a discriminated union: the tag's value and the whole object (tag included), so the
 /// variant struct sees the tag property too when its schema lists it.
-pub fn read_tagged<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    tag: &str,
-) -> Result<(String, serde_json::Value), D::Error> {
+pub fn read_tagged<'de, D: Deserializer<'de>>(deserializer: D, tag: &str) -> Result<(String, serde_json::Value), D::Error> {
     let value = serde_json::Value::deserialize(deserializer)?;
     let found = match value.get(tag) {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
-        None => {
-            return Err(D::Error::custom(format!(
-                "missing discriminator property `{tag}`"
-            )))
-        }
+        None => return Err(D::Error::custom(format!("missing discriminator property `{tag}`"))),
     };
     Ok((found, value))
 }
 
 /// Deserializes a union variant from the JSON object read by [`read_tagged`].
-pub fn from_tagged_value<T: DeserializeOwned, E: serde::de::Error>(
-    value: serde_json::Value,
-) -> Result<T, E> {
+pub fn from_tagged_value<T: DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
 }
 
@@ -91,8 +72,6 @@ mod tests {
     fn a_value_that_cannot_be_serialized_is_an_error() {
         let mut map = std::collections::BTreeMap::new();
         map.insert(vec![1u8], 1);
-        assert!(param_string(&map)
-            .unwrap_err()
-            .contains("key must be a string"));
+        assert!(param_string(&map).unwrap_err().contains("key must be a string"));
     }
 }

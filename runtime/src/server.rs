@@ -7,9 +7,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
-use axum::http::header::{
-    HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, WWW_AUTHENTICATE,
-};
+use axum::http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -36,10 +34,7 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self {
-            body_limit: 2 * 1024 * 1024,
-            rejection_body: Rejection::default_body,
-        }
+        Self { body_limit: 2 * 1024 * 1024, rejection_body: Rejection::default_body }
     }
 }
 
@@ -77,12 +72,7 @@ pub struct Rejection {
 impl Rejection {
     /// A refusal with `status`, a message and where the problem is.
     pub fn new(status: StatusCode, message: impl Into<String>, location: Option<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-            location,
-            challenges: Vec::new(),
-        }
+        Self { status, message: message.into(), location, challenges: Vec::new() }
     }
 
     /// A `400` about the value at `location`.
@@ -93,14 +83,7 @@ impl Rejection {
     /// No credentials for any of the operation's security alternatives; `challenges` are the
     /// `WWW-Authenticate` values of the schemes it accepts.
     pub fn unauthorized(schemes: &str, challenges: Vec<String>) -> Self {
-        Self {
-            challenges,
-            ..Self::new(
-                StatusCode::UNAUTHORIZED,
-                format!("missing credentials: this operation needs {schemes}"),
-                None,
-            )
-        }
+        Self { challenges, ..Self::new(StatusCode::UNAUTHORIZED, format!("missing credentials: this operation needs {schemes}"), None) }
     }
 }
 
@@ -118,12 +101,7 @@ impl Rejection {
     /// The HTTP response, with the body `render` makes.
     pub fn respond(&self, render: fn(&Rejection) -> serde_json::Value) -> Response {
         let body = render(self);
-        let mut response = (
-            self.status,
-            [(CONTENT_TYPE, "application/json")],
-            body.to_string(),
-        )
-            .into_response();
+        let mut response = (self.status, [(CONTENT_TYPE, "application/json")], body.to_string()).into_response();
         for challenge in &self.challenges {
             if let Ok(value) = HeaderValue::try_from(challenge.as_str()) {
                 response.headers_mut().append(WWW_AUTHENTICATE, value);
@@ -154,25 +132,15 @@ pub struct Incoming {
 fn parse_query(raw: &str) -> Result<Vec<(String, String)>, Rejection> {
     let decode = |text: &str| {
         let spaced = text.replace('+', " ");
-        percent_encoding::percent_decode_str(&spaced)
-            .decode_utf8()
-            .map(|t| t.into_owned())
+        percent_encoding::percent_decode_str(&spaced).decode_utf8().map(|t| t.into_owned())
     };
     let mut pairs = Vec::new();
     for pair in raw.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let name = decode(name).map_err(|_| {
-            Rejection::bad_request(
-                "a query parameter name is not UTF-8 once decoded",
-                "query".to_owned(),
-            )
-        })?;
-        let value = decode(value).map_err(|_| {
-            Rejection::bad_request(
-                format!("query parameter `{name}` is not UTF-8 once decoded"),
-                format!("query.{name}"),
-            )
-        })?;
+        let name =
+            decode(name).map_err(|_| Rejection::bad_request("a query parameter name is not UTF-8 once decoded", "query".to_owned()))?;
+        let value = decode(value)
+            .map_err(|_| Rejection::bad_request(format!("query parameter `{name}` is not UTF-8 once decoded"), format!("query.{name}")))?;
         pairs.push((name, value));
     }
     Ok(pairs)
@@ -184,50 +152,23 @@ impl Incoming {
         let (mut parts, body) = request.into_parts();
         let path = RawPathParams::from_request_parts(&mut parts, &())
             .await
-            .map_err(|e| {
-                Rejection::new(
-                    StatusCode::BAD_REQUEST,
-                    e.body_text(),
-                    Some("path".to_owned()),
-                )
-            })?
+            .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, e.body_text(), Some("path".to_owned())))?
             .iter()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
         let query = parse_query(parts.uri.query().unwrap_or(""))?;
-        let too_large = || {
-            Rejection::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("request body is larger than {limit} bytes"),
-                Some("body".to_owned()),
-            )
-        };
-        let declared = parts
-            .headers
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
+        let too_large =
+            || Rejection::new(StatusCode::PAYLOAD_TOO_LARGE, format!("request body is larger than {limit} bytes"), Some("body".to_owned()));
+        let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
         if declared.is_some_and(|n| n > limit as u64) {
             return Err(too_large());
         }
-        let body = axum::body::to_bytes(body, limit)
-            .await
-            .map_err(|_| too_large())?;
-        Ok(Self {
-            path,
-            query,
-            headers: parts.headers,
-            body,
-        })
+        let body = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
+        Ok(Self { path, query, headers: parts.headers, body })
     }
 
     fn parse<T: DeserializeOwned>(text: &str, location: &str, name: &str) -> Result<T, Rejection> {
-        parse_param(text).map_err(|e| {
-            Rejection::bad_request(
-                format!("invalid value {text:?}: {e}"),
-                format!("{location}.{name}"),
-            )
-        })
+        parse_param(text).map_err(|e| Rejection::bad_request(format!("invalid value {text:?}: {e}"), format!("{location}.{name}")))
     }
 
     /// The path parameter at these places of the route (0 for its first `{...}`), named `name`
@@ -239,14 +180,8 @@ impl Incoming {
         let mut values = at.iter().map(|index| self.path.get(*index).map(|(_, v)| v));
         match values.next().flatten() {
             Some(v) if values.all(|other| other == Some(v)) => Self::parse(v, "path", name),
-            Some(_) => Err(Rejection::bad_request(
-                "the path gives this parameter different values",
-                format!("path.{name}"),
-            )),
-            None => Err(Rejection::bad_request(
-                "missing path parameter",
-                format!("path.{name}"),
-            )),
+            Some(_) => Err(Rejection::bad_request("the path gives this parameter different values", format!("path.{name}"))),
+            None => Err(Rejection::bad_request("missing path parameter", format!("path.{name}"))),
         }
     }
 
@@ -258,42 +193,21 @@ impl Incoming {
     }
 
     /// An array query parameter: repeated keys (`explode`) or one comma-separated value.
-    pub fn query_array<T: DeserializeOwned>(
-        &self,
-        name: &str,
-        explode: bool,
-    ) -> Result<Option<Vec<T>>, Rejection> {
-        let values: Vec<&str> = self
-            .query
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect();
+    pub fn query_array<T: DeserializeOwned>(&self, name: &str, explode: bool) -> Result<Option<Vec<T>>, Rejection> {
+        let values: Vec<&str> = self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
         if values.is_empty() {
             return Ok(None);
         }
-        let items: Vec<&str> = if explode {
-            values
-        } else {
-            values.iter().flat_map(|v| v.split(',')).collect()
-        };
-        items
-            .into_iter()
-            .map(|v| Self::parse(v, "query", name))
-            .collect::<Result<_, _>>()
-            .map(Some)
+        let items: Vec<&str> = if explode { values } else { values.iter().flat_map(|v| v.split(',')).collect() };
+        items.into_iter().map(|v| Self::parse(v, "query", name)).collect::<Result<_, _>>().map(Some)
     }
 
     pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
         match self.headers.get(name) {
             None => Ok(None),
             Some(value) => {
-                let text = value.to_str().map_err(|_| {
-                    Rejection::bad_request(
-                        "header value is not visible ASCII",
-                        format!("header.{name}"),
-                    )
-                })?;
+                let text =
+                    value.to_str().map_err(|_| Rejection::bad_request("header value is not visible ASCII", format!("header.{name}")))?;
                 Self::parse(text, "header", name).map(Some)
             }
         }
@@ -307,11 +221,7 @@ impl Incoming {
             .flat_map(|v| v.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(k, _)| *k == name)
-            .map(|(_, v)| {
-                percent_encoding::percent_decode_str(v)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            })
+            .map(|(_, v)| percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned())
     }
 
     pub fn cookie<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
@@ -322,22 +232,11 @@ impl Incoming {
     }
 
     /// Refuses a body whose declared content type is not the expected one.
-    fn check_content_type(
-        &self,
-        accepts: fn(&str) -> bool,
-        expected: &str,
-    ) -> Result<(), Rejection> {
+    fn check_content_type(&self, accepts: fn(&str) -> bool, expected: &str) -> Result<(), Rejection> {
         let Some(value) = self.headers.get(CONTENT_TYPE) else {
             return Ok(());
         };
-        let essence = value
-            .to_str()
-            .unwrap_or("")
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let essence = value.to_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         if accepts(&essence) {
             Ok(())
         } else {
@@ -354,16 +253,11 @@ impl Incoming {
         if self.body.is_empty() {
             return Ok(None);
         }
-        self.check_content_type(
-            |e| e == "application/json" || e.ends_with("+json"),
-            "application/json",
-        )?;
+        self.check_content_type(|e| e == "application/json" || e.ends_with("+json"), "application/json")?;
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let value = T::deserialize(&mut deserializer)
             .and_then(|v| deserializer.end().map(|()| v))
-            .map_err(|e| {
-                Rejection::bad_request(format!("invalid JSON body: {e}"), "body".to_owned())
-            })?;
+            .map_err(|e| Rejection::bad_request(format!("invalid JSON body: {e}"), "body".to_owned()))?;
         Ok(Some(value))
     }
 
@@ -372,15 +266,10 @@ impl Incoming {
         if self.body.is_empty() {
             return Ok(None);
         }
-        self.check_content_type(
-            |e| e == "application/x-www-form-urlencoded",
-            "application/x-www-form-urlencoded",
-        )?;
+        self.check_content_type(|e| e == "application/x-www-form-urlencoded", "application/x-www-form-urlencoded")?;
         serde_urlencoded::from_bytes(&self.body)
             .map(Some)
-            .map_err(|e| {
-                Rejection::bad_request(format!("invalid form body: {e}"), "body".to_owned())
-            })
+            .map_err(|e| Rejection::bad_request(format!("invalid form body: {e}"), "body".to_owned()))
     }
 
     /// A `multipart/form-data` body: text parts become strings and file parts byte arrays of a
@@ -388,23 +277,16 @@ impl Incoming {
     /// never waits and is polled once, which keeps the generated handlers synchronous.
     pub fn multipart<T: DeserializeOwned>(&self) -> Result<Option<T>, Rejection> {
         use futures_util::FutureExt as _;
-        self.read_multipart().now_or_never().unwrap_or_else(|| {
-            Err(Rejection::bad_request(
-                "the multipart body could not be read at once",
-                "body".to_owned(),
-            ))
-        })
+        self.read_multipart()
+            .now_or_never()
+            .unwrap_or_else(|| Err(Rejection::bad_request("the multipart body could not be read at once", "body".to_owned())))
     }
 
     async fn read_multipart<T: DeserializeOwned>(&self) -> Result<Option<T>, Rejection> {
         if self.body.is_empty() {
             return Ok(None);
         }
-        let content_type = self
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let content_type = self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let boundary = multer::parse_boundary(content_type).map_err(|e| {
             Rejection::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -413,15 +295,10 @@ impl Incoming {
             )
         })?;
         let body = self.body.clone();
-        let stream = futures_util::stream::once(std::future::ready(Ok::<
-            Bytes,
-            std::convert::Infallible,
-        >(body)));
+        let stream = futures_util::stream::once(std::future::ready(Ok::<Bytes, std::convert::Infallible>(body)));
         let mut multipart = multer::Multipart::new(stream, boundary);
         let mut object = serde_json::Map::new();
-        let bad = |e: multer::Error| {
-            Rejection::bad_request(format!("invalid multipart body: {e}"), "body".to_owned())
-        };
+        let bad = |e: multer::Error| Rejection::bad_request(format!("invalid multipart body: {e}"), "body".to_owned());
         while let Some(field) = multipart.next_field().await.map_err(bad)? {
             let name = field.name().unwrap_or_default().to_owned();
             let is_file = field.file_name().is_some();
@@ -431,17 +308,13 @@ impl Incoming {
                     .ok()
                     .filter(|v| !v.is_string())
                     .unwrap_or_else(|| serde_json::Value::String(text.to_owned())),
-                _ => serde_json::Value::Array(
-                    data.iter().map(|b| serde_json::Value::from(*b)).collect(),
-                ),
+                _ => serde_json::Value::Array(data.iter().map(|b| serde_json::Value::from(*b)).collect()),
             };
             object.insert(name, value);
         }
         serde_json::from_value(serde_json::Value::Object(object))
             .map(Some)
-            .map_err(|e| {
-                Rejection::bad_request(format!("invalid multipart body: {e}"), "body".to_owned())
-            })
+            .map_err(|e| Rejection::bad_request(format!("invalid multipart body: {e}"), "body".to_owned()))
     }
 
     pub fn text(&self) -> Result<Option<String>, Rejection> {
@@ -458,14 +331,9 @@ impl Incoming {
     }
 
     fn authorization(&self, scheme: &str) -> Option<Secret> {
-        let value = self
-            .headers
-            .get(axum::http::header::AUTHORIZATION)?
-            .to_str()
-            .ok()?;
+        let value = self.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
         let (name, credential) = value.split_once(' ')?;
-        (name.eq_ignore_ascii_case(scheme) && !credential.trim().is_empty())
-            .then(|| Secret::new(credential.trim()))
+        (name.eq_ignore_ascii_case(scheme) && !credential.trim().is_empty()).then(|| Secret::new(credential.trim()))
     }
 
     /// The token of `Authorization: Bearer <token>`.
@@ -477,40 +345,25 @@ impl Incoming {
     pub fn basic(&self) -> Option<Secret> {
         use base64::Engine as _;
         let encoded = self.authorization("Basic")?;
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded.expose())
-            .ok()?;
+        let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.expose()).ok()?;
         String::from_utf8(decoded).ok().map(Secret::new)
     }
 
     /// An API key in a header, behind its scheme prefix when it has one.
     pub fn api_key_header(&self, name: &str, prefix: Option<&str>) -> Option<Secret> {
         match prefix {
-            Some(prefix) if name.eq_ignore_ascii_case("authorization") => {
-                self.authorization(prefix)
-            }
+            Some(prefix) if name.eq_ignore_ascii_case("authorization") => self.authorization(prefix),
             Some(prefix) => {
                 let value = self.headers.get(name)?.to_str().ok()?;
                 let (found, key) = value.split_once(' ')?;
-                found
-                    .eq_ignore_ascii_case(prefix)
-                    .then(|| Secret::new(key.trim()))
+                found.eq_ignore_ascii_case(prefix).then(|| Secret::new(key.trim()))
             }
-            None => self
-                .headers
-                .get(name)?
-                .to_str()
-                .ok()
-                .filter(|v| !v.is_empty())
-                .map(Secret::new),
+            None => self.headers.get(name)?.to_str().ok().filter(|v| !v.is_empty()).map(Secret::new),
         }
     }
 
     pub fn api_key_query(&self, name: &str) -> Option<Secret> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| Secret::new(v.clone()))
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| Secret::new(v.clone()))
     }
 
     pub fn api_key_cookie(&self, name: &str) -> Option<Secret> {
@@ -553,16 +406,8 @@ pub type SchemeInfo = (&'static str, &'static str);
 /// must all be `present`. No alternatives, or an empty one, means no credentials are needed. The
 /// refusal carries the challenge of every scheme the alternatives name, in scheme order.
 #[doc(hidden)]
-pub fn authorize(
-    present: &[bool],
-    alternatives: &[&[usize]],
-    schemes: &[SchemeInfo],
-) -> Result<(), Rejection> {
-    let satisfied = |alternative: &&[usize]| {
-        alternative
-            .iter()
-            .all(|i| present.get(*i).copied().unwrap_or(false))
-    };
+pub fn authorize(present: &[bool], alternatives: &[&[usize]], schemes: &[SchemeInfo]) -> Result<(), Rejection> {
+    let satisfied = |alternative: &&[usize]| alternative.iter().all(|i| present.get(*i).copied().unwrap_or(false));
     if alternatives.is_empty() || alternatives.iter().any(satisfied) {
         return Ok(());
     }
@@ -570,25 +415,15 @@ pub fn authorize(
     let described: Vec<String> = alternatives
         .iter()
         .map(|alternative| {
-            let schemes: Vec<String> = alternative
-                .iter()
-                .map(|i| format!("`{}`", name(i)))
-                .collect();
+            let schemes: Vec<String> = alternative.iter().map(|i| format!("`{}`", name(i))).collect();
             schemes.join(" and ")
         })
         .collect();
-    let mut used: Vec<usize> = alternatives
-        .iter()
-        .flat_map(|alternative| alternative.iter().copied())
-        .collect();
+    let mut used: Vec<usize> = alternatives.iter().flat_map(|alternative| alternative.iter().copied()).collect();
     used.sort_unstable();
     used.dedup();
     let mut challenges: Vec<String> = Vec::new();
-    for challenge in used
-        .iter()
-        .filter_map(|i| schemes.get(*i))
-        .map(|(_, challenge)| *challenge)
-    {
+    for challenge in used.iter().filter_map(|i| schemes.get(*i)).map(|(_, challenge)| *challenge) {
         if !challenges.iter().any(|known| known == challenge) {
             challenges.push(challenge.to_owned());
         }
@@ -600,20 +435,9 @@ pub fn authorize(
 #[doc(hidden)]
 pub fn required<T>(value: Option<T>, location: &str, name: &str) -> Result<T, Rejection> {
     value.ok_or_else(|| {
-        let place = if name.is_empty() {
-            location.to_owned()
-        } else {
-            format!("{location}.{name}")
-        };
+        let place = if name.is_empty() { location.to_owned() } else { format!("{location}.{name}") };
         Rejection::bad_request(
-            format!(
-                "missing required {location}{}",
-                if name.is_empty() {
-                    String::new()
-                } else {
-                    format!(" parameter `{name}`")
-                }
-            ),
+            format!("missing required {location}{}", if name.is_empty() { String::new() } else { format!(" parameter `{name}`") }),
             place,
         )
     })
@@ -634,42 +458,25 @@ pub struct Reply {
 impl Reply {
     /// A status without a body.
     pub fn empty(status: u16) -> Self {
-        Self {
-            status,
-            headers: Vec::new(),
-            body: None,
-            failure: None,
-        }
+        Self { status, headers: Vec::new(), body: None, failure: None }
     }
 
     /// A JSON body.
     pub fn json<T: Serialize + ?Sized>(status: u16, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => Self {
-                body: Some(("application/json", bytes)),
-                ..Self::empty(status)
-            },
-            Err(e) => Self {
-                failure: Some(format!("the response body could not be serialized: {e}")),
-                ..Self::empty(status)
-            },
+            Ok(bytes) => Self { body: Some(("application/json", bytes)), ..Self::empty(status) },
+            Err(e) => Self { failure: Some(format!("the response body could not be serialized: {e}")), ..Self::empty(status) },
         }
     }
 
     /// A text body.
     pub fn text(status: u16, body: String) -> Self {
-        Self {
-            body: Some(("text/plain; charset=utf-8", body.into_bytes())),
-            ..Self::empty(status)
-        }
+        Self { body: Some(("text/plain; charset=utf-8", body.into_bytes())), ..Self::empty(status) }
     }
 
     /// A binary body with its content type.
     pub fn bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Self {
-        Self {
-            body: Some((content_type, body)),
-            ..Self::empty(status)
-        }
+        Self { body: Some((content_type, body)), ..Self::empty(status) }
     }
 
     /// Adds a declared response header; `None` adds nothing.
@@ -678,13 +485,9 @@ impl Reply {
             Ok(serde_json::Value::Null) => {}
             Ok(value) => match param_string(&value) {
                 Ok(text) => self.headers.push((name, text)),
-                Err(e) => self.fail(format!(
-                    "response header `{name}` could not be serialized: {e}"
-                )),
+                Err(e) => self.fail(format!("response header `{name}` could not be serialized: {e}")),
             },
-            Err(e) => self.fail(format!(
-                "response header `{name}` could not be serialized: {e}"
-            )),
+            Err(e) => self.fail(format!("response header `{name}` could not be serialized: {e}")),
         }
         self
     }
@@ -697,20 +500,15 @@ impl Reply {
     /// `render`.
     pub fn respond(self, render: fn(&Rejection) -> serde_json::Value) -> Response {
         if let Some(message) = self.failure {
-            return Rejection::new(StatusCode::INTERNAL_SERVER_ERROR, message, None)
-                .respond(render);
+            return Rejection::new(StatusCode::INTERNAL_SERVER_ERROR, message, None).respond(render);
         }
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = match self.body {
-            Some((content_type, bytes)) => {
-                (status, [(CONTENT_TYPE, content_type)], bytes).into_response()
-            }
+            Some((content_type, bytes)) => (status, [(CONTENT_TYPE, content_type)], bytes).into_response(),
             None => (status, Body::empty()).into_response(),
         };
         for (name, value) in self.headers {
-            if let (Ok(name), Ok(value)) =
-                (HeaderName::try_from(name), HeaderValue::try_from(value))
-            {
+            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
                 response.headers_mut().append(name, value);
             }
         }
@@ -755,38 +553,20 @@ pub const TRACE: MethodFilter = MethodFilter::TRACE;
 /// methods `405`. Axum merges the methods registered for one path. Every handler is a `fn`
 /// pointer, so every route has the same handler type.
 #[doc(hidden)]
-pub fn router<A: Send + Sync + 'static>(
-    api: A,
-    config: ServerConfig,
-    routes: &[Route<A>],
-) -> axum::Router {
+pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[Route<A>]) -> axum::Router {
     let mut router = axum::Router::new();
     for &(path, method, handler) in routes {
-        router = router.route(
-            path,
-            axum::routing::on(
-                method,
-                move |state: State<Arc<Shared<A>>>, request: Request| {
-                    serve(state, request, handler)
-                },
-            ),
-        );
+        router = router
+            .route(path, axum::routing::on(method, move |state: State<Arc<Shared<A>>>, request: Request| serve(state, request, handler)));
     }
     router
         .fallback(not_found::<A>)
         .method_not_allowed_fallback(method_not_allowed::<A>)
-        .with_state(Arc::new(Shared {
-            api: Arc::new(api),
-            config,
-        }))
+        .with_state(Arc::new(Shared { api: Arc::new(api), config }))
 }
 
 /// Reads the request (answering rejections as JSON), runs the handler and answers its reply.
-async fn serve<A: Send + Sync + 'static>(
-    State(shared): State<Arc<Shared<A>>>,
-    request: Request,
-    handler: Handler<A>,
-) -> Response {
+async fn serve<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>, request: Request, handler: Handler<A>) -> Response {
     let render = shared.config.rejection_body;
     let incoming = match Incoming::read(request, shared.config.body_limit).await {
         Ok(incoming) => incoming,
@@ -801,25 +581,14 @@ async fn serve<A: Send + Sync + 'static>(
 /// `404` for paths the API does not define.
 #[doc(hidden)]
 pub async fn not_found<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>) -> Response {
-    Rejection::new(
-        StatusCode::NOT_FOUND,
-        "no operation is defined at this path",
-        None,
-    )
-    .respond(shared.config.rejection_body)
+    Rejection::new(StatusCode::NOT_FOUND, "no operation is defined at this path", None).respond(shared.config.rejection_body)
 }
 
 /// `405` for methods a path does not define.
 #[doc(hidden)]
-pub async fn method_not_allowed<A: Send + Sync + 'static>(
-    State(shared): State<Arc<Shared<A>>>,
-) -> Response {
-    Rejection::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "this path does not support the request method",
-        None,
-    )
-    .respond(shared.config.rejection_body)
+pub async fn method_not_allowed<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>) -> Response {
+    Rejection::new(StatusCode::METHOD_NOT_ALLOWED, "this path does not support the request method", None)
+        .respond(shared.config.rejection_body)
 }
 
 #[cfg(test)]
@@ -828,16 +597,8 @@ mod tests {
 
     fn multipart_request(body: &'static str) -> Incoming {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("multipart/form-data; boundary=XyZ"),
-        );
-        Incoming {
-            path: Vec::new(),
-            query: Vec::new(),
-            headers,
-            body: Bytes::from_static(body.as_bytes()),
-        }
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("multipart/form-data; boundary=XyZ"));
+        Incoming { path: Vec::new(), query: Vec::new(), headers, body: Bytes::from_static(body.as_bytes()) }
     }
 
     #[test]
@@ -852,12 +613,7 @@ mod tests {
     #[test]
     fn broken_multipart_bodies_are_400_at_body() {
         let cut = "--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nx";
-        let refusal = multipart_request(cut)
-            .multipart::<serde_json::Value>()
-            .unwrap_err();
-        assert_eq!(
-            (refusal.status, refusal.location.as_deref()),
-            (StatusCode::BAD_REQUEST, Some("body"))
-        );
+        let refusal = multipart_request(cut).multipart::<serde_json::Value>().unwrap_err();
+        assert_eq!((refusal.status, refusal.location.as_deref()), (StatusCode::BAD_REQUEST, Some("body")));
     }
 }
