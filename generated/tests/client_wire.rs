@@ -1,5 +1,8 @@
 //! Wire-level tests of the generated Coveo and Qovery clients: a capture server records the exact request each operation sends (method, raw path, raw query, headers, body bytes) and answers with a canned response, so every typed result and every `Error` variant is checked against real HTTP.
+
 #![cfg(all(feature = "client", feature = "coveo", feature = "qovery"))]
+
+mod support;
 
 use std::fmt::{Debug, Display};
 use std::sync::{Arc, Mutex};
@@ -131,8 +134,6 @@ struct CaptureServer {
 
 impl CaptureServer {
     async fn start(reply: Canned) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         let state = CaptureState {
             captured: Arc::default(),
             reply: Arc::new(Mutex::new(reply)),
@@ -140,9 +141,7 @@ impl CaptureServer {
         let app = axum::Router::new()
             .fallback(capture)
             .with_state(state.clone());
-        tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
+        let addr = support::serve(app).await;
         Self {
             base_url: format!("http://{addr}"),
             host: addr.to_string(),

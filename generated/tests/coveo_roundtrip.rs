@@ -12,6 +12,8 @@
 // module's `Api`.
 #![allow(clippy::duplicate_mod)]
 
+mod support;
+
 #[cfg(feature = "coveo")]
 #[path = "coveo/openapi3.rs"]
 mod openapi3;

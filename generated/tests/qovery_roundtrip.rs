@@ -6,6 +6,8 @@
 //! variant decodes to what the server encoded, including `403` and `404`, which the in-memory
 //! service never produces.
 
+mod support;
+
 #[path = "../examples/support/qovery_service.rs"]
 mod qovery_service;
 
@@ -22,12 +24,7 @@ use uuid::Uuid;
 
 /// Serves `api` on a free port of 127.0.0.1 for the rest of the test; returns its base URL.
 async fn serve(api: impl Api) -> String {
-    let app = router(api);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    // The task ends with the test's runtime, so each test owns a fresh server.
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{address}")
+    format!("http://{}", support::serve(router(api)).await)
 }
 
 /// A request with only the required fields.

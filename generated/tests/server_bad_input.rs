@@ -1,5 +1,8 @@
 //! Black-box HTTP tests of the generated Coveo and Qovery routers with bad input: every malformed, unauthenticated, oversized or misrouted request gets a JSON 4xx (never a 500, a panic or a hang) and never reaches the `Api` implementation, which panics if called.
+
 #![cfg(all(feature = "server", feature = "coveo", feature = "qovery"))]
+
+mod support;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,7 +14,7 @@ use generated::qovery;
 use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 const LIMIT: usize = 1024;
 
@@ -107,11 +110,7 @@ struct Served {
 }
 
 async fn serve(router: axum::Router) -> Served {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
-    });
+    let addr = support::serve(router).await;
     Served {
         addr,
         base_url: format!("http://{addr}"),

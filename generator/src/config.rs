@@ -18,6 +18,7 @@ pub struct Config {
     pub(crate) example_tests: bool,
     /// Examples known not to fit their schema (JSON pointer -> why), checked to still fail.
     pub(crate) known_bad_examples: std::collections::BTreeMap<String, String>,
+    pub(crate) runtime_version: Option<String>,
 }
 
 /// Where the emitted files go.
@@ -43,6 +44,7 @@ impl Default for Config {
             allow_external_refs_outside: false,
             example_tests: false,
             known_bad_examples: Default::default(),
+            runtime_version: None,
         }
     }
 }
@@ -102,6 +104,14 @@ impl Config {
     /// Let external `$ref`s reach files outside the spec's directory tree (default: refused).
     pub fn allow_external_refs_outside(&mut self, on: bool) -> &mut Self {
         self.allow_external_refs_outside = on;
+        self
+    }
+
+    /// For a standalone crate: depend on the runtime crate from crates.io at this version
+    /// requirement (`"0.1"`) instead of a copy written beside the crate (`runtime/`, the
+    /// default, for machines that only reach crates.io while the runtime is unpublished).
+    pub fn runtime_version(&mut self, version: Option<String>) -> &mut Self {
+        self.runtime_version = version;
         self
     }
 }

@@ -21,8 +21,10 @@ mod emit;
 pub mod ir;
 mod load;
 mod lower;
+pub mod manifest;
 pub mod names;
 mod render;
+mod runtime_copy;
 mod source_map;
 
 use std::path::Path;
@@ -43,8 +45,8 @@ pub fn parse_yaml_value(text: &str) -> Result<serde_yaml::Value, serde_yaml::Err
 pub use lower::{lower_api, Lowered};
 pub use render::GENERATED_MARKER;
 
-/// The `[dependencies]` section a standalone crate gets; emitted code needs exactly these.
-pub use emit::CRATE_DEPENDENCIES;
+pub use manifest::{Manifest, RuntimeSource};
+pub use runtime_copy::RUNTIME_FILES;
 
 /// One generated file, with a `/`-separated path relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +72,8 @@ pub struct Summary {
     pub types: usize,
     /// JSON pointers of schemas that fell back to `serde_json::Value`.
     pub fallbacks: Vec<String>,
+    /// Lines of the generated module or crate, `Cargo.toml` included; not the runtime copy
+    /// written beside a standalone crate (a crate of its own, the same for every spec).
     pub lines: usize,
     pub timings: Timings,
 }
@@ -169,7 +173,7 @@ fn emit_phase(
     let started = Instant::now();
     let emitted = std::thread::scope(|scope| {
         let locating = (!warnings.is_empty()).then(|| scope.spawn(|| locate(&mut warnings)));
-        let emitted = emit::emit_api(&api, config);
+        let emitted = render::render_files(&config.spec_label, emit::emit_api(&api, config));
         if let Some(locating) = locating {
             locating.join().expect("locating warnings does not panic");
         }
@@ -181,8 +185,18 @@ fn emit_phase(
         Diagnostics(vec![d])
     })?;
     let emit_wall = started.elapsed();
-    let files = emitted.files;
-    let lines = files.iter().map(|f| f.contents.lines().count()).sum();
+    let mut files = emitted.files;
+    if let Layout::Crate { name } = &config.layout {
+        files.extend(crate_files(&api, config, name));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // The crate's own files: the runtime copy beside a standalone crate is a crate of its own,
+    // the same for every spec.
+    let lines = files
+        .iter()
+        .filter(|f| !f.path.starts_with("runtime/"))
+        .map(|f| f.contents.lines().count())
+        .sum();
     let summary = Summary {
         operations: api.operations.len() + api.webhooks.len(),
         types: api.types.defs.len(),
@@ -201,4 +215,28 @@ fn emit_phase(
         warnings,
         summary,
     })
+}
+
+/// The files a standalone crate has besides its sources: `Cargo.toml`, and the runtime crate
+/// beside it unless the crate depends on a published version.
+fn crate_files(api: &Api, config: &Config, name: &str) -> Vec<OutputFile> {
+    let runtime = match &config.runtime_version {
+        Some(version) => RuntimeSource::Version(version.clone()),
+        None => RuntimeSource::Path("runtime".to_owned()),
+    };
+    let manifest = Manifest::for_api(
+        api,
+        name,
+        &config.spec_label,
+        runtime,
+        [config.client, config.server],
+    );
+    let mut files = vec![OutputFile {
+        path: "Cargo.toml".to_owned(),
+        contents: manifest.to_toml(),
+    }];
+    if config.runtime_version.is_none() {
+        files.extend(runtime_copy::runtime_files("runtime", &config.spec_label));
+    }
+    files
 }

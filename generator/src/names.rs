@@ -7,6 +7,21 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+/// Names the emitters and the runtime define beside the operation-level types (in `client.rs`
+/// and `server.rs`: the client, its `Call`, `Error` and `RawResponse` re-exported from the
+/// runtime, the server's `Api`, `Credentials`, `Rejection` and `ServerConfig`). Schemas live in
+/// `model.rs` and may use them; operation-level types may not.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client",
+    "Call",
+    "Credentials",
+    "Error",
+    "RawResponse",
+    "Api",
+    "Rejection",
+    "ServerConfig",
+];
+
 /// Keywords that a raw identifier (`r#...`) can stand for.
 const RAW_KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",

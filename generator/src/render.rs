@@ -1,6 +1,12 @@
-//! Turns emitted token streams into formatted source text with the `@generated` header.
+//! Turns emitted token streams into formatted source text with the `@generated` header, one
+//! worker thread per core, timing each phase.
+
+use std::time::{Duration, Instant};
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
+
+use crate::emit::EmitJob;
+use crate::OutputFile;
 
 /// The first line of every generated file; xtask recognises generated files by it.
 pub const GENERATED_MARKER: &str = "// @generated";
@@ -8,6 +14,79 @@ pub const GENERATED_MARKER: &str = "// @generated";
 /// The header naming the command and the spec a file came from.
 pub fn header(spec_label: &str) -> String {
     format!("{GENERATED_MARKER} by `cargo xtask generate` from {spec_label} — do not edit.\n")
+}
+
+/// Every rendered file of one API, and the time spent building tokens and formatting them.
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    /// Building token streams, summed over the files.
+    pub emit: Duration,
+    /// Parsing and pretty-printing them, summed over the files.
+    pub format: Duration,
+}
+
+/// A rendered file with the time spent emitting and formatting it.
+type RenderedFile = Result<(OutputFile, Duration, Duration), String>;
+
+/// Runs every emitter and renders its file.
+///
+/// The files are independent, so they are emitted and formatted on worker threads (token
+/// streams cannot cross threads; the finished text can). One worker per core takes the next
+/// file, largest first: more threads than cores would only hold more token streams in memory at
+/// once. The output does not depend on timing: files come back in the jobs' order.
+pub fn render_files(spec_label: &str, mut jobs: Vec<EmitJob<'_>>) -> Result<Rendered, String> {
+    jobs.sort_by_key(|job| std::cmp::Reverse(job.size_hint));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let run = |index: usize| -> RenderedFile {
+        let job = &jobs[index];
+        let started = Instant::now();
+        let tokens = (job.emit)();
+        let emitted = started.elapsed();
+        let contents = render_file(spec_label, tokens)?;
+        let formatted = started.elapsed() - emitted;
+        let file = OutputFile {
+            path: job.path.clone(),
+            contents,
+        };
+        Ok((file, emitted, formatted))
+    };
+    let mut rendered: Vec<(usize, RenderedFile)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if index >= jobs.len() {
+                            break done;
+                        }
+                        done.push((index, run(index)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("an emitter thread panicked"))
+            .collect()
+    });
+    rendered.sort_by_key(|(index, _)| *index);
+    let mut files = Vec::new();
+    let (mut emit, mut format) = (Duration::ZERO, Duration::ZERO);
+    for (_, result) in rendered {
+        let (file, emitted, formatted) = result?;
+        files.push(file);
+        emit += emitted;
+        format += formatted;
+    }
+    Ok(Rendered {
+        files,
+        emit,
+        format,
+    })
 }
 
 /// Parses, pretty-prints and stamps one Rust file.

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use openapi_gen::{generate, Config, CRATE_DEPENDENCIES};
+use openapi_gen::{generate, Config, Manifest, RuntimeSource};
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -60,11 +60,15 @@ fn fixtures_compile_without_warnings() {
         )
         .unwrap();
     }
+    // The manifest a generated crate gets, over the workspace's runtime crate, plus what the
+    // round trips use to serve and call over loopback.
+    let runtime = RuntimeSource::Path(root.join("runtime").display().to_string());
     let manifest = format!(
-        "[package]\nname = \"fixtures\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n\
-         [features]\ndefault = [\"client\", \"server\"]\nclient = [\"dep:reqwest\"]\n\
-         server = [\"dep:axum\", \"dep:serde_urlencoded\", \"dep:multer\", \"dep:futures-util\", \"dep:base64\"]\n\n{CRATE_DEPENDENCIES}\n\
-         [dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\"] }}\n"
+        "{}\n[dev-dependencies]\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\"] }}\n\
+         axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
+         reqwest = {{ version = \"0.12\", default-features = false }}\n",
+        Manifest::new("fixtures", "fixtures", runtime, [true, true]).to_toml()
     );
     std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
     // The workspace lock file pins the same versions the workspace already built.

@@ -4,6 +4,9 @@
 //! Document order is kept where it carries meaning or is shown to the user: properties (field
 //! order), paths and operations, enum values, `oneOf` variants (the first match wins) and statuses.
 
+mod support;
+use support::copy_dir;
+
 use std::path::{Path, PathBuf};
 
 use openapi_gen::{generate, Config, OutputFile};
@@ -128,19 +131,6 @@ fn generate_shuffled(path: &Path, label: &str, scratch: &Path, rotate: usize, re
         &expected,
         &actual,
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 #[test]

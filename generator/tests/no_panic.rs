@@ -8,6 +8,9 @@
 //! A crash found here becomes a file in `fixtures/regressions/` (also a seed), which
 //! `regressions_do_not_panic` replays every run.
 
+mod support;
+use support::copy_dir;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -349,19 +352,6 @@ fn scratch_tree() -> &'static PathBuf {
         }
         tree
     })
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 proptest! {

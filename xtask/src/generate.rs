@@ -43,6 +43,10 @@ pub struct GenerateArgs {
     /// Let external `$ref`s reach files outside the spec's directory tree.
     #[arg(long)]
     pub allow_external_refs_outside: bool,
+    /// Depend on the published runtime crate at this version (`0.1`) instead of writing a copy
+    /// of it beside the standalone crate (`<out>/runtime/`).
+    #[arg(long, requires = "spec")]
+    pub runtime_version: Option<String>,
     /// Do not print warnings (the summary still counts them).
     #[arg(long, short)]
     pub quiet: bool,
@@ -104,7 +108,8 @@ fn config_for(args: &GenerateArgs, label: &str, layout: Layout) -> Config {
         .deny_warnings(args.deny_warnings)
         .allow_external_refs_outside(args.allow_external_refs_outside)
         .client(!args.server_only)
-        .server(!args.client_only);
+        .server(!args.client_only)
+        .runtime_version(args.runtime_version.clone());
     config
 }
 

@@ -5,6 +5,8 @@
 mod bench;
 mod generate;
 mod synthetic;
+#[cfg(test)]
+mod tidy;
 
 use std::process::ExitCode;
 

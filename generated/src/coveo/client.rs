@@ -13,12 +13,10 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::empty_docs,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
+    rustdoc::bare_urls
 )]
 //! An async client with one method per operation, over `reqwest` (rustls).
-use super::runtime::client as rt;
+use ::openapi_gen_runtime::client as rt;
 #[allow(unused_imports)]
 use super::{model, operations::*};
 #[allow(unused_imports)]
@@ -38,7 +36,7 @@ const SCHEMES: &[rt::Scheme] = &[rt::Scheme::Bearer];
 pub struct Client {
     base_url: String,
     http: rt::reqwest::Client,
-    credentials: [Option<super::runtime::Secret>; 1usize],
+    credentials: [Option<::openapi_gen_runtime::Secret>; 1],
     max_response_bytes: usize,
 }
 impl ::std::default::Default for Client {
@@ -72,15 +70,16 @@ impl Client {
         self.max_response_bytes = bytes;
         self
     }
+    /// The base URL requests are sent to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
-    /// Sets the credential for the `bearerAuth` security scheme. Sent as `Authorization: Bearer &lt;token&gt;`.
+    /// Sets the credential for the `bearerAuth` security scheme. Sent as `Authorization: Bearer <token>`.
     ///
-    /// An OAuth2 access token or an API key, sent as `Authorization: Bearer &lt;token&gt;`.
+    /// An OAuth2 access token or an API key, sent as `Authorization: Bearer <token>`.
     pub fn with_bearer_auth(
         mut self,
-        secret: impl Into<super::runtime::Secret>,
+        secret: impl Into<::openapi_gen_runtime::Secret>,
     ) -> Self {
         self.credentials[0usize] = Some(secret.into());
         self

@@ -3,10 +3,11 @@
 //! generated type and write back as the same JSON: object keys in any order; where the
 //! schema says `number`, `1` and `1.0` are equal; where it says `date-time`, equal
 //! instants are.
-use super::runtime::examples::{check_all, Example};
+use ::openapi_gen_runtime::__private::examples::{check_all, Example};
 #[allow(unused_imports)]
 use super::model;
-/// How many examples the generator found, and how many of them are whole objects.
+/// How many examples the generator found (known-bad ones aside), and how many of them are
+/// whole objects.
 const FOUND: usize = 4;
 const FOUND_OBJECTS: usize = 1;
 /// `example!(type, pointer in the spec, example JSON, Float "/pointer/inside", Instant "/...")`.
@@ -15,8 +16,8 @@ const FOUND_OBJECTS: usize = 1;
 macro_rules! example {
     ($ty:ty, $pointer:literal, $json:literal $(, $how:ident $at:literal)*) => {
         Example { pointer : $pointer, json : $json, loose : &
-        [$((super::runtime::examples::Loose:: $how, $at)),*], check :
-        super::runtime::examples::round_trip:: < $ty >, }
+        [$((::openapi_gen_runtime::__private::examples::Loose:: $how, $at)),*], check :
+        ::openapi_gen_runtime::__private::examples::round_trip:: < $ty >, }
     };
 }
 const EXAMPLES: &[Example] = &[

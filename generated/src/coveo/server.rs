@@ -13,13 +13,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::empty_docs,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
+    rustdoc::bare_urls
 )]
 //! Implement [`Api`] and serve [`router`]: routing, parameter parsing, validation and
 //! serialization are generated; the implementation only sees typed values.
-use super::runtime::server as rt;
+use ::openapi_gen_runtime::server as rt;
 #[allow(unused_imports)]
 use super::{model, operations::*};
 #[allow(unused_imports)]
@@ -35,17 +33,16 @@ pub use rt::{Rejection, ServerConfig};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Credentials {
     /// The credential for `bearerAuth`, when the request carries one.
-    pub bearer_auth: Option<super::runtime::Secret>,
+    pub bearer_auth: Option<::openapi_gen_runtime::Secret>,
 }
-/// The names of the security schemes, by index.
-const SCHEMES: &[&str] = &["bearerAuth"];
+/// Each security scheme, by index: its name and its `WWW-Authenticate` challenge.
+const SCHEMES: &[rt::SchemeInfo] = &[("bearerAuth", "Bearer")];
 /// Reads the credentials a request carries and answers `401` unless they satisfy one of
 /// the operation's security alternatives (each a list of scheme indexes, all required).
 fn credentials(
     req: &Incoming,
     alternatives: &[&[usize]],
 ) -> Result<Credentials, Rejection> {
-    let _ = req;
     let credentials = Credentials {
         bearer_auth: req.bearer(),
     };

@@ -8,7 +8,6 @@
 #![allow(clippy::module_inception)]
 pub mod model;
 pub mod operations;
-pub mod runtime;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "server")]

@@ -13,13 +13,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::empty_docs,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
+    rustdoc::bare_urls
 )]
 //! The data types of the API: one per schema, shared by the client and the server.
 #[allow(unused_imports)]
-use super::runtime as rt;
+use ::openapi_gen_runtime as rt;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq)]

@@ -13,16 +13,14 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::empty_docs,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
+    rustdoc::bare_urls
 )]
 //! What each operation can answer: one enum per operation with a variant per documented
 //! status, shared by the client and the server.
 #[allow(unused_imports)]
 use super::model;
 #[allow(unused_imports)]
-use super::runtime as rt;
+use ::openapi_gen_runtime as rt;
 /// The documented responses of `createOrganization` (`POST /organization`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrganizationResponse {

@@ -16,12 +16,7 @@ use std::sync::Arc;
 /// Serves `api` on a free port of 127.0.0.1 for the rest of the test; returns its base URL.
 async fn serve(api: impl Api) -> String {
     let config = ServerConfig::default().rejection_body(rejection_body);
-    let app = router_with_config(api, config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    // The task ends with the test's runtime, so each test owns a fresh server.
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{address}")
+    format!("http://{}", crate::support::serve(router_with_config(api, config)).await)
 }
 
 /// A client whose Bearer token (its identity) is `token`.

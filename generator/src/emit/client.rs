@@ -67,7 +67,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         let docs = doc_attrs(&[Some(&heading), s.doc.as_deref()]);
         quote! {
             #docs
-            pub fn #method(mut self, secret: impl Into<super::runtime::Secret>) -> Self {
+            pub fn #method(mut self, secret: impl Into<::openapi_gen_runtime::Secret>) -> Self {
                 self.credentials[#index] = Some(secret.into());
                 self
             }
@@ -91,6 +91,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         emit_options(api, op).map(|o| quote!(#cfg #o))
     });
     let none = (0..scheme_fields).map(|_| quote!(None));
+    let scheme_count = proc_macro2::Literal::usize_unsuffixed(scheme_fields);
     // With no operations nothing sends a request; the client still exists for a uniform API.
     let unused = api
         .operations
@@ -99,7 +100,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
     quote! {
         #allows
         //! An async client with one method per operation, over `reqwest` (rustls).
-        use super::runtime::client as rt;
+        use ::openapi_gen_runtime::client as rt;
         #[allow(unused_imports)]
         use super::{model, operations::*};
         #[allow(unused_imports)]
@@ -120,7 +121,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         pub struct Client {
             base_url: String,
             http: rt::reqwest::Client,
-            credentials: [Option<super::runtime::Secret>; #scheme_fields],
+            credentials: [Option<::openapi_gen_runtime::Secret>; #scheme_count],
             max_response_bytes: usize,
         }
 
@@ -157,6 +158,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
                 self
             }
 
+            /// The base URL requests are sent to, without a trailing slash.
             pub fn base_url(&self) -> &str {
                 &self.base_url
             }
@@ -208,7 +210,9 @@ fn emit_options(api: &Api, op: &Operation) -> Option<TokenStream> {
         "Optional parameters of [`Client::{}`].",
         names::bare(&op.rust_name)
     );
-    let docs = doc_attrs(&[Some(&heading)]);
+    // The generator's own text, with a working intra-doc link: not sanitized like spec text.
+    let heading = format!(" {heading}");
+    let docs = quote!(#[doc = #heading]);
     Some(quote! {
         #docs
         #[derive(Debug, Clone, Default, PartialEq)]
@@ -218,12 +222,17 @@ fn emit_options(api: &Api, op: &Operation) -> Option<TokenStream> {
     })
 }
 
-/// How a required parameter is taken: `&str` for strings, by value for small scalars, else by reference.
+/// How a required parameter is taken: `&str` for strings, by value for small scalars, `&[T]` for
+/// arrays, else by reference.
 fn param_arg(api: &Api, ty: &Type) -> TokenStream {
     if crate::emit::common::is_string_like(api, ty) {
         quote!(&str)
     } else if is_copy_scalar(ty) {
         rust_type(api, ty, ModelPath::Sibling)
+    } else if let Type::Array(item) = ty {
+        // A slice, so a caller can pass an array or part of a vector.
+        let item = rust_type(api, item, ModelPath::Sibling);
+        quote!(&[#item])
     } else {
         let ty = rust_type(api, ty, ModelPath::Sibling);
         quote!(&#ty)
@@ -366,7 +375,7 @@ fn emit_body(api: &Api, op: &Operation) -> Option<TokenStream> {
             } else {
                 quote!(.with(|request| match body {
                     Some(body) => { #form }
-                    None => request,
+                    None => Ok(request),
                 }))
             }
         }
@@ -383,8 +392,9 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
         _ => None,
     };
     let Some(fields) = fields else {
-        return quote!(request
-            .multipart(rt::reqwest::multipart::Form::new().part("body", rt::text_part(body))));
+        return quote!(Ok(request.multipart(
+            rt::reqwest::multipart::Form::new().part("body", rt::text_part("body", body)?)
+        )));
     };
     let parts = fields.iter().map(|f| {
         let name = ident(&f.rust_name);
@@ -393,7 +403,7 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
             if f.ty == Type::Binary {
                 quote!(rt::reqwest::multipart::Part::bytes(#value.clone()).file_name(#wire))
             } else {
-                quote!(rt::text_part(#value))
+                quote!(rt::text_part(#wire, #value)?)
             }
         };
         match f.presence() {
@@ -418,6 +428,6 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
     quote! {
         let mut form = rt::reqwest::multipart::Form::new();
         #(#parts)*
-        request.multipart(form)
+        Ok(request.multipart(form))
     }
 }

@@ -296,6 +296,30 @@ fn escape_markdown(line: &str) -> String {
             rest = &rest[url.len()..];
             continue;
         }
+        // A code span is copied as it is: markdown escapes and entities are literal text
+        // inside one, so `<token>` stays `<token>`. A backtick run without its closing run is
+        // not a code span, and is escaped.
+        if rest.starts_with('`') {
+            let ticks = rest.len() - rest.trim_start_matches('`').len();
+            let after = &rest[ticks..];
+            let close = (0..after.len()).find(|&i| {
+                after[i..].starts_with(&rest[..ticks])
+                    && !after[i + ticks..].starts_with('`')
+                    && (i == 0 || !after[..i].ends_with('`'))
+            });
+            match close {
+                Some(i) if !after[..i].trim().is_empty() => {
+                    let end = ticks + i + ticks;
+                    out.push_str(&rest[..end]);
+                    rest = &rest[end..];
+                }
+                _ => {
+                    out.push_str(&"\\`".repeat(ticks));
+                    rest = after;
+                }
+            }
+            continue;
+        }
         let c = rest.chars().next().expect("rest is not empty");
         match c {
             '[' => out.push_str("\\["),
@@ -333,9 +357,7 @@ pub fn module_allows() -> TokenStream {
             clippy::doc_lazy_continuation,
             clippy::doc_overindented_list_items,
             clippy::empty_docs,
-            rustdoc::bare_urls,
-            rustdoc::broken_intra_doc_links,
-            rustdoc::invalid_html_tags
+            rustdoc::bare_urls
         )]
     }
 }
@@ -364,6 +386,20 @@ mod tests {
             "see \\[foo\\] and &lt;token&gt;"
         );
         assert_eq!(sanitize_doc("at https://a.b/c."), "at <https://a.b/c>.");
+    }
+
+    #[test]
+    fn code_spans_are_copied_as_they_are() {
+        let table = [
+            ("send `Bearer <token>` now", "send `Bearer <token>` now"),
+            ("`a[0]` and [b]", "`a[0]` and \\[b\\]"),
+            ("``x ` y`` <z>", "``x ` y`` &lt;z&gt;"),
+            ("a lone ` <b>", "a lone \\` &lt;b&gt;"),
+            ("empty `` span", "empty \\`\\` span"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(sanitize_doc(raw), want, "sanitize_doc({raw:?})");
+        }
     }
 
     #[test]

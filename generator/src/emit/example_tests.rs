@@ -100,7 +100,7 @@ pub fn emit_example_tests(
         //! generated type and write back as the same JSON: object keys in any order; where the
         //! schema says `number`, `1` and `1.0` are equal; where it says `date-time`, equal
         //! instants are.
-        use super::runtime::examples::{check_all, Example};
+        use ::openapi_gen_runtime::__private::examples::{check_all, Example};
         #[allow(unused_imports)]
         use super::model;
 
@@ -117,8 +117,8 @@ pub fn emit_example_tests(
                 Example {
                     pointer: $pointer,
                     json: $json,
-                    loose: &[$((super::runtime::examples::Loose::$how, $at)),*],
-                    check: super::runtime::examples::round_trip::<$ty>,
+                    loose: &[$((::openapi_gen_runtime::__private::examples::Loose::$how, $at)),*],
+                    check: ::openapi_gen_runtime::__private::examples::round_trip::<$ty>,
                 }
             };
         }

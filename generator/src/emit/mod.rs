@@ -9,4 +9,5 @@ mod model;
 mod operations;
 mod server;
 
-pub use layout::{emit_api, CRATE_DEPENDENCIES};
+pub use features::UNREFERENCED_FEATURE;
+pub use layout::{emit_api, EmitJob};

@@ -27,7 +27,7 @@ pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
         #allows
         //! The data types of the API: one per schema, shared by the client and the server.
         #[allow(unused_imports)]
-        use super::runtime as rt;
+        use ::openapi_gen_runtime as rt;
         #serde_import
         #(#defs)*
     }
@@ -263,7 +263,9 @@ fn emit_tagged(
             continue;
         }
         all_values.extend(&values);
-        match_arms.push(quote!(#(#values)|* => rt::from_tagged_value(value).map(Self::#variant),));
+        match_arms.push(
+            quote!(#(#values)|* => rt::__private::from_tagged_value(value).map(Self::#variant),),
+        );
     }
     let doc_tag = format!("Tagged by the `{tag}` property.");
     let tag_doc = doc_attrs(&[Some(&doc_tag)]);
@@ -293,7 +295,7 @@ fn emit_tagged(
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                     match self {
-                        #(Self::#variants(inner) => rt::serialize_tagged(serializer, Self::TAG, #first_values, inner),)*
+                        #(Self::#variants(inner) => rt::__private::serialize_tagged(serializer, Self::TAG, #first_values, inner),)*
                     }
                 }
             }
@@ -301,7 +303,7 @@ fn emit_tagged(
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                    let (tag, value) = rt::read_tagged::<D>(deserializer, Self::TAG)?;
+                    let (tag, value) = rt::__private::read_tagged::<D>(deserializer, Self::TAG)?;
                     match tag.as_str() {
                         #(#match_arms)*
                         _ => #err(::serde::de::Error::unknown_variant(&tag, &[#(#all_values),*])),

@@ -33,7 +33,7 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
         #[allow(unused_imports)]
         use super::model;
         #[allow(unused_imports)]
-        use super::runtime as rt;
+        use ::openapi_gen_runtime as rt;
 
         #(#items)*
     }

@@ -30,7 +30,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
             s.wire_name
         );
         let docs = doc_attrs(&[Some(&heading)]);
-        quote!(#docs pub #name: Option<super::runtime::Secret>,)
+        quote!(#docs pub #name: Option<::openapi_gen_runtime::Secret>,)
     });
     let credential_reads = api.security_schemes.iter().map(|s| {
         let name = ident(&s.rust_name);
@@ -61,7 +61,17 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         };
         quote!(#name: #read,)
     });
-    let scheme_names = api.security_schemes.iter().map(|s| &s.wire_name);
+    let schemes = api.security_schemes.iter().map(|s| {
+        let name = &s.wire_name;
+        let challenge = challenge(&s.kind);
+        quote!((#name, #challenge))
+    });
+    // With no security scheme the request is not read for credentials.
+    let req = if api.security_schemes.is_empty() {
+        quote!(_req)
+    } else {
+        quote!(req)
+    };
     let presence = api.security_schemes.iter().map(|s| {
         let name = ident(&s.rust_name);
         quote!(credentials.#name.is_some())
@@ -104,7 +114,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         #allows
         //! Implement [`Api`] and serve [`router`]: routing, parameter parsing, validation and
         //! serialization are generated; the implementation only sees typed values.
-        use super::runtime::server as rt;
+        use ::openapi_gen_runtime::server as rt;
         #[allow(unused_imports)]
         use super::{model, operations::*};
         #[allow(unused_imports)]
@@ -124,15 +134,14 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
             #(#credential_fields)*
         }
 
-        /// The names of the security schemes, by index.
+        /// Each security scheme, by index: its name and its `WWW-Authenticate` challenge.
         #unused
-        const SCHEMES: &[&str] = &[#(#scheme_names),*];
+        const SCHEMES: &[rt::SchemeInfo] = &[#(#schemes),*];
 
         /// Reads the credentials a request carries and answers `401` unless they satisfy one of
         /// the operation's security alternatives (each a list of scheme indexes, all required).
         #unused
-        fn credentials(req: &Incoming, alternatives: &[&[usize]]) -> Result<Credentials, Rejection> {
-            let _ = req;
+        fn credentials(#req: &Incoming, alternatives: &[&[usize]]) -> Result<Credentials, Rejection> {
             let credentials = Credentials { #(#credential_reads)* };
             rt::authorize(&[#(#presence),*], alternatives, SCHEMES)?;
             Ok(credentials)
@@ -287,6 +296,24 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
         pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
             let routes: &[rt::Route<A>] = &[#(#routes)*];
             rt::router(api, config, routes)
+        }
+    }
+}
+
+/// The `WWW-Authenticate` challenge a `401` sends for a scheme. API keys have no registered
+/// HTTP authentication scheme, so theirs names where the key goes.
+fn challenge(kind: &SecurityKind) -> String {
+    let quoted = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"");
+    match kind {
+        SecurityKind::Bearer => "Bearer".to_owned(),
+        SecurityKind::Basic => "Basic realm=\"api\"".to_owned(),
+        SecurityKind::ApiKey { location, name, .. } => {
+            let place = match location {
+                ApiKeyLocation::Header => "header",
+                ApiKeyLocation::Query => "query",
+                ApiKeyLocation::Cookie => "cookie",
+            };
+            format!("ApiKey in=\"{place}\", name=\"{}\"", quoted(name))
         }
     }
 }

@@ -19,19 +19,6 @@ use crate::diagnostics::{catalog, Diagnostic, Diagnostics};
 use crate::ir::{Api, Example, Operation, Server, Type, TypeDef, TypeId, TypeKind, TypeSpace};
 use crate::names::{self, Namespace};
 
-/// Names the emitters define beside the operation-level types (in `client.rs` and `server.rs`).
-/// Schemas live in `model.rs` and may use them; operation-level types may not.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Client",
-    "Call",
-    "Credentials",
-    "Error",
-    "RawResponse",
-    "Api",
-    "Rejection",
-    "ServerConfig",
-];
-
 /// A lowered API plus the warnings found on the way.
 pub struct Lowered {
     pub api: Api,
@@ -69,7 +56,7 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
     let spec = &canonical_order(spec);
     let mut lowerer = Lowerer::new(spec);
     lowerer.reserve_components();
-    for name in RESERVED_TYPE_NAMES {
+    for name in names::RESERVED_TYPE_NAMES {
         lowerer.type_names.claim(name);
     }
     for index in 0..lowerer.components.len() {

@@ -92,3 +92,23 @@ async fn every_response_and_body_shape_crosses_the_wire() {
     };
     assert_eq!(client.upload_item(6, Some(&upload)).await.unwrap(), UploadItemResponse::Created);
 }
+
+#[tokio::test]
+async fn a_401_sends_the_challenge_of_each_scheme_the_operation_accepts() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router(Items)).await.unwrap() });
+    // `getItem` takes `bearer` or the `key` query API key; a required array is taken as a slice.
+    let client = Client::new(format!("http://{address}"));
+    let refused = client.get_item(1, &["x".to_owned()], &GetItemOptions::default()).await;
+    // The operation documents a `4XX` range, so the refusal decodes into it.
+    assert!(matches!(refused, Ok(GetItemResponse::Status4xx { status: 401, .. })), "{refused:?}");
+    let raw = reqwest::get(format!("http://{address}/items/1?tag=x")).await.unwrap();
+    let challenges: Vec<&str> = raw
+        .headers()
+        .get_all("www-authenticate")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(challenges, ["Bearer", "ApiKey in=\"query\", name=\"api_key\""]);
+}

@@ -1,0 +1,46 @@
+//! The runtime crate's sources, compiled into the generator so that a standalone crate can get
+//! a copy of the runtime written beside it (for machines that only reach crates.io).
+//!
+//! The text is `include_str!`'d from the workspace's `runtime/` crate, the one copy in the
+//! repository; the `runtime_copy_is_the_crate` test holds the written copy to it.
+
+use crate::render::header;
+use crate::OutputFile;
+
+/// Each file of the runtime crate: its path inside the crate and its text.
+pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("Cargo.toml", include_str!("../../runtime/Cargo.toml")),
+    ("src/lib.rs", include_str!("../../runtime/src/lib.rs")),
+    ("src/client.rs", include_str!("../../runtime/src/client.rs")),
+    (
+        "src/examples.rs",
+        include_str!("../../runtime/src/examples.rs"),
+    ),
+    ("src/model.rs", include_str!("../../runtime/src/model.rs")),
+    ("src/params.rs", include_str!("../../runtime/src/params.rs")),
+    (
+        "src/responses.rs",
+        include_str!("../../runtime/src/responses.rs"),
+    ),
+    ("src/server.rs", include_str!("../../runtime/src/server.rs")),
+];
+
+/// The runtime crate under `dir` (`runtime/`), each file stamped with the `@generated` marker
+/// (as a TOML comment in `Cargo.toml`), so that regeneration refreshes it.
+pub fn runtime_files(dir: &str, spec_label: &str) -> Vec<OutputFile> {
+    let marker = header(spec_label);
+    RUNTIME_FILES
+        .iter()
+        .map(|(path, text)| {
+            let header = if path.ends_with(".toml") {
+                format!("#{}", marker.trim_start_matches('/'))
+            } else {
+                marker.clone()
+            };
+            OutputFile {
+                path: format!("{dir}/{path}"),
+                contents: format!("{header}{text}"),
+            }
+        })
+        .collect()
+}
