@@ -19,6 +19,20 @@ pub struct Config {
     /// Examples known not to fit their schema (JSON pointer -> why), checked to still fail.
     pub(crate) known_bad_examples: std::collections::BTreeMap<String, String>,
     pub(crate) runtime_version: Option<String>,
+    pub(crate) model_serde: ModelSerde,
+}
+
+/// How the models' serde impls are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ModelSerde {
+    /// One line per struct, `rt::object!(...)`, expanded by the runtime's macro: the fastest
+    /// `cargo check` (the default).
+    #[default]
+    Runtime,
+    /// `#[derive(Serialize, Deserialize)]` with serde attributes on every struct: the same wire
+    /// contract, several times the check time. For users who want plain serde derives.
+    Derive,
 }
 
 /// Where the emitted files go.
@@ -45,6 +59,7 @@ impl Default for Config {
             example_tests: false,
             known_bad_examples: Default::default(),
             runtime_version: None,
+            model_serde: ModelSerde::Runtime,
         }
     }
 }
@@ -54,6 +69,12 @@ impl Config {
     /// workspace keeps output identical across machines).
     pub fn spec_label(&mut self, label: impl Into<String>) -> &mut Self {
         self.spec_label = label.into();
+        self
+    }
+
+    /// How the models' serde impls are written (default: [`ModelSerde::Runtime`]).
+    pub fn model_serde(&mut self, serde: ModelSerde) -> &mut Self {
+        self.model_serde = serde;
         self
     }
 

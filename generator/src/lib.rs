@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use crate::ir::Api;
 
-pub use config::{Config, Layout};
+pub use config::{Config, Layout, ModelSerde};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use load::{load_spec, load_spec_with, parse_spec, LoadedSpec, Origin};
 

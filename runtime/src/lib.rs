@@ -32,7 +32,9 @@ pub mod __private {
 
     pub use crate::examples;
     pub use crate::model;
-    pub use crate::params::{from_tagged_value, param_string, parse_param, read_tagged, serialize_tagged};
+    pub use crate::params::{
+        buffer_variant, param_string, parse_param, read_tagged, serialize_tagged, serialize_tagged_value, try_variant, ReadTagged,
+    };
 }
 
 use std::fmt;

@@ -1,11 +1,13 @@
 //! Serde support for the model types, written once instead of derived per type.
 //!
 //! `derive(Serialize, Deserialize)` expands to five or six generic functions per struct (field
-//! and map visitors, wrapper types for `with` attributes) that the compiler type-checks and
-//! borrow-checks one by one: on a large API that is most of the crate's compile time. Here each
-//! type gets one short impl per direction whose only work is listing its fields; the loop over
-//! the keys lives in this module, written and checked once. Field values go through
-//! `erased_serde`, which is what lets that loop be shared by fields of every type.
+//! and map visitors, a sequence visitor, wrapper types for `with` attributes) that the compiler
+//! type-checks and borrow-checks one by one: on a large API that is most of the crate's compile
+//! time. Here each type gets one short function per direction whose only work is listing its
+//! fields: the writer is one call per field, the reader one loop with an arm per field; looking
+//! up keys (borrowed, without allocating), skipping values, the duplicate and missing checks and
+//! stack growth are written once in this module. Values are read and written in place, by their
+//! own impls, so the generated code runs as fast as the derive's.
 //!
 //! The wire behaviour is the derive's: unknown keys are ignored (or collected into the
 //! additional properties), a repeated key or a missing required key is an error raised inside
@@ -16,9 +18,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::{Serialize, SerializeMap};
 
 /// `Serialize` and `Deserialize` for a struct with named fields, as a JSON object.
 ///
@@ -28,44 +31,83 @@ use serde::ser::{SerializeMap, Serializer};
 /// or a value). The wire name defaults to the field's name. `rest` names a map field that
 /// collects the keys the schema does not declare. Attributes before the name (the type's `cfg`)
 /// go on every impl.
+///
+/// Each impl is one short generic function: the writer is one call per field, the reader one
+/// loop whose arm per field calls a shared function; matching keys, skipping values, the
+/// duplicate and missing checks and stack growth are this module's.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! object {
     (@wire $field:ident) => { ::core::stringify!($field) };
     (@wire $field:ident $wire:literal) => { $wire };
-    (@required req) => { true };
-    (@required $kind:ident) => { false };
-    (@rest) => { ::core::option::Option::None };
-    (@rest $rest:ident) => { ::core::option::Option::Some(&mut $rest) };
-    (@ser_rest $self:ident) => { ::core::option::Option::None };
-    (@ser_rest $self:ident $rest:ident) => { ::core::option::Option::Some(&$self.$rest as &dyn $crate::__private::model::WriteRest) };
-    // `read_object` has already refused an object without its required keys.
-    (@finish req $field:ident) => {
+    (@keep) => { false };
+    (@keep $rest:ident) => { true };
+    (@rest_len $self:ident) => { 0 };
+    (@rest_len $self:ident $rest:ident) => { $self.$rest.len() };
+    (@write_rest $self:ident $map:ident) => {};
+    (@write_rest $self:ident $map:ident $rest:ident) => { $crate::__private::model::write_rest(&mut $map, &$self.$rest)?; };
+    (@unknown $map:ident $key:ident) => { $crate::__private::model::skip_value(&mut $map)? };
+    (@unknown $map:ident $key:ident $rest:ident) => { $crate::__private::model::read_rest(&mut $map, &mut $rest, $key)? };
+    // Absent and `null` are both `None` for `null` and `opt` (a server that leaves out a
+    // required nullable property is tolerated); for `optnull` absent is `None` and `null` is
+    // `Some(None)`.
+    (@finish req $field:ident $wire:expr) => {
         match $field {
             ::core::option::Option::Some(value) => value,
-            ::core::option::Option::None => return ::core::result::Result::Err($crate::__private::serde::de::Error::custom("a required field is missing")),
+            ::core::option::Option::None => return ::core::result::Result::Err($crate::__private::model::missing($wire)),
         }
     };
-    // Absent and `null` are both `None` (a server that leaves out a required nullable property
-    // is tolerated).
-    (@finish null $field:ident) => { ::core::option::Option::flatten($field) };
-    (@finish opt $field:ident) => { ::core::option::Option::flatten($field) };
-    // Absent is `None`, `null` is `Some(None)`.
-    (@finish optnull $field:ident) => { $field };
+    (@finish null $field:ident $wire:expr) => { ::core::option::Option::flatten($field) };
+    (@finish opt $field:ident $wire:expr) => { ::core::option::Option::flatten($field) };
+    (@finish optnull $field:ident $wire:expr) => { $field };
     ($(#[$attr:meta])* $name:ident { $($kind:ident $field:ident $(= $wire:literal)?),* $(,)? } $(rest $rest:ident)?) => {
         $(#[$attr])*
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<__S: $crate::__private::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
-                $crate::__private::model::write_object(serializer, &[$(($crate::object!(@wire $field $($wire)?), $crate::__private::model::write::$kind(&self.$field))),*], $crate::object!(@ser_rest self $($rest)?))
+                use $crate::__private::model::write;
+                // The length is known before writing, so formats that need it up front
+                // (bincode, postcard) can write the object too.
+                let len = 0 $(+ ::core::option::Option::is_some(&write::$kind(&self.$field)) as usize)* + $crate::object!(@rest_len self $($rest)?);
+                let mut map = $crate::__private::serde::Serializer::serialize_map(serializer, ::core::option::Option::Some(len))?;
+                $($crate::__private::model::write_field(&mut map, $crate::object!(@wire $field $($wire)?), write::$kind(&self.$field))?;)*
+                $crate::object!(@write_rest self map $($rest)?);
+                $crate::__private::serde::ser::SerializeMap::end(map)
             }
         }
         $(#[$attr])*
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<__D: $crate::__private::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                $crate::__private::model::read_object(deserializer)
+            }
+        }
+        $(#[$attr])*
+        impl<'de> $crate::__private::model::ReadObject<'de> for $name {
+            const NAME: &'static str = ::core::stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($crate::object!(@wire $field $($wire)?)),*];
+            const KEEP_UNKNOWN: bool = $crate::object!(@keep $($rest)?);
+            fn read_fields<__M: $crate::__private::serde::de::MapAccess<'de>>(mut map: __M) -> ::core::result::Result<Self, __M::Error> {
                 $(let mut $field = ::core::option::Option::None;)*
                 $(let mut $rest = ::std::collections::BTreeMap::new();)?
-                $crate::__private::model::read_object(deserializer, ::core::stringify!($name), &[$($crate::object!(@wire $field $($wire)?)),*], &[$($crate::object!(@required $kind)),*], &mut [$(&mut $field),*], $crate::object!(@rest $($rest)?))?;
-                ::core::result::Result::Ok($name { $($field: $crate::object!(@finish $kind $field),)* $($rest,)? })
+                while let ::core::option::Option::Some(key) = $crate::__private::model::next_key::<Self, __M>(&mut map)? {
+                    let index = match key {
+                        $crate::__private::model::Field::Declared(index) => index,
+                        $crate::__private::model::Field::Other(_key) => {
+                            $crate::object!(@unknown map _key $($rest)?);
+                            continue;
+                        }
+                    };
+                    #[allow(unused_mut)]
+                    let mut at = 0usize;
+                    $(
+                        if index == at {
+                            $crate::__private::model::read_field(&mut map, &mut $field, $crate::object!(@wire $field $($wire)?))?;
+                            continue;
+                        }
+                        at += 1;
+                    )*
+                    let _ = (index, at);
+                }
+                ::core::result::Result::Ok($name { $($field: $crate::object!(@finish $kind $field $crate::object!(@wire $field $($wire)?)),)* $($rest,)? })
             }
         }
     };
@@ -122,7 +164,10 @@ macro_rules! string_enum {
         $(#[$attr])*
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<__D: $crate::__private::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
-                <::std::string::String as $crate::__private::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                $crate::__private::model::read_str_enum(deserializer, |value| match value {
+                    $($wire => ::core::option::Option::Some(Self::$variant),)*
+                    _ => ::core::option::Option::None,
+                })
             }
         }
     };
@@ -252,190 +297,198 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// A declared field's slot: read through an erased deserializer, so the per-type code is one
-/// entry per field instead of a generic visitor.
-pub trait Slot<'de> {
-    fn read(&mut self, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error>;
-    fn is_set(&self) -> bool;
+/// What the `object!` reader knows of a type: its name (for messages), its declared fields' wire
+/// names in order, whether it keeps undeclared keys, and the loop over its keys.
+pub trait ReadObject<'de>: Sized {
+    const NAME: &'static str;
+    const FIELDS: &'static [&'static str];
+    const KEEP_UNKNOWN: bool;
+    fn read_fields<M: MapAccess<'de>>(map: M) -> Result<Self, M::Error>;
 }
 
-impl<'de, T: Deserialize<'de>> Slot<'de> for Option<T> {
-    fn read(&mut self, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error> {
-        *self = Some(erased_serde::deserialize(value)?);
-        Ok(())
+/// Reads a JSON object as `T`: unknown keys are skipped (or collected into `T`'s additional
+/// properties), a repeated key or a missing required one is an error raised inside the object,
+/// so the deserializer adds its position.
+pub fn read_object<'de, D: Deserializer<'de>, T: ReadObject<'de>>(deserializer: D) -> Result<T, D::Error> {
+    with_stack(|| deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData)))
+}
+
+/// Grows the stack on the heap when it runs low. serde_json allows 128 levels of nesting, and a
+/// level of generated objects costs a few frames (more in a debug build), so documents nested
+/// that deep would overflow a 2 MiB thread such as a tokio worker; checking costs a comparison
+/// with a thread-local limit.
+fn with_stack<R>(read: impl FnOnce() -> R) -> R {
+    const RED_ZONE: usize = 256 * 1024;
+    const SEGMENT: usize = 2 * 1024 * 1024;
+    stacker::maybe_grow(RED_ZONE, SEGMENT, read)
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: ReadObject<'de>> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object ({})", T::NAME)
     }
-    fn is_set(&self) -> bool {
-        self.is_some()
+
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<T, M::Error> {
+        T::read_fields(map)
     }
 }
 
-/// Where the keys a schema does not declare go, for types with additional properties.
-pub trait Rest<'de> {
-    fn read(&mut self, key: String, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error>;
+/// An object key as the `object!` reader sees it: the index of a declared field, or another key
+/// (kept, borrowed when the input allows, only for types that collect undeclared keys).
+pub enum Field<'de> {
+    Declared(usize),
+    Other(Key<'de>),
 }
 
-impl<'de, T: Deserialize<'de>> Rest<'de> for BTreeMap<String, T> {
-    fn read(&mut self, key: String, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error> {
-        self.insert(key, erased_serde::deserialize(value)?);
-        Ok(())
+/// Reads the next key and looks it up among `T`'s fields without allocating.
+pub fn next_key<'de, T: ReadObject<'de>, M: MapAccess<'de>>(map: &mut M) -> Result<Option<Field<'de>>, M::Error> {
+    map.next_key_seed(FieldSeed { fields: T::FIELDS, keep: T::KEEP_UNKNOWN })
+}
+
+struct FieldSeed {
+    fields: &'static [&'static str],
+    keep: bool,
+}
+
+impl FieldSeed {
+    fn find(&self, key: &str) -> Option<usize> {
+        self.fields.iter().position(|f| *f == key)
     }
 }
 
-/// serde_json appends the position to its messages and adds it again when the error crosses the
-/// enclosing object; the inner copy is dropped so the message reads as serde's derive would.
-fn without_position(message: String) -> String {
-    if let Some(at) = message.rfind(" at line ") {
-        let tail = &message[at + " at line ".len()..];
-        let mut parts = tail.splitn(2, " column ");
-        if let (Some(line), Some(column)) = (parts.next(), parts.next()) {
-            if line.bytes().all(|b| b.is_ascii_digit())
-                && column.bytes().all(|b| b.is_ascii_digit())
-                && !line.is_empty()
-                && !column.is_empty()
-            {
-                return message[..at].to_owned();
-            }
-        }
+impl<'de> DeserializeSeed<'de> for FieldSeed {
+    type Value = Field<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field<'de>, D::Error> {
+        deserializer.deserialize_identifier(self)
     }
-    message
 }
 
-/// Reads one value (a field's, or an additional property's) through an erased deserializer,
-/// with enough stack.
-struct ErasedSeed<F>(F);
-
-impl<'de, F> DeserializeSeed<'de> for ErasedSeed<F>
-where
-    F: FnOnce(&mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error>,
-{
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        with_stack(|| {
-            let mut erased = <dyn erased_serde::Deserializer>::erase(deserializer);
-            (self.0)(&mut erased).map_err(|e| de::Error::custom(without_position(e.to_string())))
+impl<'de> Visitor<'de> for FieldSeed {
+    type Value = Field<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Field<'de>, E> {
+        Ok(match self.find(key) {
+            Some(index) => Field::Declared(index),
+            None => Field::Other(Key::Borrowed(key)),
+        })
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Field<'de>, E> {
+        Ok(match self.find(key) {
+            Some(index) => Field::Declared(index),
+            None if self.keep => Field::Other(Key::Owned(key.to_owned())),
+            None => Field::Other(Key::Borrowed("")),
+        })
+    }
+    fn visit_string<E: de::Error>(self, key: String) -> Result<Field<'de>, E> {
+        Ok(match self.find(&key) {
+            Some(index) => Field::Declared(index),
+            None => Field::Other(Key::Owned(key)),
         })
     }
 }
 
-/// Runs a field's read with enough stack. Each level of nesting costs a few erased frames
-/// (tens of KiB in a debug build), so a document nested as deep as serde_json allows (128)
-/// would overflow a 2 MiB thread such as a tokio worker; the stack grows on the heap instead.
-fn with_stack<R>(read: impl FnOnce() -> R) -> R {
-    const RED_ZONE: usize = 1024 * 1024;
-    const SEGMENT: usize = 4 * 1024 * 1024;
-    stacker::maybe_grow(RED_ZONE, SEGMENT, read)
-}
-
-struct ObjectVisitor<'a, 'de> {
-    name: &'static str,
-    fields: &'static [&'static str],
-    required: &'static [bool],
-    slots: &'a mut [&'a mut dyn Slot<'de>],
-    rest: Option<&'a mut dyn Rest<'de>>,
-}
-
-impl<'de> Visitor<'de> for ObjectVisitor<'_, 'de> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "an object ({})", self.name)
+/// Reads a declared field's value into its slot; a second value for it is an error.
+pub fn read_field<'de, M: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut M,
+    slot: &mut Option<T>,
+    wire: &'static str,
+) -> Result<(), M::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(wire));
     }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
 
-    fn visit_map<M: MapAccess<'de>>(mut self, mut map: M) -> Result<(), M::Error> {
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            match self.fields.iter().position(|f| *f == key.as_str()) {
-                Some(index) => {
-                    let slot = &mut *self.slots[index];
-                    if slot.is_set() {
-                        return Err(de::Error::duplicate_field(self.fields[index]));
-                    }
-                    map.next_value_seed(ErasedSeed(|value: &mut dyn erased_serde::Deserializer<'de>| slot.read(value)))?;
-                }
-                None => match self.rest.as_deref_mut() {
-                    Some(rest) => {
-                        let key = key.into_owned();
-                        map.next_value_seed(ErasedSeed(|value: &mut dyn erased_serde::Deserializer<'de>| rest.read(key, value)))?
-                    }
-                    None => {
-                        map.next_value::<de::IgnoredAny>()?;
-                    }
-                },
-            }
-        }
-        for (index, required) in self.required.iter().enumerate() {
-            if *required && !self.slots[index].is_set() {
-                return Err(de::Error::missing_field(self.fields[index]));
-            }
-        }
-        Ok(())
+/// Reads an undeclared key's value into the additional properties.
+pub fn read_rest<'de, M: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut M,
+    rest: &mut BTreeMap<String, T>,
+    key: Key<'de>,
+) -> Result<(), M::Error> {
+    let value = map.next_value()?;
+    rest.insert(key.into_owned(), value);
+    Ok(())
+}
+
+/// Skips an undeclared key's value.
+pub fn skip_value<'de, M: MapAccess<'de>>(map: &mut M) -> Result<(), M::Error> {
+    map.next_value::<de::IgnoredAny>().map(|_| ())
+}
+
+/// The error for a required field the object lacks.
+pub fn missing<E: de::Error>(wire: &'static str) -> E {
+    E::missing_field(wire)
+}
+
+/// Writes a field that is present; `None` leaves it out.
+pub fn write_field<M: SerializeMap, T: Serialize + ?Sized>(map: &mut M, wire: &'static str, value: Option<&T>) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(wire, value),
+        None => Ok(()),
     }
 }
 
-/// Reads a JSON object into the slots of its declared fields (and `rest`, if the type keeps
-/// undeclared keys): unknown keys are skipped, a repeated key or a missing required one is an
-/// error raised inside the object, so the deserializer adds its position.
-pub fn read_object<'a, 'de, D: Deserializer<'de>>(
-    deserializer: D,
-    name: &'static str,
-    fields: &'static [&'static str],
-    required: &'static [bool],
-    slots: &'a mut [&'a mut dyn Slot<'de>],
-    rest: Option<&'a mut dyn Rest<'de>>,
-) -> Result<(), D::Error> {
-    deserializer.deserialize_struct(name, fields, ObjectVisitor { name, fields, required, slots, rest })
-}
-
-/// Writes the present fields, then the additional properties.
-pub fn write_object<S: Serializer>(
-    serializer: S,
-    fields: &[(&'static str, Option<&dyn erased_serde::Serialize>)],
-    rest: Option<&dyn WriteRest>,
-) -> Result<S::Ok, S::Error> {
-    // The length is known before writing, so formats that need it up front (bincode, postcard)
-    // can write the object too.
-    let rest = rest.map(WriteRest::entries).unwrap_or_default();
-    let present = fields.iter().filter(|(_, value)| value.is_some()).count();
-    let mut map = serializer.serialize_map(Some(present + rest.len()))?;
-    for (wire, value) in fields {
-        if let Some(value) = value {
-            map.serialize_entry(wire, value)?;
-        }
-    }
+/// Writes the additional properties, after the declared fields.
+pub fn write_rest<M: SerializeMap, T: Serialize>(map: &mut M, rest: &BTreeMap<String, T>) -> Result<(), M::Error> {
     for (key, value) in rest {
         map.serialize_entry(key, value)?;
     }
-    map.end()
+    Ok(())
 }
 
-/// The additional properties of a value, written after its declared fields.
-pub trait WriteRest {
-    fn entries(&self) -> Vec<(&str, &dyn erased_serde::Serialize)>;
+/// Reads a string enum from a JSON string: a known value without allocating, another one kept
+/// in the `Unknown` variant.
+pub fn read_str_enum<'de, D: Deserializer<'de>, T: From<String>>(deserializer: D, known: fn(&str) -> Option<T>) -> Result<T, D::Error> {
+    deserializer.deserialize_str(StrEnumVisitor(known))
 }
 
-impl<T: serde::Serialize> WriteRest for BTreeMap<String, T> {
-    fn entries(&self) -> Vec<(&str, &dyn erased_serde::Serialize)> {
-        self.iter().map(|(key, value)| (key.as_str(), value as &dyn erased_serde::Serialize)).collect()
+struct StrEnumVisitor<T>(fn(&str) -> Option<T>);
+
+impl<'de, T: From<String>> Visitor<'de> for StrEnumVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
     }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+        Ok((self.0)(value).unwrap_or_else(|| T::from(value.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, value: String) -> Result<T, E> {
+        Ok(match (self.0)(&value) {
+            Some(known) => known,
+            None => T::from(value),
+        })
+    }
+}
+
+/// For derived structs (`deserialize_with`): a present field is `Some`, so a `null` is
+/// `Some(None)` and only an absent one (`default`) is `None`.
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 /// How each kind of field is offered for writing (see `object!`): `None` leaves it out.
 pub mod write {
-    use erased_serde::Serialize;
-
-    pub fn req<T: serde::Serialize>(value: &T) -> Option<&dyn Serialize> {
+    pub fn req<T>(value: &T) -> Option<&T> {
         Some(value)
     }
 
-    pub fn null<T: serde::Serialize>(value: &Option<T>) -> Option<&dyn Serialize> {
+    pub fn null<T>(value: &Option<T>) -> Option<&Option<T>> {
         Some(value)
     }
 
-    pub fn opt<T: serde::Serialize>(value: &Option<T>) -> Option<&dyn Serialize> {
-        value.as_ref().map(|v| v as &dyn Serialize)
+    pub fn opt<T>(value: &Option<T>) -> Option<&T> {
+        value.as_ref()
     }
 
-    pub fn optnull<T: serde::Serialize>(value: &Option<Option<T>>) -> Option<&dyn Serialize> {
-        value.as_ref().map(|v| v as &dyn Serialize)
+    pub fn optnull<T>(value: &Option<Option<T>>) -> Option<&Option<T>> {
+        value.as_ref()
     }
 }
 

@@ -38,6 +38,13 @@ pub struct BenchArgs {
     /// Skip the `cargo check` measurements of the generated Qovery crate (they take minutes).
     #[arg(long)]
     no_check: bool,
+    /// Run only the model bench: decode and encode of a large Qovery document, the runtime's
+    /// `object!` impls against serde's derives (see `models_bench.rs`).
+    #[arg(long)]
+    models: bool,
+    /// Timed rounds of the model bench (each decodes and encodes the document once per version).
+    #[arg(long, default_value_t = 15)]
+    model_rounds: usize,
     /// The full Qovery spec.
     #[arg(long, default_value = "../shared/specs/qovery-openapi.yaml")]
     qovery: PathBuf,
@@ -56,6 +63,14 @@ pub struct RunArgs {
 
 pub fn run(args: &BenchArgs) -> Result<()> {
     let root = workspace_root();
+    if args.models {
+        // The runner is a release build of its own; the generator's speed does not matter here.
+        let report = crate::models_bench::run(&root.join(&args.qovery), args.model_rounds)?;
+        let path = root.join("target/bench/models/models.json");
+        fs::write(&path, serde_json::to_string_pretty(&report)? + "\n")?;
+        eprintln!("\nwrote {}", path.display());
+        return Ok(());
+    }
     if cfg!(debug_assertions) {
         // `cargo xtask` is a debug build; generator timings only mean something in release.
         let status = Command::new(env!("CARGO"))

@@ -4,6 +4,7 @@
 
 mod bench;
 mod generate;
+mod models_bench;
 mod synthetic;
 #[cfg(test)]
 mod tidy;

@@ -44,7 +44,7 @@ pub fn emit_api<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
     let mut jobs = vec![
         EmitJob::new(root, move || emit_root(api, config, example_tests)),
         EmitJob::new(format!("{src}model.rs"), move || {
-            super::model::emit_model(api, tag_features)
+            super::model::emit_model(api, tag_features, config.model_serde)
         }),
         EmitJob::new(format!("{src}operations.rs"), move || {
             super::operations::emit_operations(api, tag_features)

@@ -5,12 +5,13 @@ use quote::quote;
 
 use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath, Std};
 use super::features::reach_cfg;
+use crate::config::ModelSerde;
 use crate::ir::{
     Api, EnumDef, EnumRepr, Field, Presence, StructDef, TaggedDef, Type, TypeDef, TypeKind,
     UnionVariant,
 };
 
-pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
+pub fn emit_model(api: &Api, tag_features: bool, serde: ModelSerde) -> TokenStream {
     let allows = module_allows();
     let std = Std::at(api, ModelPath::Local);
     let serde_import = std.serde_import();
@@ -21,7 +22,7 @@ pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
             TokenStream::new()
         };
         // The type and each of its impls carry the cfg: an impl of a missing type is an error.
-        emit_def(api, std, def, &cfg)
+        emit_def(api, std, def, &cfg, serde)
     });
     quote! {
         #allows
@@ -35,7 +36,13 @@ pub fn emit_model(api: &Api, tag_features: bool) -> TokenStream {
 
 /// The items of one type, each under `cfg`: its definition first, then its impls. A runtime
 /// macro takes the cfg inside its call and puts it on every impl it writes.
-fn emit_def(api: &Api, std: Std, def: &TypeDef, cfg: &TokenStream) -> Vec<TokenStream> {
+fn emit_def(
+    api: &Api,
+    std: Std,
+    def: &TypeDef,
+    cfg: &TokenStream,
+    serde: ModelSerde,
+) -> Vec<TokenStream> {
     let name = ident(&def.rust_name);
     // A component named as its type needs no pointer; inline and renamed schemas get one so a
     // reader can find where they come from.
@@ -46,7 +53,10 @@ fn emit_def(api: &Api, std: Std, def: &TypeDef, cfg: &TokenStream) -> Vec<TokenS
     let docs = doc_attrs(&[def.doc.as_deref(), location.as_deref()]);
     let with_cfg = |items: Vec<TokenStream>| items.into_iter().map(|i| quote!(#cfg #i)).collect();
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, std, &name, s, docs, cfg),
+        TypeKind::Struct(s) => match serde {
+            ModelSerde::Runtime => emit_struct(api, std, &name, s, docs, cfg),
+            ModelSerde::Derive => emit_derived_struct(api, std, &name, s, docs, cfg),
+        },
         TypeKind::Enum(e) => emit_enum(std, &name, e, docs, cfg),
         TypeKind::Tagged(t) => with_cfg(emit_tagged(api, std, &name, t, docs)),
         TypeKind::Untagged(variants) => {
@@ -129,6 +139,66 @@ fn emit_struct(
         },
         quote!(rt::object!(#cfg #name { #(#entries),* } #rest);),
     ]
+}
+
+/// A struct with serde's derives and attributes instead of the runtime's `object!` (the
+/// `ModelSerde::Derive` option): the same wire contract, serde's generated code.
+fn emit_derived_struct(
+    api: &Api,
+    std: Std,
+    name: &proc_macro2::Ident,
+    def: &StructDef,
+    docs: TokenStream,
+    cfg: &TokenStream,
+) -> Vec<TokenStream> {
+    let fields = def.fields.iter().map(|f| {
+        let field = emit_field(api, std, f);
+        let rename = (f.rust_name != f.wire_name).then(|| {
+            let wire = &f.wire_name;
+            quote!(rename = #wire,)
+        });
+        let how = match f.presence() {
+            Presence::Required => quote!(),
+            Presence::RequiredNullable => quote!(default,),
+            Presence::Optional => quote!(
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+            ),
+            Presence::OptionalNullable => quote! {
+                default, skip_serializing_if = "::std::option::Option::is_none",
+                deserialize_with = "rt::__private::model::present",
+            },
+        };
+        if rename.is_none() && how.is_empty() {
+            field
+        } else {
+            quote!(#[serde(#rename #how)] #field)
+        }
+    });
+    let extra = def.additional.as_ref().map(|ty| {
+        let ty = rust_type(api, ty, ModelPath::Local);
+        let string = std.string();
+        quote! {
+            /// Properties not declared in the schema.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<#string, #ty>,
+        }
+    });
+    let defaultable = def
+        .fields
+        .iter()
+        .all(|f| f.presence() != Presence::Required);
+    let default = defaultable.then(|| quote!(Default,));
+    let (ser, de) = (std.serialize(), std.deserialize());
+    vec![quote! {
+        #cfg
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default #ser, #de)]
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+    }]
 }
 
 /// `Box<ty>` for a field or variant that closes a by-value cycle.
@@ -246,27 +316,70 @@ fn emit_tagged(
         .iter()
         .map(|v| v.tag_values[0].as_str())
         .collect();
-    // Each value is read as the first variant it selects; lowering has reported the others.
+    // Each value selects the readable variants that keep it, in order (lowering has reported
+    // the variants that can never be read); a value several variants share is buffered and
+    // tried as each in turn. Values that select the same variants share an arm.
     let mut all_values: Vec<&str> = Vec::new();
-    let mut match_arms = Vec::new();
-    for (v, variant) in def.variants.iter().zip(&variants) {
-        if !v.readable {
-            continue;
+    let mut selected: Vec<Vec<usize>> = Vec::new();
+    for v in &def.variants {
+        for value in &v.tag_values {
+            if v.readable && !all_values.contains(&value.as_str()) {
+                all_values.push(value);
+                selected.push(
+                    def.variants
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, w)| w.readable && w.tag_values.contains(value))
+                        .map(|(index, _)| index)
+                        .collect(),
+                );
+            }
         }
-        let values: Vec<&str> = v
-            .tag_values
-            .iter()
-            .map(String::as_str)
-            .filter(|t| !all_values.contains(t))
-            .collect();
-        if values.is_empty() {
-            continue;
-        }
-        all_values.extend(&values);
-        match_arms.push(
-            quote!(#(#values)|* => rt::__private::from_tagged_value(value).map(Self::#variant),),
-        );
     }
+    let mut arms: Vec<(Vec<&str>, &Vec<usize>)> = Vec::new();
+    for (value, choice) in all_values.iter().zip(&selected) {
+        match arms.iter_mut().find(|(_, c)| *c == choice) {
+            Some((values, _)) => values.push(value),
+            None => arms.push((vec![value], choice)),
+        }
+    }
+    let match_arms: Vec<TokenStream> = arms
+        .iter()
+        .map(|(values, choice)| match choice.as_slice() {
+            [only] => {
+                let variant = &variants[*only];
+                quote!(#(#values)|* => ::serde::Deserialize::deserialize(deserializer).map(Self::#variant),)
+            }
+            several => {
+                let tries = several
+                    .iter()
+                    .map(|index| {
+                        let variant = &variants[*index];
+                        quote!(rt::__private::try_variant(&value).map(Self::#variant))
+                    })
+                    .reduce(|chain, next| quote!(#chain.or_else(|_| #next)));
+                quote! {
+                    #(#values)|* => {
+                        let value = rt::__private::buffer_variant(deserializer)?;
+                        #tries.map_err(::serde::de::Error::custom)
+                    }
+                }
+            }
+        })
+        .collect();
+    // How each variant writes the tag: a struct that declares it as a required property writes
+    // it itself; a struct without it gets it written first; anything else (an optional tag
+    // property, a map of other keys that may hold it, a non-struct variant) goes through a
+    // `serde_json::Value`, where the tag is added only when missing.
+    let writes: Vec<TokenStream> = def
+        .variants
+        .iter()
+        .zip(&first_values)
+        .map(|(v, value)| match tag_written(api, &v.ty, tag) {
+            Some(written) => quote!(rt::__private::serialize_tagged(serializer, Self::TAG, #value, inner, #written)),
+            None => quote!(rt::__private::serialize_tagged_value(serializer, Self::TAG, #value, inner)),
+        })
+        .collect();
     let doc_tag = format!("Tagged by the `{tag}` property.");
     let tag_doc = doc_attrs(&[Some(&doc_tag)]);
     vec![
@@ -295,7 +408,7 @@ fn emit_tagged(
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                     match self {
-                        #(Self::#variants(inner) => rt::__private::serialize_tagged(serializer, Self::TAG, #first_values, inner),)*
+                        #(Self::#variants(inner) => #writes,)*
                     }
                 }
             }
@@ -303,15 +416,35 @@ fn emit_tagged(
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                    let (tag, value) = rt::__private::read_tagged::<D>(deserializer, Self::TAG)?;
-                    match tag.as_str() {
+                    rt::__private::read_tagged(deserializer, Self::TAG)
+                }
+            }
+        },
+        quote! {
+            impl<'de> rt::__private::ReadTagged<'de> for #name {
+                fn read_variant<D: ::serde::Deserializer<'de>>(tag: &str, deserializer: D) -> #result<Self, D::Error> {
+                    match tag {
                         #(#match_arms)*
-                        _ => #err(::serde::de::Error::unknown_variant(&tag, &[#(#all_values),*])),
+                        _ => #err(::serde::de::Error::unknown_variant(tag, &[#(#all_values),*])),
                     }
                 }
             }
         },
     ]
+}
+
+/// Whether a variant of type `ty` writes the tag property itself (`Some(true)`: a struct that
+/// declares it as required), surely does not (`Some(false)`: a struct without it and without
+/// additional properties), or may (`None`).
+fn tag_written(api: &Api, ty: &Type, tag: &str) -> Option<bool> {
+    let Type::Named(id) = ty else { return None };
+    let TypeKind::Struct(def) = &api.types.get(*id).kind else {
+        return None;
+    };
+    match def.fields.iter().find(|f| f.wire_name == tag) {
+        Some(field) => (field.presence() == Presence::Required).then_some(true),
+        None => def.additional.is_none().then_some(false),
+    }
 }
 
 fn emit_untagged(

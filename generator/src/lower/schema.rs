@@ -907,34 +907,71 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Gives each discriminator value to one variant: the mapping's values first (`explicit`
-    /// marks the variants whose values come from it; a mapping overrides the implicit schema
-    /// name), then implicit names, each to the first variant in order. A variant left without a value of its own (a `$ref` listed twice, an implicit name
-    /// the mapping sends elsewhere) keeps its first value to be written with, is marked not
-    /// `readable` (the emitted `match` lists each value once), and is reported.
+    /// Settles which variants each discriminator value selects. The mapping's values (`explicit`
+    /// marks the variants whose values come from it) override the implicit ones (a schema's
+    /// name or pinned value): an implicit value the mapping gives to another variant is not
+    /// read as this one. A value several variants keep (two schemas both pinning
+    /// `type: message`) is shared: reading tries them in order and takes the first that reads.
+    /// A variant left without a value of its own, or whose values all select an earlier variant
+    /// of the same type (a `$ref` listed twice), can never be read: it keeps its first value to
+    /// be written with, is marked not `readable`, and is reported.
     fn settle_tag_values(
         &mut self,
         variants: &mut [TaggedVariant],
         explicit: &[bool],
         pointer: &str,
     ) {
-        let mut owner: std::collections::BTreeMap<String, String> = Default::default();
-        let order: Vec<usize> = (0..variants.len())
+        let mapped: Vec<(String, String)> = (0..variants.len())
             .filter(|i| explicit[*i])
-            .chain((0..variants.len()).filter(|i| !explicit[*i]))
+            .flat_map(|i| {
+                let name = variants[i].rust_name.clone();
+                variants[i]
+                    .tag_values
+                    .iter()
+                    .map(move |t| (t.clone(), name.clone()))
+            })
             .collect();
-        for index in order {
-            let variant = &mut variants[index];
-            let first = variant.tag_values[0].clone();
-            let name = variant.rust_name.clone();
-            variant.tag_values.retain(|t| !owner.contains_key(t));
-            for value in &variant.tag_values {
-                owner.insert(value.clone(), name.clone());
+        for (index, variant) in variants.iter_mut().enumerate() {
+            if explicit[index] {
+                continue;
             }
+            let first = variant.tag_values[0].clone();
+            variant
+                .tag_values
+                .retain(|t| !mapped.iter().any(|(value, _)| value == t));
             if variant.tag_values.is_empty() {
                 variant.tag_values.push(first.clone());
                 variant.readable = false;
-                let winner = owner[&first].clone();
+                let winner = mapped
+                    .iter()
+                    .find(|(value, _)| *value == first)
+                    .map(|(_, name)| name.clone())
+                    .unwrap_or_default();
+                let name = variant.rust_name.clone();
+                self.warn(catalog::discriminator_value_taken(
+                    pointer, &first, &name, &winner,
+                ));
+            }
+        }
+        for index in 0..variants.len() {
+            if !variants[index].readable {
+                continue;
+            }
+            let shadow = (0..index).find(|&earlier| {
+                variants[earlier].readable
+                    && variants[earlier].ty == variants[index].ty
+                    && variants[index]
+                        .tag_values
+                        .iter()
+                        .all(|t| variants[earlier].tag_values.contains(t))
+            });
+            if let Some(earlier) = shadow {
+                variants[index].readable = false;
+                let (first, name) = (
+                    variants[index].tag_values[0].clone(),
+                    variants[index].rust_name.clone(),
+                );
+                let winner = variants[earlier].rust_name.clone();
                 self.warn(catalog::discriminator_value_taken(
                     pointer, &first, &name, &winner,
                 ));

@@ -448,6 +448,40 @@ fn a_discriminator_value_selects_one_variant() {
 }
 
 #[test]
+fn a_discriminator_value_shared_by_variants_takes_the_first_that_reads() {
+    use unions::model::{ConversationItem, FunctionCall, InputMessage, OutputMessage};
+    let input: ConversationItem = round_trip(json!({"type": "message", "role": "user", "content": "hi"}));
+    assert!(matches!(input, ConversationItem::InputMessage(InputMessage { ref content, .. }) if content == "hi"));
+    // Not an input message (no `role`, no `content`): the output message reads it.
+    let output: ConversationItem = round_trip(json!({"type": "message", "id": "msg_1", "status": "completed"}));
+    assert!(matches!(output, ConversationItem::OutputMessage(OutputMessage { ref id, .. }) if id == "msg_1"));
+    let call: ConversationItem = round_trip(json!({"type": "function_call", "name": "f"}));
+    assert!(matches!(call, ConversationItem::FunctionCall(FunctionCall { ref name, .. }) if name == "f"));
+    // Read from text too (the one-pass reader), with the tag anywhere in the object.
+    let text = r#"{"id": "msg_2", "status": "done", "type": "message"}"#;
+    assert!(matches!(serde_json::from_str(text).unwrap(), ConversationItem::OutputMessage(_)));
+    let text = r#"{"type": "function_call", "name": "g"}"#;
+    assert!(matches!(serde_json::from_str(text).unwrap(), ConversationItem::FunctionCall(_)));
+    rejects::<ConversationItem>(json!({"type": "message", "name": "neither"}));
+    rejects::<ConversationItem>(json!({"type": "other", "name": "f"}));
+    rejects::<ConversationItem>(json!({"name": "f"}));
+}
+
+/// The one-pass tagged reader sees the tag wherever it is, and errors keep serde_json's position.
+#[test]
+fn tagged_unions_read_from_text_with_the_tag_anywhere() {
+    use unions::model::Service;
+    for text in [r#"{"service_type": "APPLICATION", "name": "web"}"#, r#"{"name": "web", "service_type": "APPLICATION"}"#] {
+        let service: Service = serde_json::from_str(text).unwrap();
+        assert!(matches!(service, Service::Application(_)), "{text}");
+        assert_eq!(serde_json::to_value(&service).unwrap(), serde_json::from_str::<Value>(text).unwrap());
+    }
+    let error = serde_json::from_str::<Service>("{\n\"service_type\": \"APPLICATION\",\n\"name\": 5}").unwrap_err();
+    assert_eq!(error.line(), 3, "{error}");
+    assert!(error.to_string().starts_with("invalid type: integer `5`, expected a string"), "{error}");
+}
+
+#[test]
 fn unions_that_contain_each_other_by_value_are_flattened_or_boxed() {
     use recursive::model::{Expr, Flag, Tagged, Term, Wrapper, WrapperInner};
     // Each union of the cycle takes the others' variants: no recursion, and a value that no

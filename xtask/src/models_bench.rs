@@ -1,0 +1,350 @@
+//! `cargo xtask bench --models`: decode and encode throughput and allocations of the generated
+//! models against serde's derives, on a large deterministic document of the full Qovery crate.
+//!
+//! The Qovery spec is generated twice into `target/bench/models/`, once with the runtime's
+//! `object!` impls and once with `ModelSerde::Derive`; a document of `ApplicationResponseList`
+//! with 1,000 fully populated items is built from the IR; a release runner (written here, with
+//! a counting global allocator) times both and prints JSON, which this module turns into a table.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+use openapi_gen::ir::{Api, EnumRepr, Presence, Type, TypeKind};
+use serde_json::{json, Map, Value};
+
+use crate::generate::{workspace_root, write_tree};
+
+/// The list type decoded and encoded, and how many items it holds.
+const LIST_TYPE: &str = "ApplicationResponseList";
+const ITEMS: usize = 1_000;
+/// Targets of issue #15: throughput at least this fraction of the derive's, allocations at most
+/// this multiple.
+const MIN_THROUGHPUT_RATIO: f64 = 0.9;
+const MAX_ALLOCATION_RATIO: f64 = 1.5;
+
+pub fn run(spec: &Path, rounds: usize) -> Result<Value> {
+    let root = workspace_root();
+    let dir = root.join("target/bench/models");
+    let label = spec.display().to_string();
+    let loaded = openapi_gen::load_spec(spec, &label).map_err(|d| anyhow::anyhow!("{d}"))?;
+    for (name, serde) in [
+        ("qovery_ours", openapi_gen::ModelSerde::Runtime),
+        ("qovery_derive", openapi_gen::ModelSerde::Derive),
+    ] {
+        let mut config = openapi_gen::Config::default();
+        config
+            .spec_label(&label)
+            .client(false)
+            .server(false)
+            .model_serde(serde)
+            .layout(openapi_gen::Layout::Crate {
+                name: name.to_owned(),
+            });
+        let output =
+            openapi_gen::generate_from(&config, &loaded).map_err(|d| anyhow::anyhow!("{d}"))?;
+        write_tree(&dir.join(name), &output.files)?;
+        // Both crates use the workspace's runtime, so the runner links one copy of it.
+        let manifest = dir.join(name).join("Cargo.toml");
+        let text = fs::read_to_string(&manifest)?;
+        let runtime = root.join("runtime").display().to_string();
+        fs::write(
+            &manifest,
+            text.replace(
+                "openapi-gen-runtime = { path = \"runtime\" }",
+                &format!("openapi-gen-runtime = {{ path = {runtime:?} }}"),
+            ),
+        )?;
+        let _ = fs::remove_dir_all(dir.join(name).join("runtime"));
+    }
+
+    let lowered = openapi_gen::lower_api(&loaded.openapi).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let api = &lowered.api;
+    let list = api
+        .types
+        .defs
+        .iter()
+        .position(|d| d.rust_name == LIST_TYPE)
+        .with_context(|| format!("{LIST_TYPE} is not in the spec"))?;
+    let mut sample = Sample { api, counter: 0 };
+    let items: Vec<Value> = (0..ITEMS)
+        .map(|_| {
+            let def = &api.types.defs[list];
+            let TypeKind::Struct(s) = &def.kind else {
+                bail!("{LIST_TYPE} is not a struct")
+            };
+            let Some(Type::Array(item)) = s.fields.first().map(|f| &f.ty) else {
+                bail!("{LIST_TYPE}'s first field is not its list")
+            };
+            Ok(sample.value(item, 0))
+        })
+        .collect::<Result<_>>()?;
+    let document = serde_json::to_vec(&json!({ "results": items }))?;
+    fs::write(dir.join("document.json"), &document)?;
+
+    let runner = dir.join("runner");
+    fs::create_dir_all(runner.join("src"))?;
+    fs::write(runner.join("Cargo.toml"), RUNNER_MANIFEST)?;
+    fs::write(
+        runner.join("src/main.rs"),
+        RUNNER_MAIN.replace("LIST_TYPE", LIST_TYPE),
+    )?;
+    eprintln!("building the model bench runner (release)...");
+    let status = Command::new(env!("CARGO"))
+        .current_dir(&runner)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .args(["build", "--release", "--quiet"])
+        .status()
+        .context("building the runner")?;
+    if !status.success() {
+        bail!("the model bench runner did not build");
+    }
+    let output = Command::new(dir.join("target/release/models-bench"))
+        .arg(dir.join("document.json"))
+        .arg(rounds.to_string())
+        .output()
+        .context("running the runner")?;
+    if !output.status.success() {
+        bail!(
+            "the model bench runner failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let mut report: Value = serde_json::from_slice(&output.stdout)?;
+    let ratio = |key: &str| {
+        let ours = report["ours"][key]["median"].as_f64().unwrap_or(0.0);
+        let derive = report["derive"][key]["median"].as_f64().unwrap_or(1.0);
+        ours / derive
+    };
+    let (decode, encode) = (ratio("decode_mb_s"), ratio("encode_mb_s"));
+    let allocations = report["ours"]["decode_allocations"].as_f64().unwrap_or(0.0)
+        / report["derive"]["decode_allocations"]
+            .as_f64()
+            .unwrap_or(1.0);
+    report["ratios"] = json!({
+        "decode": decode,
+        "encode": encode,
+        "decode_allocations": allocations,
+        "met": decode >= MIN_THROUGHPUT_RATIO
+            && encode >= MIN_THROUGHPUT_RATIO
+            && allocations <= MAX_ALLOCATION_RATIO,
+    });
+    print_models(&report);
+    Ok(report)
+}
+
+fn print_models(report: &Value) {
+    println!(
+        "\nModels: {} with {ITEMS} items, {:.1} MB of JSON (release, median of {} rounds, range in brackets)\n",
+        LIST_TYPE,
+        report["bytes"].as_f64().unwrap_or(0.0) / 1e6,
+        report["rounds"]
+    );
+    println!("| | decode MB/s | encode MB/s | allocations while decoding |");
+    println!("| --- | ---: | ---: | ---: |");
+    for (name, key) in [("object! (runtime)", "ours"), ("serde derive", "derive")] {
+        let r = &report[key];
+        let range = |k: &str| {
+            format!(
+                "{:.0} [{:.0}-{:.0}]",
+                r[k]["median"].as_f64().unwrap_or(0.0),
+                r[k]["min"].as_f64().unwrap_or(0.0),
+                r[k]["max"].as_f64().unwrap_or(0.0)
+            )
+        };
+        println!(
+            "| {name} | {} | {} | {} |",
+            range("decode_mb_s"),
+            range("encode_mb_s"),
+            r["decode_allocations"]
+        );
+    }
+    let ratios = &report["ratios"];
+    println!(
+        "| ours / derive | {:.2}x (≥ {MIN_THROUGHPUT_RATIO}) | {:.2}x (≥ {MIN_THROUGHPUT_RATIO}) | {:.2}x (≤ {MAX_ALLOCATION_RATIO}) |",
+        ratios["decode"].as_f64().unwrap_or(0.0),
+        ratios["encode"].as_f64().unwrap_or(0.0),
+        ratios["decode_allocations"].as_f64().unwrap_or(0.0),
+    );
+    println!(
+        "models target: {}",
+        if ratios["met"] == true {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
+}
+
+/// Builds a fully populated JSON value of a type: every optional field present, two items per
+/// array, values varied by a counter so the document is not one repeated string.
+struct Sample<'a> {
+    api: &'a Api,
+    counter: u64,
+}
+
+impl Sample<'_> {
+    fn next(&mut self) -> u64 {
+        self.counter += 1;
+        self.counter
+    }
+
+    fn value(&mut self, ty: &Type, depth: usize) -> Value {
+        match ty {
+            Type::Named(id) => self.named(id.0, depth),
+            Type::String | Type::Binary => json!(format!("value-{}", self.next())),
+            Type::Bool => json!(self.next() % 2 == 0),
+            Type::I32 | Type::I64 => json!(self.next() % 100_000),
+            Type::F32 | Type::F64 => json!((self.next() % 1000) as f64 + 0.5),
+            Type::Uuid => json!(format!("00000000-0000-4000-8000-{:012x}", self.next())),
+            Type::DateTime => json!(format!(
+                "2024-05-06T07:{:02}:{:02}Z",
+                self.next() % 60,
+                self.next() % 60
+            )),
+            Type::Date => json!("2024-05-06"),
+            Type::Array(item) => {
+                if depth > 6 {
+                    return json!([]);
+                }
+                json!([self.value(item, depth + 1), self.value(item, depth + 1)])
+            }
+            Type::Map(item) => {
+                let key = format!("key-{}", self.next());
+                json!({ key: self.value(item, depth + 1) })
+            }
+            Type::Nullable(inner) => self.value(inner, depth),
+            Type::Null => Value::Null,
+            Type::Any => json!({ "any": self.next() }),
+        }
+    }
+
+    fn named(&mut self, index: usize, depth: usize) -> Value {
+        let def = &self.api.types.defs[index];
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                let mut map = Map::new();
+                for field in &s.fields {
+                    if depth > 6 && field.presence() != Presence::Required {
+                        continue;
+                    }
+                    map.insert(field.wire_name.clone(), self.value(&field.ty, depth + 1));
+                }
+                Value::Object(map)
+            }
+            TypeKind::Enum(e) => {
+                let variant = &e.variants[self.next() as usize % e.variants.len()];
+                match e.repr {
+                    EnumRepr::String => json!(variant.wire_name),
+                    EnumRepr::Integer => json!(variant.wire_name.parse::<i64>().unwrap_or(0)),
+                }
+            }
+            TypeKind::Tagged(t) => {
+                let readable: Vec<_> = t.variants.iter().filter(|v| v.readable).collect();
+                let variant = readable[self.next() as usize % readable.len()];
+                let mut value = self.value(&variant.ty, depth);
+                if let Value::Object(map) = &mut value {
+                    map.insert(t.tag.clone(), json!(variant.tag_values[0]));
+                }
+                value
+            }
+            TypeKind::Untagged(variants) => self.value(&variants[0].ty, depth),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => self.value(ty, depth),
+        }
+    }
+}
+
+const RUNNER_MANIFEST: &str = r#"[package]
+name = "models-bench"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[workspace]
+
+[dependencies]
+qovery_ours = { path = "../qovery_ours" }
+qovery_derive = { path = "../qovery_derive" }
+serde_json = "1"
+
+[profile.release]
+debug = "line-tables-only"
+"#;
+
+const RUNNER_MAIN: &str = r#"//! Decodes and encodes one document with two versions of the same types; prints JSON.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+struct Counting;
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn stats(mut samples: Vec<f64>) -> serde_json::Value {
+    samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    serde_json::json!({
+        "median": samples[samples.len() / 2],
+        "min": samples[0],
+        "max": samples[samples.len() - 1],
+    })
+}
+
+macro_rules! measure {
+    ($ty:ty, $bytes:expr, $decode:ident, $encode:ident, $allocations:ident) => {{
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let value: $ty = serde_json::from_slice($bytes).expect("the document decodes");
+        $allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        let mb = $bytes.len() as f64 / 1e6;
+        let started = Instant::now();
+        let decoded: $ty = serde_json::from_slice($bytes).unwrap();
+        $decode.push(mb / started.elapsed().as_secs_f64());
+        drop(decoded);
+        let started = Instant::now();
+        let encoded = serde_json::to_vec(&value).unwrap();
+        $encode.push(encoded.len() as f64 / 1e6 / started.elapsed().as_secs_f64());
+        encoded
+    }};
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("the document's path");
+    let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(15);
+    let bytes = std::fs::read(&path).expect("the document");
+    let (mut ours_decode, mut ours_encode, mut ours_allocations) = (Vec::new(), Vec::new(), 0);
+    let (mut derive_decode, mut derive_encode, mut derive_allocations) = (Vec::new(), Vec::new(), 0);
+    for _ in 0..rounds {
+        // Interleaved, so a change in the machine's load hits both alike.
+        let ours = measure!(qovery_ours::model::LIST_TYPE, &bytes, ours_decode, ours_encode, ours_allocations);
+        let derive = measure!(qovery_derive::model::LIST_TYPE, &bytes, derive_decode, derive_encode, derive_allocations);
+        let (a, b): (serde_json::Value, serde_json::Value) =
+            (serde_json::from_slice(&ours).unwrap(), serde_json::from_slice(&derive).unwrap());
+        assert_eq!(a, b, "both versions write the same JSON");
+    }
+    let report = serde_json::json!({
+        "bytes": bytes.len(),
+        "rounds": rounds,
+        "ours": { "decode_mb_s": stats(ours_decode), "encode_mb_s": stats(ours_encode), "decode_allocations": ours_allocations },
+        "derive": { "decode_mb_s": stats(derive_decode), "encode_mb_s": stats(derive_encode), "decode_allocations": derive_allocations },
+    });
+    println!("{report}");
+}
+"#;
