@@ -338,8 +338,12 @@ pub struct Param {
     pub location: ParamLocation,
     pub ty: Type,
     pub required: bool,
-    /// For arrays in the query: repeated keys (`true`, the default) or one comma-separated value.
+    /// For arrays in the query: repeated keys (`true`, the default) or one value of items joined
+    /// by `separator`.
     pub explode: bool,
+    /// What joins the items of an array that is not exploded: `,` (`form`, `simple`), ` `
+    /// (`spaceDelimited`) or `|` (`pipeDelimited`).
+    pub separator: char,
     pub doc: Option<String>,
 }
 

@@ -187,14 +187,19 @@ impl Query {
     /// Adds a parameter; `None` adds nothing, an array adds one pair per item (`explode`) or one
     /// comma-separated pair.
     pub fn push<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, explode: bool) -> Result<(), Error> {
+        self.push_delimited(name, value, if explode { None } else { Some(',') })
+    }
+
+    /// Adds a parameter; an array adds one pair per item (`separator` is `None`) or one pair of
+    /// items joined by the separator (`,` form, ` ` spaceDelimited, `|` pipeDelimited).
+    pub fn push_delimited<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, separator: Option<char>) -> Result<(), Error> {
         match param_value(name, value)? {
             None => {}
             Some(serde_json::Value::Array(items)) => {
                 let texts = items.iter().map(|item| param_text(name, item)).collect::<Result<Vec<String>, Error>>()?;
-                if explode {
-                    self.0.extend(texts.into_iter().map(|t| (name.to_owned(), t)));
-                } else {
-                    self.0.push((name.to_owned(), texts.join(",")));
+                match separator {
+                    None => self.0.extend(texts.into_iter().map(|t| (name.to_owned(), t))),
+                    Some(separator) => self.0.push((name.to_owned(), texts.join(separator.encode_utf8(&mut [0; 4])))),
                 }
             }
             Some(other) => self.0.push((name.to_owned(), param_text(name, &other)?)),
@@ -363,6 +368,17 @@ impl Request {
     pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T, explode: bool) -> Self {
         if self.builder.is_ok() {
             if let Err(e) = self.query.push(name, value, explode) {
+                self.builder = Err(e);
+            }
+        }
+        self
+    }
+
+    /// An array query parameter whose items are joined by `separator` (`spaceDelimited`,
+    /// `pipeDelimited`; see [`Query::push_delimited`]).
+    pub fn query_delimited<T: Serialize + ?Sized>(mut self, name: &str, value: &T, separator: char) -> Self {
+        if self.builder.is_ok() {
+            if let Err(e) = self.query.push_delimited(name, value, Some(separator)) {
                 self.builder = Err(e);
             }
         }

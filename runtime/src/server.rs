@@ -194,11 +194,20 @@ impl Incoming {
 
     /// An array query parameter: repeated keys (`explode`) or one comma-separated value.
     pub fn query_array<T: DeserializeOwned>(&self, name: &str, explode: bool) -> Result<Option<Vec<T>>, Rejection> {
+        self.query_array_delimited(name, if explode { None } else { Some(',') })
+    }
+
+    /// An array query parameter: repeated keys (`separator` is `None`) or values joined by the
+    /// separator (`,` form, ` ` spaceDelimited, `|` pipeDelimited).
+    pub fn query_array_delimited<T: DeserializeOwned>(&self, name: &str, separator: Option<char>) -> Result<Option<Vec<T>>, Rejection> {
         let values: Vec<&str> = self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
         if values.is_empty() {
             return Ok(None);
         }
-        let items: Vec<&str> = if explode { values } else { values.iter().flat_map(|v| v.split(',')).collect() };
+        let items: Vec<&str> = match separator {
+            None => values,
+            Some(separator) => values.iter().flat_map(|v| v.split(separator)).collect(),
+        };
         items.into_iter().map(|v| Self::parse(v, "query", name)).collect::<Result<_, _>>().map(Some)
     }
 

@@ -26,6 +26,12 @@ pub use rt::{Call, Error, RawResponse};
 pub const SERVERS: &[(&str, &str)] = &[("https://platform.cloud.coveo.com", "")];
 /// How each security scheme (by index) is put on a request.
 const SCHEMES: &[rt::Scheme] = &[rt::Scheme::Bearer];
+/// Each security scheme's index in `SCHEMES`.
+#[allow(dead_code)]
+mod scheme {
+    /// The `bearerAuth` security scheme.
+    pub const BEARER_AUTH: usize = 0;
+}
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -103,7 +109,7 @@ impl Client {
     ///
     /// `POST /rest/organizations`, authenticated by `bearerAuth`.
     pub fn create_organization(&self, name: &str) -> Call<CreateOrganizationResponse> {
-        self.request(Method::POST, "/rest/organizations", &[], &[&[0]])
+        self.request(Method::POST, "/rest/organizations", &[], &[&[scheme::BEARER_AUTH]])
             .query("name", &name, true)
             .send()
     }
@@ -120,7 +126,7 @@ impl Client {
                 Method::DELETE,
                 "/rest/organizations/{organizationId}",
                 &[&organization_id],
-                &[&[0]],
+                &[&[scheme::BEARER_AUTH]],
             )
             .send()
     }
@@ -130,6 +136,7 @@ impl Client {
     ///
     /// `GET /rest/organizations`, authenticated by `bearerAuth`.
     pub fn list_organizations(&self) -> Call<ListOrganizationsResponse> {
-        self.request(Method::GET, "/rest/organizations", &[], &[&[0]]).send()
+        self.request(Method::GET, "/rest/organizations", &[], &[&[scheme::BEARER_AUTH]])
+            .send()
     }
 }

@@ -37,6 +37,12 @@ pub struct Credentials {
 }
 /// Each security scheme, by index: its name and its `WWW-Authenticate` challenge.
 const SCHEMES: &[rt::SchemeInfo] = &[("bearerAuth", "Bearer")];
+/// Each security scheme's index in `SCHEMES`.
+#[allow(dead_code)]
+mod scheme {
+    /// The `bearerAuth` security scheme.
+    pub const BEARER_AUTH: usize = 0;
+}
 /// Reads the credentials a request carries and answers `401` unless they satisfy one of
 /// the operation's security alternatives (each a list of scheme indexes, all required).
 fn credentials(
@@ -116,21 +122,21 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
 }
 fn on_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = CreateOrganizationInput {
-        credentials: credentials(&req, &[&[0]])?,
+        credentials: credentials(&req, &[&[scheme::BEARER_AUTH]])?,
         name: rt::required(req.query("name")?, "query", "name")?,
     };
     rt::respond(api.create_organization(input))
 }
 fn on_delete_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = DeleteOrganizationInput {
-        credentials: credentials(&req, &[&[0]])?,
+        credentials: credentials(&req, &[&[scheme::BEARER_AUTH]])?,
         organization_id: req.path(&[0], "organizationId")?,
     };
     rt::respond(api.delete_organization(input))
 }
 fn on_list_organizations<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = ListOrganizationsInput {
-        credentials: credentials(&req, &[&[0]])?,
+        credentials: credentials(&req, &[&[scheme::BEARER_AUTH]])?,
     };
     rt::respond(api.list_organizations(input))
 }

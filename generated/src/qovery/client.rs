@@ -32,6 +32,14 @@ const SCHEMES: &[rt::Scheme] = &[
     },
     rt::Scheme::Bearer,
 ];
+/// Each security scheme's index in `SCHEMES`.
+#[allow(dead_code)]
+mod scheme {
+    /// The `ApiKeyAuth` security scheme.
+    pub const API_KEY_AUTH: usize = 0;
+    /// The `bearerAuth` security scheme.
+    pub const BEARER_AUTH: usize = 1;
+}
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -120,6 +128,13 @@ impl Client {
         &self,
         body: Option<&model::OrganizationRequest>,
     ) -> Call<CreateOrganizationResponse> {
-        self.request(Method::POST, "/organization", &[], &[&[1], &[0]]).json(body).send()
+        self.request(
+                Method::POST,
+                "/organization",
+                &[],
+                &[&[scheme::BEARER_AUTH], &[scheme::API_KEY_AUTH]],
+            )
+            .json(body)
+            .send()
     }
 }

@@ -42,6 +42,14 @@ const SCHEMES: &[rt::SchemeInfo] = &[
     ("ApiKeyAuth", "ApiKey in=\"header\", name=\"Authorization\""),
     ("bearerAuth", "Bearer"),
 ];
+/// Each security scheme's index in `SCHEMES`.
+#[allow(dead_code)]
+mod scheme {
+    /// The `ApiKeyAuth` security scheme.
+    pub const API_KEY_AUTH: usize = 0;
+    /// The `bearerAuth` security scheme.
+    pub const BEARER_AUTH: usize = 1;
+}
 /// Reads the credentials a request carries and answers `401` unless they satisfy one of
 /// the operation's security alternatives (each a list of scheme indexes, all required).
 fn credentials(
@@ -89,7 +97,10 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Rou
 }
 fn on_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = CreateOrganizationInput {
-        credentials: credentials(&req, &[&[1], &[0]])?,
+        credentials: credentials(
+            &req,
+            &[&[scheme::BEARER_AUTH], &[scheme::API_KEY_AUTH]],
+        )?,
         body: req.json()?,
     };
     rt::respond(api.create_organization(input))

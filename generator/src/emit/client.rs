@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::common::{
     doc_attrs, ident, is_copy_scalar, module_allows, operation_docs, param_docs, rust_type,
-    security_alternatives, ModelPath,
+    scheme_indexes, security_alternatives, ModelPath,
 };
 use super::features::operation_cfg;
 use crate::ir::{
@@ -23,6 +23,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         quote!((#url, #description),)
     });
     let scheme_fields = api.security_schemes.len();
+    let scheme_indexes = scheme_indexes(api);
     let schemes = api.security_schemes.iter().map(|s| match &s.kind {
         SecurityKind::Bearer => quote!(rt::Scheme::Bearer),
         SecurityKind::Basic => quote!(rt::Scheme::Basic),
@@ -114,6 +115,8 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         /// How each security scheme (by index) is put on a request.
         #unused
         const SCHEMES: &[rt::Scheme] = &[#(#schemes),*];
+
+        #scheme_indexes
 
         /// The API client. Cheap to clone: clones share one connection pool.
         #[derive(Debug, Clone)]
@@ -307,6 +310,10 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         let value = value_of(p);
         match p.location {
             ParamLocation::Path => None,
+            ParamLocation::Query if !p.explode && p.separator != ',' => {
+                let separator = p.separator;
+                Some(quote!(.query_delimited(#wire, #value, #separator)))
+            }
             ParamLocation::Query => {
                 let explode = p.explode;
                 Some(quote!(.query(#wire, #value, #explode)))
@@ -316,7 +323,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body = emit_body(api, op);
-    let security = security_alternatives(op);
+    let security = security_alternatives(api, op);
     let http_method = format_ident!("{}", op.method.as_str());
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let docs = operation_docs(api, op);

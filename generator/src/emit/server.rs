@@ -5,8 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::common::{
-    doc_attrs, ident, module_allows, operation_docs, param_docs, rust_type, security_alternatives,
-    ModelPath,
+    doc_attrs, ident, module_allows, operation_docs, param_docs, rust_type, scheme_indexes,
+    security_alternatives, ModelPath,
 };
 use super::features::operation_cfg;
 use crate::ir::{
@@ -61,6 +61,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         };
         quote!(#name: #read,)
     });
+    let scheme_indexes = scheme_indexes(api);
     let schemes = api.security_schemes.iter().map(|s| {
         let name = &s.wire_name;
         let challenge = challenge(&s.kind);
@@ -102,7 +103,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         .filter(|(_, served)| *served)
         .map(|(op, _)| {
             let cfg = cfg_of(op);
-            let handler = emit_handler(op);
+            let handler = emit_handler(api, op);
             quote!(#cfg #handler)
         });
     let routes = emit_routes(api, tag_features);
@@ -137,6 +138,8 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         /// Each security scheme, by index: its name and its `WWW-Authenticate` challenge.
         #unused
         const SCHEMES: &[rt::SchemeInfo] = &[#(#schemes),*];
+
+        #scheme_indexes
 
         /// Reads the credentials a request carries and answers `401` unless they satisfy one of
         /// the operation's security alternatives (each a list of scheme indexes, all required).
@@ -203,11 +206,11 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn emit_handler(op: &Operation) -> TokenStream {
+fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
     let handler = format_ident!("on_{}", crate::names::bare(&op.rust_name));
     let method = ident(&op.rust_name);
     let input = ident(&op.names.input);
-    let security = security_alternatives(op);
+    let security = security_alternatives(api, op);
     let params = op.params.iter().map(|p| {
         let field = ident(&p.rust_name);
         let wire = &p.wire_name;
@@ -221,6 +224,10 @@ fn emit_handler(op: &Operation) -> TokenStream {
                     .filter(|(_, name)| *name == wire.as_str())
                     .map(|(index, _)| proc_macro2::Literal::usize_unsuffixed(index));
                 return quote!(#field: req.path(&[#(#at),*], #wire)?,);
+            }
+            (ParamLocation::Query, Type::Array(_)) if !p.explode && p.separator != ',' => {
+                let separator = p.separator;
+                quote!(req.query_array_delimited(#wire, Some(#separator))?)
             }
             (ParamLocation::Query, Type::Array(_)) => {
                 let explode = p.explode;

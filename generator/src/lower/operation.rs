@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    StatusCode,
+    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
+    ReferenceOr, StatusCode,
 };
 
 use super::Lowerer;
@@ -327,8 +327,20 @@ fn lower_params<'a>(
             Parameter::Query { .. } | Parameter::Cookie { .. } => data.explode.unwrap_or(true),
             _ => data.explode.unwrap_or(false),
         };
+        let separator = match param {
+            Parameter::Query {
+                style: QueryStyle::SpaceDelimited,
+                ..
+            } => ' ',
+            Parameter::Query {
+                style: QueryStyle::PipeDelimited,
+                ..
+            } => '|',
+            _ => ',',
+        };
         let (rust_name, _) = ns.claim(&names::field_name(&data.name));
         out.push(Param {
+            separator,
             wire_name: data.name.clone(),
             rust_name,
             location,
