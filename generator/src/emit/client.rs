@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::common::{
-    doc_attrs, ident, is_copy_scalar, module_allows, operation_docs, param_docs, rust_type,
-    scheme_indexes, security_alternatives, ModelPath,
+    doc_attrs, ident, is_copy_scalar, operation_docs, param_docs, rust_type, scheme_indexes,
+    security_alternatives, ModelPath,
 };
 use super::features::operation_cfg;
 use crate::ir::{
@@ -15,7 +15,6 @@ use crate::ir::{
 use crate::names;
 
 pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
-    let allows = module_allows();
     let default_url = api.servers.first().map(|s| s.url.as_str()).unwrap_or("/");
     let servers = api.servers.iter().map(|s| {
         let url = &s.url;
@@ -99,7 +98,6 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         .is_empty()
         .then(|| quote!(#[allow(dead_code)]));
     quote! {
-        #allows
         //! An async client with one method per operation, over `reqwest` (rustls).
         use ::openapi_gen_runtime::client as rt;
         #[allow(unused_imports)]

@@ -5,8 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::common::{
-    doc_attrs, ident, module_allows, operation_docs, param_docs, rust_type, scheme_indexes,
-    security_alternatives, ModelPath,
+    doc_attrs, ident, operation_docs, param_docs, rust_type, scheme_indexes, security_alternatives,
+    ModelPath,
 };
 use super::features::operation_cfg;
 use crate::ir::{
@@ -15,7 +15,6 @@ use crate::ir::{
 };
 
 pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
-    let allows = module_allows();
     let cfg_of = |op: &Operation| {
         if tag_features {
             operation_cfg(api, &op.tags)
@@ -112,7 +111,6 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         .is_empty()
         .then(|| quote!(#[allow(dead_code)]));
     quote! {
-        #allows
         //! Implement [`Api`] and serve [`router`]: routing, parameter parsing, validation and
         //! serialization are generated; the implementation only sees typed values.
         use ::openapi_gen_runtime::server as rt;
