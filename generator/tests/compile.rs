@@ -4,6 +4,8 @@
 //! the hand-written `tests/roundtrip/*.rs`, copied into the crate's `tests/`, check what examples
 //! cannot express (three states, rejected input, union tags).
 
+mod support;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,14 +54,10 @@ fn fixtures_compile_without_warnings() {
     }
     std::fs::write(crate_dir.join("src/lib.rs"), lib).unwrap();
     std::fs::create_dir_all(crate_dir.join("tests")).unwrap();
-    for entry in std::fs::read_dir(root.join("generator/tests/roundtrip")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(
-            &path,
-            crate_dir.join("tests").join(path.file_name().unwrap()),
-        )
-        .unwrap();
-    }
+    support::copy_dir(
+        &root.join("generator/tests/roundtrip"),
+        &crate_dir.join("tests"),
+    );
     // The manifest a generated crate gets, over the workspace's runtime crate, plus what the
     // round trips use to serve and call over loopback.
     let runtime = RuntimeSource::Path(root.join("runtime").display().to_string());

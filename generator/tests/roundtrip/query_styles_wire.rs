@@ -2,7 +2,11 @@
 //! `spaceDelimited` with a space, `pipeDelimited` with `|`, and an exploded array repeats its key;
 //! the client writes each form and the server reads each back.
 
+mod support;
+
 use std::sync::Arc;
+
+use support::serve;
 
 use fixtures::query_styles::client::{Client, SearchOptions};
 use fixtures::query_styles::model::SearchOkBody;
@@ -22,20 +26,13 @@ impl Api for Echo {
     }
 }
 
-async fn serve() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router(Echo)).await.unwrap() });
-    format!("http://{address}")
-}
-
 fn strings(items: &[&str]) -> Option<Vec<String>> {
     Some(items.iter().map(|s| (*s).to_owned()).collect())
 }
 
 #[tokio::test]
 async fn every_array_style_crosses_the_wire() {
-    let base = serve().await;
+    let base = serve(router(Echo)).await;
     let options = SearchOptions {
         tags: strings(&["a", "b"]),
         words: strings(&["x", "y z"]),
