@@ -19,6 +19,9 @@ pub struct Config {
     /// Examples known not to fit their schema (JSON pointer -> why), checked to still fail.
     pub(crate) known_bad_examples: std::collections::BTreeMap<String, String>,
     pub(crate) runtime_version: Option<String>,
+    pub(crate) mock: bool,
+    /// The spec a build script generates from ([`Config::spec`]).
+    pub(crate) spec: Option<std::path::PathBuf>,
 }
 
 /// Where the emitted files go.
@@ -31,6 +34,10 @@ pub enum Layout {
     /// A standalone crate (`Cargo.toml`, `src/lib.rs`, ...) with `client`, `server` and
     /// per-tag (`tag-<name>`) features.
     Crate { name: String },
+    /// One file, `<module>.rs`, holding `pub mod <module> { ... }` with every other file as an
+    /// inline module: what a build script writes into `OUT_DIR` for an `include!`. As with
+    /// `Module`, client and server are behind the host crate's `client` / `server` features.
+    SingleFile { module: String },
 }
 
 impl Default for Config {
@@ -45,11 +52,31 @@ impl Default for Config {
             example_tests: false,
             known_bad_examples: Default::default(),
             runtime_version: None,
+            mock: false,
+            spec: None,
         }
     }
 }
 
 impl Config {
+    /// The default configuration (`Config::default()`), for chaining in a build script:
+    /// `Config::new().spec("api.yaml").generate_to_out_dir()`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The spec a build script generates from (see [`Config::generate_to_out_dir`]); a path
+    /// relative to the build script's directory (the package root). Also its label, unless
+    /// [`Config::spec_label`] was set.
+    pub fn spec(&mut self, path: impl Into<std::path::PathBuf>) -> &mut Self {
+        let path = path.into();
+        if self.spec_label == Self::default().spec_label {
+            self.spec_label = path.to_string_lossy().replace('\\', "/");
+        }
+        self.spec = Some(path);
+        self
+    }
+
     /// How the spec is named in diagnostics and in the `@generated` header (a path relative to the
     /// workspace keeps output identical across machines).
     pub fn spec_label(&mut self, label: impl Into<String>) -> &mut Self {
@@ -112,6 +139,13 @@ impl Config {
     /// default, for machines that only reach crates.io while the runtime is unpublished).
     pub fn runtime_version(&mut self, version: Option<String>) -> &mut Self {
         self.runtime_version = version;
+        self
+    }
+
+    /// Also emit `mock.rs` (with the server): `Mock`, an implementation of the server's `Api`
+    /// that answers each operation with its documented example (default: off).
+    pub fn mock(&mut self, on: bool) -> &mut Self {
+        self.mock = on;
         self
     }
 }

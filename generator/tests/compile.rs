@@ -2,7 +2,8 @@
 //! included, builds warning-free under clippy (`#![deny(warnings)]` plus `-D warnings`), and
 //! `cargo test` passes in it: the emitted example tests check each fixture's schema examples, and
 //! the hand-written `tests/roundtrip/*.rs`, copied into the crate's `tests/`, check what examples
-//! cannot express (three states, rejected input, union tags).
+//! cannot express (three states, rejected input, union tags). Every fixture gets its mock too,
+//! and `mock_server.rs` serves the `mock` fixture's and checks each operation's answer.
 
 mod support;
 
@@ -43,7 +44,7 @@ fn fixtures_compile_without_warnings() {
         } else {
             (format!("fixtures/{module}.yaml"), path.clone())
         };
-        config.spec_label(label).example_tests(true);
+        config.spec_label(label).example_tests(true).mock(true);
         let output = generate(&config, &spec).unwrap_or_else(|d| panic!("{d}"));
         for file in output.files {
             let target = crate_dir.join("src").join(&module).join(&file.path);

@@ -5,6 +5,7 @@ mod common;
 mod example_tests;
 mod features;
 mod layout;
+mod mock;
 mod model;
 mod operations;
 mod server;
