@@ -92,5 +92,8 @@ fn on_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
         credentials: credentials(&req, &[&[1], &[0]])?,
         body: req.json()?,
     };
+    let mut violations = rt::Violations::new(&super::validation::TABLE);
+    req.check_json_body(&mut violations, 1);
+    rt::valid(violations)?;
     rt::respond(api.create_organization(input))
 }

@@ -256,6 +256,7 @@ mod tests {
             tags: Vec::new(),
             examples: Vec::new(),
             model_shadows_std: false,
+            checks: Default::default(),
         }
     }
 

@@ -8,6 +8,7 @@ mod layout;
 mod model;
 mod operations;
 mod server;
+mod validation;
 
 pub use features::UNREFERENCED_FEATURE;
 pub use layout::{emit_api, EmitJob};
