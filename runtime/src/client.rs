@@ -34,6 +34,10 @@ pub enum Error {
     InvalidBody { response: Box<RawResponse>, message: String },
     /// The response body was larger than the client's limit.
     ResponseTooLarge { status: StatusCode, headers: HeaderMap, limit: usize },
+    /// The request breaks the API description's constraints and was not sent (only with
+    /// `Client::with_request_validation(true)`): the first
+    /// [`MAX_VIOLATIONS`](crate::validate::MAX_VIOLATIONS), by place, as a server's `400` lists them.
+    Violations(Vec<crate::validate::Violation>),
 }
 
 impl Error {
@@ -68,6 +72,10 @@ impl fmt::Display for Error {
             }
             Error::ResponseTooLarge { status, limit, .. } => {
                 write!(f, "response with status {status} is larger than the {limit}-byte limit")
+            }
+            Error::Violations(list) => {
+                f.write_str("the request breaks the API description's constraints:")?;
+                list.iter().try_for_each(|v| write!(f, " {v};"))
             }
         }
     }
@@ -357,11 +365,27 @@ pub struct Request {
     query: Query,
     cookies: Cookies,
     limit: usize,
+    /// Present when the client validates requests.
+    violations: Option<crate::validate::Violations>,
 }
 
 impl Request {
     pub fn new(builder: Result<RequestBuilder, Error>, limit: usize) -> Self {
-        Self { builder, query: Query::default(), cookies: Cookies::default(), limit }
+        Self { builder, query: Query::default(), cookies: Cookies::default(), limit, violations: None }
+    }
+
+    /// Checks the request against `table` before sending it, when given.
+    pub fn validating(mut self, table: Option<&'static crate::validate::Table>) -> Self {
+        self.violations = table.map(crate::validate::Violations::new);
+        self
+    }
+
+    /// Checks a parameter or body, found at `at`, against node `node`, when validating.
+    pub fn check(mut self, at: &str, node: u32, value: &dyn erased_serde::Serialize) -> Self {
+        if let Some(violations) = &mut self.violations {
+            violations.check_typed(at, node, value);
+        }
+        self
     }
 
     /// A query parameter (see [`Query::push`]).
@@ -435,8 +459,11 @@ impl Request {
     /// generic so it is compiled once rather than once per operation. The future owns the
     /// request, not the client.
     pub fn send<T: Decode + 'static>(self) -> Call<T> {
-        let Request { builder, query, cookies, limit } = self;
-        let request = builder.map(|builder| cookies.apply(query.apply(builder)));
+        let Request { builder, query, cookies, limit, violations } = self;
+        let request = match violations {
+            Some(violations) if !violations.is_empty() => Err(Error::Violations(violations.list)),
+            _ => builder.map(|builder| cookies.apply(query.apply(builder))),
+        };
         Box::pin(async move { T::decode(send(request?, limit).await?) })
     }
 }

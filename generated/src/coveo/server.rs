@@ -109,6 +109,9 @@ fn on_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
         credentials: credentials(&req, &[&[scheme::BEARER_AUTH]])?,
         name: rt::required(req.query("name")?, "query", "name")?,
     };
+    let mut violations = rt::Violations::new(&super::validation::TABLE);
+    violations.check_typed("query.name", 1, &input.name);
+    rt::valid(violations)?;
     rt::respond(api.create_organization(input))
 }
 fn on_delete_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {

@@ -23,6 +23,7 @@ pub struct Client {
     http: rt::reqwest::Client,
     credentials: [Option<::openapi_gen_runtime::Secret>; 1],
     max_response_bytes: usize,
+    validate_requests: bool,
 }
 impl ::std::default::Default for Client {
     /// A client for the first server of the API description.
@@ -48,7 +49,16 @@ impl Client {
             http,
             credentials: [None],
             max_response_bytes: rt::DEFAULT_MAX_RESPONSE_BYTES,
+            validate_requests: false,
         }
+    }
+    /// Checks each request against the API description's constraints (lengths, patterns,
+    /// bounds, enums, ...) before sending it: a request that breaks any is not sent and
+    /// fails with [`Error::Violations`], listing what the server would refuse with a `400`.
+    /// Off by default.
+    pub fn with_request_validation(mut self, on: bool) -> Self {
+        self.validate_requests = on;
+        self
     }
     /// Refuses response bodies larger than `bytes` (default 32 MiB).
     pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
@@ -86,6 +96,7 @@ impl Client {
                 rt::authorize(request, &self.credentials, SCHEMES, security)
             });
         rt::Request::new(request, self.max_response_bytes)
+            .validating(self.validate_requests.then_some(&super::validation::TABLE))
     }
     /// Create an organization
     ///
@@ -95,6 +106,7 @@ impl Client {
     pub fn create_organization(&self, name: &str) -> Call<CreateOrganizationResponse> {
         self.request(Method::POST, "/rest/organizations", &[], &[&[scheme::BEARER_AUTH]])
             .query("name", &name, true)
+            .check("query.name", 1, &name)
             .send()
     }
     /// Delete an organization

@@ -27,5 +27,8 @@ pub mod operations;
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(any(feature = "client", feature = "server"))]
+#[doc(hidden)]
+pub mod validation;
 #[cfg(test)]
 mod example_tests;

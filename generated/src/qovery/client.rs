@@ -31,6 +31,7 @@ pub struct Client {
     http: rt::reqwest::Client,
     credentials: [Option<::openapi_gen_runtime::Secret>; 2],
     max_response_bytes: usize,
+    validate_requests: bool,
 }
 impl ::std::default::Default for Client {
     /// A client for the first server of the API description.
@@ -56,7 +57,16 @@ impl Client {
             http,
             credentials: [None, None],
             max_response_bytes: rt::DEFAULT_MAX_RESPONSE_BYTES,
+            validate_requests: false,
         }
+    }
+    /// Checks each request against the API description's constraints (lengths, patterns,
+    /// bounds, enums, ...) before sending it: a request that breaks any is not sent and
+    /// fails with [`Error::Violations`], listing what the server would refuse with a `400`.
+    /// Off by default.
+    pub fn with_request_validation(mut self, on: bool) -> Self {
+        self.validate_requests = on;
+        self
     }
     /// Refuses response bodies larger than `bytes` (default 32 MiB).
     pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
@@ -104,6 +114,7 @@ impl Client {
                 rt::authorize(request, &self.credentials, SCHEMES, security)
             });
         rt::Request::new(request, self.max_response_bytes)
+            .validating(self.validate_requests.then_some(&super::validation::TABLE))
     }
     /// Create an organization
     ///
@@ -119,6 +130,7 @@ impl Client {
                 &[&[scheme::BEARER_AUTH], &[scheme::API_KEY_AUTH]],
             )
             .json(body)
+            .check("body", 1, &body)
             .send()
     }
 }

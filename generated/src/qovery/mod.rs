@@ -28,3 +28,6 @@ pub mod operations;
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(any(feature = "client", feature = "server"))]
+#[doc(hidden)]
+pub mod validation;

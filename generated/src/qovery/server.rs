@@ -87,5 +87,8 @@ fn on_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
         )?,
         body: req.json()?,
     };
+    let mut violations = rt::Violations::new(&super::validation::TABLE);
+    req.check_json_body(&mut violations, 1);
+    rt::valid(violations)?;
     rt::respond(api.create_organization(input))
 }

@@ -124,6 +124,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
             http: rt::reqwest::Client,
             credentials: [Option<::openapi_gen_runtime::Secret>; #scheme_count],
             max_response_bytes: usize,
+            validate_requests: bool,
         }
 
         impl ::std::default::Default for Client {
@@ -150,7 +151,17 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
                     http,
                     credentials: [#(#none),*],
                     max_response_bytes: rt::DEFAULT_MAX_RESPONSE_BYTES,
+                    validate_requests: false,
                 }
+            }
+
+            /// Checks each request against the API description's constraints (lengths, patterns,
+            /// bounds, enums, ...) before sending it: a request that breaks any is not sent and
+            /// fails with [`Error::Violations`], listing what the server would refuse with a `400`.
+            /// Off by default.
+            pub fn with_request_validation(mut self, on: bool) -> Self {
+                self.validate_requests = on;
+                self
             }
 
             /// Refuses response bodies larger than `bytes` (default 32 MiB).
@@ -181,6 +192,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
                     rt::authorize(request, &self.credentials, SCHEMES, security)
                 });
                 rt::Request::new(request, self.max_response_bytes)
+                    .validating(self.validate_requests.then_some(&super::validation::TABLE))
             }
 
             #(#methods)*
@@ -321,6 +333,20 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body = emit_body(api, op);
+    // Constraint checks, done only when the client validates requests.
+    let checks = op
+        .params
+        .iter()
+        .filter_map(|p| {
+            let node = proc_macro2::Literal::u32_unsuffixed(p.check?);
+            let at = format!("{}.{}", p.location.as_str(), p.wire_name);
+            let value = value_of(p);
+            Some(quote!(.check(#at, #node, #value)))
+        })
+        .chain(op.body.as_ref().and_then(|b| {
+            let node = proc_macro2::Literal::u32_unsuffixed(b.check?);
+            Some(quote!(.check("body", #node, &body)))
+        }));
     let security = security_alternatives(api, op);
     let http_method = format_ident!("{}", op.method.as_str());
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -334,6 +360,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
             self.request(Method::#http_method, #template, &[#(#path_args),*], #security)
                 #(#params)*
                 #body
+                #(#checks)*
                 .send()
         }
     }

@@ -252,6 +252,7 @@ mod tests {
             tags: Vec::new(),
             examples: Vec::new(),
             model_shadows_std: false,
+            checks: Default::default(),
         }
     }
 

@@ -66,6 +66,11 @@ fn emit_files<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
             super::example_tests::emit_example_tests(api, tag_features, &config.known_bad_examples)
         }));
     }
+    if config.client || config.server {
+        jobs.push(EmitJob::new(format!("{src}validation.rs"), move || {
+            super::validation::emit_validation(api)
+        }));
+    }
     if config.client {
         jobs.push(EmitJob::new(format!("{src}client.rs"), move || {
             super::client::emit_client(api, tag_features)
@@ -187,6 +192,13 @@ fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
             mod example_tests;
         )
     });
+    let validation = (config.client || config.server).then(|| {
+        quote!(
+            #[cfg(any(feature = "client", feature = "server"))]
+            #[doc(hidden)]
+            pub mod validation;
+        )
+    });
     let webhooks = (!api.webhooks.is_empty()).then(|| {
         // Compiled when any webhook's tag is: with none, its client would be dead code.
         let cfg = match config.layout {
@@ -218,6 +230,7 @@ fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
         #client
         #server
         #mock
+        #validation
         #webhooks
         #example_tests
     }
@@ -255,6 +268,9 @@ fn emit_webhooks_root(config: &Config) -> TokenStream {
         //! them, for a test or for the API's own side.
         #[allow(unused_imports)]
         use super::model;
+        #[cfg(any(feature = "client", feature = "server"))]
+        #[allow(unused_imports)]
+        use super::validation;
         pub mod operations;
         #client
         #server

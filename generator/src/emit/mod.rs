@@ -9,6 +9,7 @@ mod mock;
 mod model;
 mod operations;
 mod server;
+mod validation;
 
 pub use features::UNREFERENCED_FEATURE;
 pub use layout::{emit_api, EmitJob};

@@ -255,6 +255,7 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
             quote!(body: #read,)
         }
     });
+    let checks = emit_checks(op);
     quote! {
         fn #handler<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
             let input = #input {
@@ -262,8 +263,41 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
                 #(#params)*
                 #body
             };
+            #checks
             rt::respond(api.#method(input))
         }
+    }
+}
+
+/// Checks the parsed input against the schema's constraints (see `validation.rs`): parameters
+/// from their typed values, a JSON body as sent (so undeclared keys are seen), form and multipart
+/// bodies from their typed values. Nothing when the operation's schemas constrain nothing.
+fn emit_checks(op: &Operation) -> TokenStream {
+    let params: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter_map(|p| {
+            let node = proc_macro2::Literal::u32_unsuffixed(p.check?);
+            let field = ident(&p.rust_name);
+            let at = format!("{}.{}", p.location.as_str(), p.wire_name);
+            Some(quote!(violations.check_typed(#at, #node, &input.#field);))
+        })
+        .collect();
+    let body = op.body.as_ref().and_then(|b| {
+        let node = proc_macro2::Literal::u32_unsuffixed(b.check?);
+        Some(match b.media {
+            Media::Json => quote!(req.check_json_body(&mut violations, #node);),
+            _ => quote!(violations.check_typed("body", #node, &input.body);),
+        })
+    });
+    if params.is_empty() && body.is_none() {
+        return TokenStream::new();
+    }
+    quote! {
+        let mut violations = rt::Violations::new(&super::validation::TABLE);
+        #(#params)*
+        #body
+        rt::valid(violations)?;
     }
 }
 
