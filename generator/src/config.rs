@@ -20,6 +20,9 @@ pub struct Config {
     pub(crate) known_bad_examples: std::collections::BTreeMap<String, String>,
     pub(crate) runtime_version: Option<String>,
     pub(crate) model_serde: ModelSerde,
+    pub(crate) mock: bool,
+    /// The spec a build script generates from ([`Config::spec`]).
+    pub(crate) spec: Option<std::path::PathBuf>,
 }
 
 /// How the models' serde impls are written.
@@ -45,6 +48,10 @@ pub enum Layout {
     /// A standalone crate (`Cargo.toml`, `src/lib.rs`, ...) with `client`, `server` and
     /// per-tag (`tag-<name>`) features.
     Crate { name: String },
+    /// One file, `<module>.rs`, holding `pub mod <module> { ... }` with every other file as an
+    /// inline module: what a build script writes into `OUT_DIR` for an `include!`. As with
+    /// `Module`, client and server are behind the host crate's `client` / `server` features.
+    SingleFile { module: String },
 }
 
 impl Default for Config {
@@ -60,11 +67,31 @@ impl Default for Config {
             known_bad_examples: Default::default(),
             runtime_version: None,
             model_serde: ModelSerde::Runtime,
+            mock: false,
+            spec: None,
         }
     }
 }
 
 impl Config {
+    /// The default configuration (`Config::default()`), for chaining in a build script:
+    /// `Config::new().spec("api.yaml").generate_to_out_dir()`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The spec a build script generates from (see [`Config::generate_to_out_dir`]); a path
+    /// relative to the build script's directory (the package root). Also its label, unless
+    /// [`Config::spec_label`] was set.
+    pub fn spec(&mut self, path: impl Into<std::path::PathBuf>) -> &mut Self {
+        let path = path.into();
+        if self.spec_label == Self::default().spec_label {
+            self.spec_label = path.to_string_lossy().replace('\\', "/");
+        }
+        self.spec = Some(path);
+        self
+    }
+
     /// How the spec is named in diagnostics and in the `@generated` header (a path relative to the
     /// workspace keeps output identical across machines).
     pub fn spec_label(&mut self, label: impl Into<String>) -> &mut Self {
@@ -133,6 +160,13 @@ impl Config {
     /// default, for machines that only reach crates.io while the runtime is unpublished).
     pub fn runtime_version(&mut self, version: Option<String>) -> &mut Self {
         self.runtime_version = version;
+        self
+    }
+
+    /// Also emit `mock.rs` (with the server): `Mock`, an implementation of the server's `Api`
+    /// that answers each operation with its documented example (default: off).
+    pub fn mock(&mut self, on: bool) -> &mut Self {
+        self.mock = on;
         self
     }
 }

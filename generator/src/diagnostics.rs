@@ -340,6 +340,14 @@ pub mod catalog {
         ))
     }
 
+    pub fn bad_pattern(pointer: &str, error: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("this `pattern` is not an ECMA-262 regular expression the validator can compile ({error}), so it is not checked"),
+        )
+        .with_hint("OpenAPI patterns are ECMA-262 regular expressions: no inline flags such as `(?i)`, no possessive quantifiers")
+    }
+
     pub fn unused_path_param(pointer: &str, name: &str) -> Diagnostic {
         Diagnostic::warning(
             pointer,

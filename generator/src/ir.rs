@@ -30,6 +30,63 @@ pub struct Api {
     pub model_shadows_std: bool,
     /// The `example`s of schemas and JSON bodies, sorted by pointer, one per place.
     pub examples: Vec<Example>,
+    /// The constraint table that parameters' and bodies' `check`s index.
+    pub checks: Checks,
+}
+
+/// The schema constraints requests are checked against, as data the runtime walks
+/// (`openapi_gen_runtime::validate`): nodes refer to each other by index, node 0 accepts anything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checks {
+    pub nodes: Vec<Vec<Rule>>,
+    /// Patterns that compile as ECMA-262 regular expressions, indexed by [`Rule::Pattern`].
+    pub patterns: Vec<String>,
+}
+
+/// A numeric limit: integers exactly, other numbers as `f64`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    Int(i64),
+    Num(f64),
+}
+
+/// One constraint of a check node; each maps to one `validate::Check` of the runtime.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    Type(JsonKind),
+    Nullable,
+    MinLength(u64),
+    MaxLength(u64),
+    Pattern(u32),
+    /// A `format` the Rust type does not guarantee (`email`, `ipv4`, `ipv6`, `uri`).
+    Format(String),
+    Minimum(Limit, bool),
+    Maximum(Limit, bool),
+    MultipleOf(Limit),
+    MinItems(u64),
+    MaxItems(u64),
+    UniqueItems,
+    Items(u32),
+    MinProperties(u64),
+    MaxProperties(u64),
+    /// Declared properties: wire name, node, `readOnly`.
+    Properties(Vec<(String, u32, bool)>),
+    NoAdditional,
+    Additional(u32),
+    Enum(Vec<serde_json::Value>),
+    AnyOf(Vec<u32>),
+    /// A discriminated `oneOf`: the tag property and the node each value selects.
+    OneOf(String, Vec<(String, u32)>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    Object,
 }
 
 /// A schema's or JSON body's `example`, kept so the output can check that its type reads and
@@ -338,9 +395,15 @@ pub struct Param {
     pub location: ParamLocation,
     pub ty: Type,
     pub required: bool,
-    /// For arrays in the query: repeated keys (`true`, the default) or one comma-separated value.
+    /// For arrays in the query: repeated keys (`true`, the default) or one value of items joined
+    /// by `separator`.
     pub explode: bool,
+    /// What joins the items of an array that is not exploded: `,` (`form`, `simple`), ` `
+    /// (`spaceDelimited`) or `|` (`pipeDelimited`).
+    pub separator: char,
     pub doc: Option<String>,
+    /// The [`Checks`] node the value must match, when its schema constrains it.
+    pub check: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -370,6 +433,8 @@ pub struct RequestBody {
     pub ty: Type,
     pub required: bool,
     pub doc: Option<String>,
+    /// The [`Checks`] node the body must match, when its schema constrains it.
+    pub check: Option<u32>,
 }
 
 /// How a body is encoded on the wire.

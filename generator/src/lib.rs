@@ -15,6 +15,7 @@
 //! }
 //! ```
 
+mod build_script;
 mod config;
 pub mod diagnostics;
 mod emit;
@@ -27,11 +28,12 @@ mod render;
 mod runtime_copy;
 mod source_map;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::ir::Api;
 
+pub use build_script::BuildScriptError;
 pub use config::{Config, Layout, ModelSerde};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use load::{load_spec, load_spec_with, parse_spec, LoadedSpec, Origin};
@@ -63,6 +65,29 @@ pub struct Output {
     /// Warnings, with positions filled in.
     pub warnings: Diagnostics,
     pub summary: Summary,
+    /// Every file the loader read: the spec and each file its `$ref`s name (what a build script
+    /// reruns on); empty for [`generate_from`], whose spec was loaded by the caller.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// A phase of [`generate`], reported to [`generate_with_progress`]'s callback as it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Phase {
+    Load,
+    Lower,
+    Emit,
+}
+
+impl Phase {
+    /// What the phase does, for a progress line (`loading the spec`).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Phase::Load => "loading the spec",
+            Phase::Lower => "lowering it to the IR",
+            Phase::Emit => "emitting and formatting the code",
+        }
+    }
 }
 
 /// Counts for the generator's summary line, and how long each phase took.
@@ -94,15 +119,29 @@ pub struct Timings {
 
 /// Loads, lowers and emits the spec at `path`.
 pub fn generate(config: &Config, path: &Path) -> Result<Output, Diagnostics> {
+    generate_with_progress(config, path, &mut |_| {})
+}
+
+/// [`generate`], calling `progress` as each phase starts (front ends print a line when one runs
+/// long).
+pub fn generate_with_progress(
+    config: &Config,
+    path: &Path,
+    progress: &mut dyn FnMut(Phase),
+) -> Result<Output, Diagnostics> {
     let started = Instant::now();
+    progress(Phase::Load);
     let mut spec = load_spec_with(path, &config.spec_label, config.allow_external_refs_outside)?;
     let load = started.elapsed();
+    progress(Phase::Lower);
     let lowered = lower_phase(config, &spec)?;
     // The OpenAPI model is not needed once lowered: free it before emission, the phase that
     // needs the most memory.
     drop(std::mem::take(&mut spec.openapi));
+    progress(Phase::Emit);
     let mut output = emit_phase(config, &spec.label, lowered, &|d| spec.locate(d))?;
     output.summary.timings.load = load;
+    output.inputs = std::mem::take(&mut spec.files);
     Ok(output)
 }
 
@@ -214,6 +253,7 @@ fn emit_phase(
         files,
         warnings,
         summary,
+        inputs: Vec::new(),
     })
 }
 

@@ -23,6 +23,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../runtime/src/responses.rs"),
     ),
     ("src/server.rs", include_str!("../../runtime/src/server.rs")),
+    (
+        "src/validate.rs",
+        include_str!("../../runtime/src/validate.rs"),
+    ),
 ];
 
 /// The runtime crate under `dir` (`runtime/`), each file stamped with the `@generated` marker

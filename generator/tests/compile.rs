@@ -2,7 +2,10 @@
 //! included, builds warning-free under clippy (`#![deny(warnings)]` plus `-D warnings`), and
 //! `cargo test` passes in it: the emitted example tests check each fixture's schema examples, and
 //! the hand-written `tests/roundtrip/*.rs`, copied into the crate's `tests/`, check what examples
-//! cannot express (three states, rejected input, union tags).
+//! cannot express (three states, rejected input, union tags). Every fixture gets its mock too,
+//! and `mock_server.rs` serves the `mock` fixture's and checks each operation's answer.
+
+mod support;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,7 +44,7 @@ fn fixtures_compile_without_warnings() {
         } else {
             (format!("fixtures/{module}.yaml"), path.clone())
         };
-        config.spec_label(label).example_tests(true);
+        config.spec_label(label).example_tests(true).mock(true);
         let output = generate(&config, &spec).unwrap_or_else(|d| panic!("{d}"));
         for file in output.files {
             let target = crate_dir.join("src").join(&module).join(&file.path);
@@ -52,14 +55,10 @@ fn fixtures_compile_without_warnings() {
     }
     std::fs::write(crate_dir.join("src/lib.rs"), lib).unwrap();
     std::fs::create_dir_all(crate_dir.join("tests")).unwrap();
-    for entry in std::fs::read_dir(root.join("generator/tests/roundtrip")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(
-            &path,
-            crate_dir.join("tests").join(path.file_name().unwrap()),
-        )
-        .unwrap();
-    }
+    support::copy_dir(
+        &root.join("generator/tests/roundtrip"),
+        &crate_dir.join("tests"),
+    );
     // The manifest a generated crate gets, over the workspace's runtime crate, plus what the
     // round trips use to serve and call over loopback.
     let runtime = RuntimeSource::Path(root.join("runtime").display().to_string());

@@ -34,6 +34,10 @@ pub enum Error {
     InvalidBody { response: Box<RawResponse>, message: String },
     /// The response body was larger than the client's limit.
     ResponseTooLarge { status: StatusCode, headers: HeaderMap, limit: usize },
+    /// The request breaks the API description's constraints and was not sent (only with
+    /// `Client::with_request_validation(true)`): the first
+    /// [`MAX_VIOLATIONS`](crate::validate::MAX_VIOLATIONS), by place, as a server's `400` lists them.
+    Violations(Vec<crate::validate::Violation>),
 }
 
 impl Error {
@@ -68,6 +72,10 @@ impl fmt::Display for Error {
             }
             Error::ResponseTooLarge { status, limit, .. } => {
                 write!(f, "response with status {status} is larger than the {limit}-byte limit")
+            }
+            Error::Violations(list) => {
+                f.write_str("the request breaks the API description's constraints:")?;
+                list.iter().try_for_each(|v| write!(f, " {v};"))
             }
         }
     }
@@ -187,14 +195,19 @@ impl Query {
     /// Adds a parameter; `None` adds nothing, an array adds one pair per item (`explode`) or one
     /// comma-separated pair.
     pub fn push<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, explode: bool) -> Result<(), Error> {
+        self.push_delimited(name, value, if explode { None } else { Some(',') })
+    }
+
+    /// Adds a parameter; an array adds one pair per item (`separator` is `None`) or one pair of
+    /// items joined by the separator (`,` form, ` ` spaceDelimited, `|` pipeDelimited).
+    pub fn push_delimited<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, separator: Option<char>) -> Result<(), Error> {
         match param_value(name, value)? {
             None => {}
             Some(serde_json::Value::Array(items)) => {
                 let texts = items.iter().map(|item| param_text(name, item)).collect::<Result<Vec<String>, Error>>()?;
-                if explode {
-                    self.0.extend(texts.into_iter().map(|t| (name.to_owned(), t)));
-                } else {
-                    self.0.push((name.to_owned(), texts.join(",")));
+                match separator {
+                    None => self.0.extend(texts.into_iter().map(|t| (name.to_owned(), t))),
+                    Some(separator) => self.0.push((name.to_owned(), texts.join(separator.encode_utf8(&mut [0; 4])))),
                 }
             }
             Some(other) => self.0.push((name.to_owned(), param_text(name, &other)?)),
@@ -352,17 +365,44 @@ pub struct Request {
     query: Query,
     cookies: Cookies,
     limit: usize,
+    /// Present when the client validates requests.
+    violations: Option<crate::validate::Violations>,
 }
 
 impl Request {
     pub fn new(builder: Result<RequestBuilder, Error>, limit: usize) -> Self {
-        Self { builder, query: Query::default(), cookies: Cookies::default(), limit }
+        Self { builder, query: Query::default(), cookies: Cookies::default(), limit, violations: None }
+    }
+
+    /// Checks the request against `table` before sending it, when given.
+    pub fn validating(mut self, table: Option<&'static crate::validate::Table>) -> Self {
+        self.violations = table.map(crate::validate::Violations::new);
+        self
+    }
+
+    /// Checks a parameter or body, found at `at`, against node `node`, when validating.
+    pub fn check(mut self, at: &str, node: u32, value: &dyn erased_serde::Serialize) -> Self {
+        if let Some(violations) = &mut self.violations {
+            violations.check_typed(at, node, value);
+        }
+        self
     }
 
     /// A query parameter (see [`Query::push`]).
     pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T, explode: bool) -> Self {
         if self.builder.is_ok() {
             if let Err(e) = self.query.push(name, value, explode) {
+                self.builder = Err(e);
+            }
+        }
+        self
+    }
+
+    /// An array query parameter whose items are joined by `separator` (`spaceDelimited`,
+    /// `pipeDelimited`; see [`Query::push_delimited`]).
+    pub fn query_delimited<T: Serialize + ?Sized>(mut self, name: &str, value: &T, separator: char) -> Self {
+        if self.builder.is_ok() {
+            if let Err(e) = self.query.push_delimited(name, value, Some(separator)) {
                 self.builder = Err(e);
             }
         }
@@ -419,8 +459,11 @@ impl Request {
     /// generic so it is compiled once rather than once per operation. The future owns the
     /// request, not the client.
     pub fn send<T: Decode + 'static>(self) -> Call<T> {
-        let Request { builder, query, cookies, limit } = self;
-        let request = builder.map(|builder| cookies.apply(query.apply(builder)));
+        let Request { builder, query, cookies, limit, violations } = self;
+        let request = match violations {
+            Some(violations) if !violations.is_empty() => Err(Error::Violations(violations.list)),
+            _ => builder.map(|builder| cookies.apply(query.apply(builder))),
+        };
         Box::pin(async move { T::decode(send(request?, limit).await?) })
     }
 }

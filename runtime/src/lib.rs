@@ -14,6 +14,8 @@
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(any(feature = "client", feature = "server"))]
+pub mod validate;
 
 // Reached through `__private`; public only so that it can be re-exported there.
 #[doc(hidden)]

@@ -15,6 +15,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::params::{param_string, parse_param};
+use crate::validate::Violation;
+#[doc(hidden)]
+pub use crate::validate::Violations;
 use crate::Secret;
 
 pub use axum;
@@ -67,12 +70,24 @@ pub struct Rejection {
     /// The `WWW-Authenticate` challenges of a `401`: one per security scheme the operation
     /// accepts (`Bearer`, `Basic realm="api"`, ...).
     pub challenges: Vec<String>,
+    /// The schema constraints a `400` breaks, each by place (the first
+    /// [`MAX_VIOLATIONS`](crate::validate::MAX_VIOLATIONS)); empty for other refusals.
+    pub violations: Vec<Violation>,
 }
 
 impl Rejection {
     /// A refusal with `status`, a message and where the problem is.
     pub fn new(status: StatusCode, message: impl Into<String>, location: Option<String>) -> Self {
-        Self { status, message: message.into(), location, challenges: Vec::new() }
+        Self { status, message: message.into(), location, challenges: Vec::new(), violations: Vec::new() }
+    }
+
+    /// A `400` listing the schema constraints a request breaks; its `location` is the first one's.
+    pub fn invalid(violations: Violations) -> Self {
+        let more = if violations.found > violations.list.len() { " at least" } else { "" };
+        let message =
+            format!("the request breaks{more} {} schema constraint{}", violations.found, if violations.found == 1 { "" } else { "s" });
+        let location = violations.list.first().map(|v| v.at.clone());
+        Self { violations: violations.list, ..Self::new(StatusCode::BAD_REQUEST, message, location) }
     }
 
     /// A `400` about the value at `location`.
@@ -88,14 +103,20 @@ impl Rejection {
 }
 
 impl Rejection {
-    /// `{"status": 400, "error": "Bad Request", "message": "...", "location": "query.name"}`.
+    /// `{"status": 400, "error": "Bad Request", "message": "...", "location": "query.name"}`, and
+    /// when schema constraints are broken, `"violations": [{"at": "query.name", "keyword":
+    /// "minLength", "limit": 1}, ...]`.
     pub fn default_body(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut body = serde_json::json!({
             "status": self.status.as_u16(),
             "error": self.status.canonical_reason().unwrap_or("error"),
             "message": self.message,
             "location": self.location,
-        })
+        });
+        if !self.violations.is_empty() {
+            body["violations"] = self.violations.iter().map(Violation::to_json).collect();
+        }
+        body
     }
 
     /// The HTTP response, with the body `render` makes.
@@ -194,11 +215,20 @@ impl Incoming {
 
     /// An array query parameter: repeated keys (`explode`) or one comma-separated value.
     pub fn query_array<T: DeserializeOwned>(&self, name: &str, explode: bool) -> Result<Option<Vec<T>>, Rejection> {
+        self.query_array_delimited(name, if explode { None } else { Some(',') })
+    }
+
+    /// An array query parameter: repeated keys (`separator` is `None`) or values joined by the
+    /// separator (`,` form, ` ` spaceDelimited, `|` pipeDelimited).
+    pub fn query_array_delimited<T: DeserializeOwned>(&self, name: &str, separator: Option<char>) -> Result<Option<Vec<T>>, Rejection> {
         let values: Vec<&str> = self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
         if values.is_empty() {
             return Ok(None);
         }
-        let items: Vec<&str> = if explode { values } else { values.iter().flat_map(|v| v.split(',')).collect() };
+        let items: Vec<&str> = match separator {
+            None => values,
+            Some(separator) => values.iter().flat_map(|v| v.split(separator)).collect(),
+        };
         items.into_iter().map(|v| Self::parse(v, "query", name)).collect::<Result<_, _>>().map(Some)
     }
 
@@ -259,6 +289,14 @@ impl Incoming {
             .and_then(|v| deserializer.end().map(|()| v))
             .map_err(|e| Rejection::bad_request(format!("invalid JSON body: {e}"), "body".to_owned()))?;
         Ok(Some(value))
+    }
+
+    /// Checks a JSON body, as sent (undeclared keys included), against node `node`; a body that
+    /// is empty or not JSON was already refused or is absent.
+    pub fn check_json_body(&self, violations: &mut Violations, node: u32) {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&self.body) {
+            violations.check("body", node, &value);
+        }
     }
 
     /// An `application/x-www-form-urlencoded` body.
@@ -441,6 +479,16 @@ pub fn required<T>(value: Option<T>, location: &str, name: &str) -> Result<T, Re
             place,
         )
     })
+}
+
+/// `Ok` when the request broke no schema constraint, else a `400` listing each.
+#[doc(hidden)]
+pub fn valid(violations: Violations) -> Result<(), Rejection> {
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Rejection::invalid(violations))
+    }
 }
 
 /// What a handler answers, before it becomes an HTTP response.

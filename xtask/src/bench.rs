@@ -13,8 +13,9 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
-use crate::generate::{workspace_root, write_tree};
+use crate::generate::workspace_root;
 use crate::synthetic::synthetic_spec;
+use openapi_gen_cli::write::write_tree;
 
 /// The targets of the performance issue.
 const MAX_GENERATE_SECS: f64 = 0.3;

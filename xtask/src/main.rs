@@ -1,9 +1,11 @@
-//! Workspace automation: `cargo xtask generate` (and `--check`), `cargo xtask bench`.
+//! Workspace automation: `cargo xtask generate` (and `--check`), `cargo xtask mock`,
+//! `cargo xtask bench`.
 //!
 //! Exit codes: 0 success, 1 spec errors or drift, 2 usage or I/O errors.
 
 mod bench;
 mod generate;
+mod mock;
 mod models_bench;
 mod synthetic;
 #[cfg(test)]
@@ -29,6 +31,9 @@ struct Cli {
 enum Command {
     /// Regenerate `generated/src/<api>/` from `specs/<api>/openapi.*`, or one spec into a standalone crate.
     Generate(generate::GenerateArgs),
+    /// Generate a spec's crate with its mock into `target/mock/<name>/`, build it and serve it:
+    /// every operation answers its documented example.
+    Mock(mock::MockArgs),
     /// Measure generation time, memory, lines emitted and `cargo check` time of the output.
     Bench(bench::BenchArgs),
     /// One spec's generation measurements, as JSON (used by `bench`).
@@ -50,12 +55,12 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Generate(args) => generate::run(&args),
+        Command::Mock(args) => mock::run(&args),
         Command::Bench(args) => bench::run(&args).map(|()| generate::Outcome::Done),
         Command::BenchRun(args) => bench::run_one(&args).map(|()| generate::Outcome::Done),
     };
     match outcome {
-        Ok(generate::Outcome::Done) => ExitCode::SUCCESS,
-        Ok(generate::Outcome::SpecErrors) | Ok(generate::Outcome::Stale) => ExitCode::from(1),
+        Ok(outcome) => outcome.exit_code(),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)

@@ -5,11 +5,30 @@
 //!
 //! Generated from `specs/coveo/openapi.yaml`.
 #![allow(clippy::module_inception)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::enum_variant_names,
+    clippy::disallowed_names,
+    clippy::type_complexity,
+    clippy::upper_case_acronyms,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention,
+    clippy::len_without_is_empty,
+    non_camel_case_types,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    rustdoc::bare_urls
+)]
 pub mod model;
 pub mod operations;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(any(feature = "client", feature = "server"))]
+#[doc(hidden)]
+pub mod validation;
 #[cfg(test)]
 mod example_tests;

@@ -3,42 +3,42 @@
 //! generated type and write back as the same JSON: object keys in any order; where the
 //! schema says `number`, `1` and `1.0` are equal; where it says `date-time`, equal
 //! instants are.
-use ::openapi_gen_runtime::__private::examples::{check_all, Example};
+#[allow(unused_imports)]
+use ::openapi_gen_runtime::__private::examples::{check_all, round_trip, Example, Loose};
 #[allow(unused_imports)]
 use super::model;
 /// How many examples the generator found (known-bad ones aside), and how many of them are
 /// whole objects.
 const FOUND: usize = 4;
 const FOUND_OBJECTS: usize = 1;
-/// `example!(type, pointer in the spec, example JSON, Float "/pointer/inside", Instant "/...")`.
-/// Model types are named through `model::`, so rows that features leave out cannot leave
-/// an import unused.
-macro_rules! example {
-    ($ty:ty, $pointer:literal, $json:literal $(, $how:ident $at:literal)*) => {
-        Example { pointer : $pointer, json : $json, loose : &
-        [$((::openapi_gen_runtime::__private::examples::Loose:: $how, $at)),*], check :
-        ::openapi_gen_runtime::__private::examples::round_trip:: < $ty >, }
-    };
-}
+/// One row per example: where the spec writes it, the example as JSON, the places compared
+/// loosely, and its type. Model types are named through `model::`, so rows that features
+/// leave out cannot leave an import unused.
 const EXAMPLES: &[Example] = &[
-    example!(
-        String, "#/components/schemas/OrganizationCreated/properties/id",
-        r#""mycoveocloudv2organization""#
-    ),
-    example!(
-        i64, "#/components/schemas/OrganizationSummary/properties/createdDate",
-        r#"1460705726000"#
-    ),
-    example!(
-        Vec < model::OrganizationSummary >,
-        "#/paths/~1rest~1organizations/get/responses/200/content/application~1json/example",
-        r#"[{"createdDate":1460705726000,"displayName":"My Coveo Organization","emailNotificationsEnabled":false,"id":"mycoveoorganizationg8tp8wu3","owner":{"email":"asmith@example.com"},"readOnly":false}]"#
-    ),
-    example!(
-        model::OrganizationCreated,
-        "#/paths/~1rest~1organizations/post/responses/201/content/application~1json/example",
-        r#"{"id":"mycoveocloudv2organization"}"#
-    ),
+    Example {
+        pointer: "#/components/schemas/OrganizationCreated/properties/id",
+        json: r#""mycoveocloudv2organization""#,
+        loose: &[],
+        check: round_trip::<String>,
+    },
+    Example {
+        pointer: "#/components/schemas/OrganizationSummary/properties/createdDate",
+        json: r#"1460705726000"#,
+        loose: &[],
+        check: round_trip::<i64>,
+    },
+    Example {
+        pointer: "#/paths/~1rest~1organizations/get/responses/200/content/application~1json/example",
+        json: r#"[{"createdDate":1460705726000,"displayName":"My Coveo Organization","emailNotificationsEnabled":false,"id":"mycoveoorganizationg8tp8wu3","owner":{"email":"asmith@example.com"},"readOnly":false}]"#,
+        loose: &[],
+        check: round_trip::<Vec<model::OrganizationSummary>>,
+    },
+    Example {
+        pointer: "#/paths/~1rest~1organizations/post/responses/201/content/application~1json/example",
+        json: r#"{"id":"mycoveocloudv2organization"}"#,
+        loose: &[],
+        check: round_trip::<model::OrganizationCreated>,
+    },
 ];
 #[test]
 fn schema_examples_round_trip() {

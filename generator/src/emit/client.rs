@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::common::{
-    doc_attrs, ident, is_copy_scalar, module_allows, operation_docs, param_docs, rust_type,
+    doc_attrs, ident, is_copy_scalar, operation_docs, param_docs, rust_type, scheme_indexes,
     security_alternatives, ModelPath,
 };
 use super::features::operation_cfg;
@@ -15,7 +15,6 @@ use crate::ir::{
 use crate::names;
 
 pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
-    let allows = module_allows();
     let default_url = api.servers.first().map(|s| s.url.as_str()).unwrap_or("/");
     let servers = api.servers.iter().map(|s| {
         let url = &s.url;
@@ -23,6 +22,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         quote!((#url, #description),)
     });
     let scheme_fields = api.security_schemes.len();
+    let scheme_indexes = scheme_indexes(api);
     let schemes = api.security_schemes.iter().map(|s| match &s.kind {
         SecurityKind::Bearer => quote!(rt::Scheme::Bearer),
         SecurityKind::Basic => quote!(rt::Scheme::Basic),
@@ -98,7 +98,6 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         .is_empty()
         .then(|| quote!(#[allow(dead_code)]));
     quote! {
-        #allows
         //! An async client with one method per operation, over `reqwest` (rustls).
         use ::openapi_gen_runtime::client as rt;
         #[allow(unused_imports)]
@@ -115,6 +114,8 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         #unused
         const SCHEMES: &[rt::Scheme] = &[#(#schemes),*];
 
+        #scheme_indexes
+
         /// The API client. Cheap to clone: clones share one connection pool.
         #[derive(Debug, Clone)]
         #unused
@@ -123,6 +124,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
             http: rt::reqwest::Client,
             credentials: [Option<::openapi_gen_runtime::Secret>; #scheme_count],
             max_response_bytes: usize,
+            validate_requests: bool,
         }
 
         impl ::std::default::Default for Client {
@@ -149,7 +151,17 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
                     http,
                     credentials: [#(#none),*],
                     max_response_bytes: rt::DEFAULT_MAX_RESPONSE_BYTES,
+                    validate_requests: false,
                 }
+            }
+
+            /// Checks each request against the API description's constraints (lengths, patterns,
+            /// bounds, enums, ...) before sending it: a request that breaks any is not sent and
+            /// fails with [`Error::Violations`], listing what the server would refuse with a `400`.
+            /// Off by default.
+            pub fn with_request_validation(mut self, on: bool) -> Self {
+                self.validate_requests = on;
+                self
             }
 
             /// Refuses response bodies larger than `bytes` (default 32 MiB).
@@ -180,6 +192,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
                     rt::authorize(request, &self.credentials, SCHEMES, security)
                 });
                 rt::Request::new(request, self.max_response_bytes)
+                    .validating(self.validate_requests.then_some(&super::validation::TABLE))
             }
 
             #(#methods)*
@@ -307,6 +320,10 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         let value = value_of(p);
         match p.location {
             ParamLocation::Path => None,
+            ParamLocation::Query if !p.explode && p.separator != ',' => {
+                let separator = p.separator;
+                Some(quote!(.query_delimited(#wire, #value, #separator)))
+            }
             ParamLocation::Query => {
                 let explode = p.explode;
                 Some(quote!(.query(#wire, #value, #explode)))
@@ -316,7 +333,21 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body = emit_body(api, op);
-    let security = security_alternatives(op);
+    // Constraint checks, done only when the client validates requests.
+    let checks = op
+        .params
+        .iter()
+        .filter_map(|p| {
+            let node = proc_macro2::Literal::u32_unsuffixed(p.check?);
+            let at = format!("{}.{}", p.location.as_str(), p.wire_name);
+            let value = value_of(p);
+            Some(quote!(.check(#at, #node, #value)))
+        })
+        .chain(op.body.as_ref().and_then(|b| {
+            let node = proc_macro2::Literal::u32_unsuffixed(b.check?);
+            Some(quote!(.check("body", #node, &body)))
+        }));
+    let security = security_alternatives(api, op);
     let http_method = format_ident!("{}", op.method.as_str());
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let docs = operation_docs(api, op);
@@ -329,6 +360,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
             self.request(Method::#http_method, #template, &[#(#path_args),*], #security)
                 #(#params)*
                 #body
+                #(#checks)*
                 .send()
         }
     }

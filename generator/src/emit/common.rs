@@ -153,16 +153,38 @@ pub fn operation_docs(api: &Api, op: &Operation) -> TokenStream {
     ])
 }
 
-/// An operation's security alternatives as scheme indexes, `&[&[0], &[1]]`: the client and the
-/// server runtimes both take them in this form.
-pub fn security_alternatives(op: &Operation) -> TokenStream {
+/// An operation's security alternatives, each a list of schemes that must all hold:
+/// `&[&[scheme::BEARER_AUTH], &[scheme::API_KEY, scheme::SESSION]]`. The client and the server
+/// runtimes take them as indexes into their `SCHEMES` table, named by [`scheme_indexes`].
+pub fn security_alternatives(api: &Api, op: &Operation) -> TokenStream {
     let alternatives = op.security.iter().map(|alt| {
-        let alt = alt
-            .iter()
-            .map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
-        quote!(&[#(#alt),*])
+        let alt = alt.iter().map(|i| scheme_index_name(api, *i));
+        quote!(&[#(scheme::#alt),*])
     });
     quote!(&[#(#alternatives),*])
+}
+
+/// `mod scheme { pub const BEARER_AUTH: usize = 0; ... }`: a name for each security scheme's
+/// index in `SCHEMES`, so operations list their alternatives by name.
+pub fn scheme_indexes(api: &Api) -> TokenStream {
+    let consts = api.security_schemes.iter().enumerate().map(|(index, s)| {
+        let name = scheme_index_name(api, index);
+        let doc = format!(" The `{}` security scheme.", s.wire_name.replace('`', "'"));
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(#[doc = #doc] pub const #name: usize = #index;)
+    });
+    quote! {
+        /// Each security scheme's index in `SCHEMES`.
+        #[allow(dead_code)]
+        mod scheme {
+            #(#consts)*
+        }
+    }
+}
+
+fn scheme_index_name(api: &Api, index: usize) -> Ident {
+    let name = crate::names::bare(&api.security_schemes[index].rust_name).to_uppercase();
+    format_ident!("{}", name)
 }
 
 /// Which credentials an operation takes, in words.

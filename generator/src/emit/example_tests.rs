@@ -57,9 +57,15 @@ pub fn emit_example_tests(
         loose_places(api, &example.ty, &example.value, "", &mut loose);
         let loose = loose.iter().map(|(how, at)| {
             let how = ident(how);
-            quote!(#how #at)
+            quote!((Loose::#how, #at))
         });
-        (cfg, quote!(example!(#ty, #pointer, #json #(, #loose)*)))
+        let row = quote!(Example {
+            pointer: #pointer,
+            json: #json,
+            loose: &[#(#loose),*],
+            check: round_trip::<#ty>,
+        });
+        (cfg, row)
     };
     let rows = examples.iter().map(|example| {
         let (cfg, row) = row(example);
@@ -100,7 +106,8 @@ pub fn emit_example_tests(
         //! generated type and write back as the same JSON: object keys in any order; where the
         //! schema says `number`, `1` and `1.0` are equal; where it says `date-time`, equal
         //! instants are.
-        use ::openapi_gen_runtime::__private::examples::{check_all, Example};
+        #[allow(unused_imports)]
+        use ::openapi_gen_runtime::__private::examples::{check_all, round_trip, Example, Loose};
         #[allow(unused_imports)]
         use super::model;
 
@@ -109,20 +116,9 @@ pub fn emit_example_tests(
         const FOUND: usize = #found;
         const FOUND_OBJECTS: usize = #found_objects;
 
-        /// `example!(type, pointer in the spec, example JSON, Float "/pointer/inside", Instant "/...")`.
-        /// Model types are named through `model::`, so rows that features leave out cannot leave
-        /// an import unused.
-        macro_rules! example {
-            ($ty:ty, $pointer:literal, $json:literal $(, $how:ident $at:literal)*) => {
-                Example {
-                    pointer: $pointer,
-                    json: $json,
-                    loose: &[$((::openapi_gen_runtime::__private::examples::Loose::$how, $at)),*],
-                    check: ::openapi_gen_runtime::__private::examples::round_trip::<$ty>,
-                }
-            };
-        }
-
+        /// One row per example: where the spec writes it, the example as JSON, the places compared
+        /// loosely, and its type. Model types are named through `model::`, so rows that features
+        /// leave out cannot leave an import unused.
         const EXAMPLES: &[Example] = &[
             #(#rows)*
         ];
@@ -256,6 +252,7 @@ mod tests {
             tags: Vec::new(),
             examples: Vec::new(),
             model_shadows_std: false,
+            checks: Default::default(),
         }
     }
 

@@ -31,12 +31,23 @@ impl<'a> EmitJob<'a> {
 
 /// The Rust files of one API, each with its emitter.
 pub fn emit_api<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
+    if let Layout::SingleFile { module } = &config.layout {
+        let jobs = emit_files(api, config);
+        return vec![EmitJob::new(format!("{module}.rs"), move || {
+            single_file(module, &jobs)
+        })];
+    }
+    emit_files(api, config)
+}
+
+/// The files of a module or crate layout (a single file nests the module layout's files).
+fn emit_files<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
     let (src, tag_features) = match &config.layout {
-        Layout::Module => ("", false),
+        Layout::Module | Layout::SingleFile { .. } => ("", false),
         Layout::Crate { .. } => ("src/", true),
     };
     let root = match &config.layout {
-        Layout::Module => "mod.rs".to_owned(),
+        Layout::Module | Layout::SingleFile { .. } => "mod.rs".to_owned(),
         Layout::Crate { .. } => "src/lib.rs".to_owned(),
     };
     let example_tests =
@@ -55,6 +66,11 @@ pub fn emit_api<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
             super::example_tests::emit_example_tests(api, tag_features, &config.known_bad_examples)
         }));
     }
+    if config.client || config.server {
+        jobs.push(EmitJob::new(format!("{src}validation.rs"), move || {
+            super::validation::emit_validation(api)
+        }));
+    }
     if config.client {
         jobs.push(EmitJob::new(format!("{src}client.rs"), move || {
             super::client::emit_client(api, tag_features)
@@ -63,6 +79,11 @@ pub fn emit_api<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
     if config.server {
         jobs.push(EmitJob::new(format!("{src}server.rs"), move || {
             super::server::emit_server(api, tag_features)
+        }));
+    }
+    if config.server && config.mock {
+        jobs.push(EmitJob::new(format!("{src}mock.rs"), move || {
+            super::mock::emit_mock(api, tag_features)
         }));
     }
     if !api.webhooks.is_empty() {
@@ -99,6 +120,54 @@ pub fn emit_api<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
     jobs
 }
 
+/// `pub mod <module> { ... }`: the root file with each `mod x;` replaced by the file it names,
+/// as an inline module (`x.rs`, or `x/mod.rs` with its own modules nested the same way). Inner
+/// attributes and `super::` paths mean the same inside an inline module as in its own file.
+fn single_file(module: &str, jobs: &[EmitJob<'_>]) -> TokenStream {
+    let module = super::common::ident(module);
+    let root = inline_modules((jobs_emit(jobs, "mod.rs")).unwrap_or_default(), "", jobs);
+    quote!(pub mod #module { #root })
+}
+
+fn jobs_emit(jobs: &[EmitJob<'_>], path: &str) -> Option<TokenStream> {
+    jobs.iter()
+        .find(|job| job.path == path)
+        .map(|job| (job.emit)())
+}
+
+/// Replaces every top-level `mod x;` of `tokens` (a file under `dir`) by `mod x { ... }`.
+fn inline_modules(tokens: TokenStream, dir: &str, jobs: &[EmitJob<'_>]) -> TokenStream {
+    use proc_macro2::{Delimiter, Group, TokenTree};
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(trees.len());
+    let mut index = 0;
+    while index < trees.len() {
+        if let [TokenTree::Ident(keyword), TokenTree::Ident(name), TokenTree::Punct(semi), ..] =
+            &trees[index..]
+        {
+            if keyword == "mod" && semi.as_char() == ';' {
+                let name_text = name.to_string();
+                let body = match jobs_emit(jobs, &format!("{dir}{name_text}.rs")) {
+                    Some(body) => body,
+                    None => {
+                        let nested = format!("{dir}{name_text}/");
+                        let body = jobs_emit(jobs, &format!("{nested}mod.rs")).unwrap_or_default();
+                        inline_modules(body, &nested, jobs)
+                    }
+                };
+                out.push(trees[index].clone());
+                out.push(trees[index + 1].clone());
+                out.push(TokenTree::Group(Group::new(Delimiter::Brace, body)));
+                index += 3;
+                continue;
+            }
+        }
+        out.push(trees[index].clone());
+        index += 1;
+    }
+    out.into_iter().collect()
+}
+
 /// How large a file usually is, so the largest are started first.
 fn expected_size(path: &str) -> u8 {
     match path.rsplit('/').next().unwrap_or(path) {
@@ -111,25 +180,23 @@ fn expected_size(path: &str) -> u8 {
     }
 }
 
-/// `mod.rs` (or `lib.rs`): the API's documentation and its modules.
+/// `mod.rs` (or `lib.rs`): the API's documentation and its modules. The lints that spec-chosen
+/// names and texts can trip are allowed here, once: lint levels hold for every module below.
 fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
     let doc_lines: Vec<String> = doc_lines(api, config);
-    let client = config.client.then(|| {
-        quote!(
-            #[cfg(feature = "client")]
-            pub mod client;
-        )
-    });
-    let server = config.server.then(|| {
-        quote!(
-            #[cfg(feature = "server")]
-            pub mod server;
-        )
-    });
+    let allows = super::common::module_allows();
+    let (client, server, mock) = half_modules(config);
     let example_tests = example_tests.then(|| {
         quote!(
             #[cfg(test)]
             mod example_tests;
+        )
+    });
+    let validation = (config.client || config.server).then(|| {
+        quote!(
+            #[cfg(any(feature = "client", feature = "server"))]
+            #[doc(hidden)]
+            pub mod validation;
         )
     });
     let webhooks = (!api.webhooks.is_empty()).then(|| {
@@ -142,7 +209,7 @@ fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
                 tags.dedup();
                 super::features::operation_cfg(api, &tags)
             }
-            Layout::Module => TokenStream::new(),
+            Layout::Module | Layout::SingleFile { .. } => TokenStream::new(),
         };
         quote!(
             #cfg
@@ -151,36 +218,48 @@ fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
     });
     let unused_lints = match config.layout {
         Layout::Crate { .. } => quote!(#![allow(unused_imports)]),
-        Layout::Module => TokenStream::new(),
+        Layout::Module | Layout::SingleFile { .. } => TokenStream::new(),
     };
     quote! {
         #(#![doc = #doc_lines])*
         #![allow(clippy::module_inception)]
+        #allows
         #unused_lints
         pub mod model;
         pub mod operations;
         #client
         #server
+        #mock
+        #validation
         #webhooks
         #example_tests
     }
 }
 
+/// The `client`, `server` and `mock` module declarations, behind the `client` / `server`
+/// features (of the host crate, for a module or a single file: the runtime's `responses!` table
+/// names them too).
+fn half_modules(config: &Config) -> (TokenStream, TokenStream, TokenStream) {
+    let client_cfg = quote!(#[cfg(feature = "client")]);
+    let server_cfg = quote!(#[cfg(feature = "server")]);
+    let declare = |on: bool, cfg: &TokenStream, name: &str| {
+        let name = super::common::ident(name);
+        if on {
+            quote!(#cfg pub mod #name;)
+        } else {
+            TokenStream::new()
+        }
+    };
+    let client = declare(config.client, &client_cfg, "client");
+    let server = declare(config.server, &server_cfg, "server");
+    let mock = declare(config.server && config.mock, &server_cfg, "mock");
+    (client, server, mock)
+}
+
 /// `webhooks/mod.rs`: the requests the API sends to its subscribers, as their own operations,
 /// client (for the sending side) and server (for the receiving side), over the API's models.
 fn emit_webhooks_root(config: &Config) -> TokenStream {
-    let client = config.client.then(|| {
-        quote!(
-            #[cfg(feature = "client")]
-            pub mod client;
-        )
-    });
-    let server = config.server.then(|| {
-        quote!(
-            #[cfg(feature = "server")]
-            pub mod server;
-        )
-    });
+    let (client, server, _) = half_modules(config);
     quote! {
         //! Webhooks: the requests this API sends to its subscribers (OpenAPI `webhooks`).
         //!
@@ -189,6 +268,9 @@ fn emit_webhooks_root(config: &Config) -> TokenStream {
         //! them, for a test or for the API's own side.
         #[allow(unused_imports)]
         use super::model;
+        #[cfg(any(feature = "client", feature = "server"))]
+        #[allow(unused_imports)]
+        use super::validation;
         pub mod operations;
         #client
         #server

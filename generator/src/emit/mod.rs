@@ -5,9 +5,11 @@ mod common;
 mod example_tests;
 mod features;
 mod layout;
+mod mock;
 mod model;
 mod operations;
 mod server;
+mod validation;
 
 pub use features::UNREFERENCED_FEATURE;
 pub use layout::{emit_api, EmitJob};

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath, Std};
+use super::common::{doc_attrs, ident, rust_type, ModelPath, Std};
 use super::features::reach_cfg;
 use crate::config::ModelSerde;
 use crate::ir::{
@@ -12,7 +12,6 @@ use crate::ir::{
 };
 
 pub fn emit_model(api: &Api, tag_features: bool, serde: ModelSerde) -> TokenStream {
-    let allows = module_allows();
     let std = Std::at(api, ModelPath::Local);
     let serde_import = std.serde_import();
     let defs = api.types.defs.iter().flat_map(|def| {
@@ -25,7 +24,6 @@ pub fn emit_model(api: &Api, tag_features: bool, serde: ModelSerde) -> TokenStre
         emit_def(api, std, def, &cfg, serde)
     });
     quote! {
-        #allows
         //! The data types of the API: one per schema, shared by the client and the server.
         #[allow(unused_imports)]
         use ::openapi_gen_runtime as rt;

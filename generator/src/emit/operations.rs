@@ -5,12 +5,11 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::common::{doc_attrs, ident, module_allows, rust_type, ModelPath};
+use super::common::{doc_attrs, ident, rust_type, ModelPath};
 use super::features::operation_cfg;
 use crate::ir::{Api, Media, Operation, Response, ResponseBody, StatusMatch, Type};
 
 pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
-    let allows = module_allows();
     let items = api.operations.iter().map(|op| {
         let cfg = if tag_features {
             operation_cfg(api, &op.tags)
@@ -27,7 +26,6 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
         quote!(#cfg #response #table #(#headers)*)
     });
     quote! {
-        #allows
         //! What each operation can answer: one enum per operation with a variant per documented
         //! status, shared by the client and the server.
         #[allow(unused_imports)]

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::common::{
-    doc_attrs, ident, module_allows, operation_docs, param_docs, rust_type, security_alternatives,
+    doc_attrs, ident, operation_docs, param_docs, rust_type, scheme_indexes, security_alternatives,
     ModelPath,
 };
 use super::features::operation_cfg;
@@ -15,7 +15,6 @@ use crate::ir::{
 };
 
 pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
-    let allows = module_allows();
     let cfg_of = |op: &Operation| {
         if tag_features {
             operation_cfg(api, &op.tags)
@@ -61,6 +60,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         };
         quote!(#name: #read,)
     });
+    let scheme_indexes = scheme_indexes(api);
     let schemes = api.security_schemes.iter().map(|s| {
         let name = &s.wire_name;
         let challenge = challenge(&s.kind);
@@ -102,7 +102,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         .filter(|(_, served)| *served)
         .map(|(op, _)| {
             let cfg = cfg_of(op);
-            let handler = emit_handler(op);
+            let handler = emit_handler(api, op);
             quote!(#cfg #handler)
         });
     let routes = emit_routes(api, tag_features);
@@ -111,7 +111,6 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         .is_empty()
         .then(|| quote!(#[allow(dead_code)]));
     quote! {
-        #allows
         //! Implement [`Api`] and serve [`router`]: routing, parameter parsing, validation and
         //! serialization are generated; the implementation only sees typed values.
         use ::openapi_gen_runtime::server as rt;
@@ -137,6 +136,8 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         /// Each security scheme, by index: its name and its `WWW-Authenticate` challenge.
         #unused
         const SCHEMES: &[rt::SchemeInfo] = &[#(#schemes),*];
+
+        #scheme_indexes
 
         /// Reads the credentials a request carries and answers `401` unless they satisfy one of
         /// the operation's security alternatives (each a list of scheme indexes, all required).
@@ -203,11 +204,11 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn emit_handler(op: &Operation) -> TokenStream {
+fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
     let handler = format_ident!("on_{}", crate::names::bare(&op.rust_name));
     let method = ident(&op.rust_name);
     let input = ident(&op.names.input);
-    let security = security_alternatives(op);
+    let security = security_alternatives(api, op);
     let params = op.params.iter().map(|p| {
         let field = ident(&p.rust_name);
         let wire = &p.wire_name;
@@ -221,6 +222,10 @@ fn emit_handler(op: &Operation) -> TokenStream {
                     .filter(|(_, name)| *name == wire.as_str())
                     .map(|(index, _)| proc_macro2::Literal::usize_unsuffixed(index));
                 return quote!(#field: req.path(&[#(#at),*], #wire)?,);
+            }
+            (ParamLocation::Query, Type::Array(_)) if !p.explode && p.separator != ',' => {
+                let separator = p.separator;
+                quote!(req.query_array_delimited(#wire, Some(#separator))?)
             }
             (ParamLocation::Query, Type::Array(_)) => {
                 let explode = p.explode;
@@ -250,6 +255,7 @@ fn emit_handler(op: &Operation) -> TokenStream {
             quote!(body: #read,)
         }
     });
+    let checks = emit_checks(op);
     quote! {
         fn #handler<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
             let input = #input {
@@ -257,8 +263,41 @@ fn emit_handler(op: &Operation) -> TokenStream {
                 #(#params)*
                 #body
             };
+            #checks
             rt::respond(api.#method(input))
         }
+    }
+}
+
+/// Checks the parsed input against the schema's constraints (see `validation.rs`): parameters
+/// from their typed values, a JSON body as sent (so undeclared keys are seen), form and multipart
+/// bodies from their typed values. Nothing when the operation's schemas constrain nothing.
+fn emit_checks(op: &Operation) -> TokenStream {
+    let params: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter_map(|p| {
+            let node = proc_macro2::Literal::u32_unsuffixed(p.check?);
+            let field = ident(&p.rust_name);
+            let at = format!("{}.{}", p.location.as_str(), p.wire_name);
+            Some(quote!(violations.check_typed(#at, #node, &input.#field);))
+        })
+        .collect();
+    let body = op.body.as_ref().and_then(|b| {
+        let node = proc_macro2::Literal::u32_unsuffixed(b.check?);
+        Some(match b.media {
+            Media::Json => quote!(req.check_json_body(&mut violations, #node);),
+            _ => quote!(violations.check_typed("body", #node, &input.body);),
+        })
+    });
+    if params.is_empty() && body.is_none() {
+        return TokenStream::new();
+    }
+    quote! {
+        let mut violations = rt::Violations::new(&super::validation::TABLE);
+        #(#params)*
+        #body
+        rt::valid(violations)?;
     }
 }
 

@@ -95,6 +95,8 @@ pub(crate) struct Bundle {
     /// Doubtful but readable references (an operation given by `$ref`), with pointers into the
     /// bundled document.
     pub warnings: Diagnostics,
+    /// Every file read (the root, referenced documents and description texts), canonical.
+    pub files: Vec<PathBuf>,
 }
 
 struct Bundler {
@@ -110,6 +112,8 @@ struct Bundler {
     paths: BTreeMap<String, PathBuf>,
     /// Files that could not be read or parsed (reported once).
     broken: BTreeSet<String>,
+    /// Description files read as text (documents are in `paths`).
+    texts: BTreeSet<PathBuf>,
     /// Diagnostics still to be located, with the label of the file they are about.
     pending: Vec<(String, Diagnostic)>,
     /// Diagnostics already located (syntax errors in referenced files).
@@ -142,6 +146,7 @@ pub(crate) fn bundle(
         documents: BTreeMap::from([(root_label.clone(), root)]),
         paths: BTreeMap::from([(root_label.clone(), root_file)]),
         broken: BTreeSet::new(),
+        texts: BTreeSet::new(),
         pending: Vec::new(),
         located: Diagnostics::default(),
     };
@@ -324,7 +329,10 @@ impl Bundler {
             };
         }
         match std::fs::read_to_string(&canonical) {
-            Ok(text) => Some(Resolved::Text(text)),
+            Ok(text) => {
+                self.texts.insert(canonical);
+                Some(Resolved::Text(text))
+            }
             Err(e) => {
                 self.report(
                     label,
@@ -524,11 +532,14 @@ impl Bundler {
                 }
             }
         }
+        let mut files: BTreeSet<PathBuf> = self.paths.values().cloned().collect();
+        files.extend(std::mem::take(&mut self.texts));
         Ok(Bundle {
             value: root,
             origins,
             changed,
             warnings,
+            files: files.into_iter().collect(),
         })
     }
 

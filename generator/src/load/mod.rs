@@ -14,7 +14,7 @@ mod openapi31;
 mod swagger2;
 mod yaml;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
 
@@ -37,6 +37,9 @@ pub struct LoadedSpec {
     /// What loading found doubtful (constructs of 3.1 or 2.0 read in a degraded way), not yet
     /// located.
     pub warnings: Diagnostics,
+    /// Every file loading read: the root and each file its `$ref`s name (for a build script's
+    /// `cargo:rerun-if-changed`); empty for a spec parsed from memory.
+    pub files: Vec<PathBuf>,
 }
 
 impl LoadedSpec {
@@ -122,6 +125,7 @@ pub fn load_spec_with(
         bundled.changed,
     )?;
     loaded.warnings.0.splice(0..0, bundled.warnings.0);
+    loaded.files = bundled.files;
     Ok(loaded)
 }
 
@@ -212,6 +216,7 @@ fn read_spec(
             label: label.to_owned(),
             origins,
             warnings,
+            files: Vec::new(),
         }),
         Ok(Err(d)) => {
             let mut diagnostics = Diagnostics(vec![*d]);

@@ -9,6 +9,7 @@ mod refs;
 mod schema;
 mod security;
 mod tags;
+mod validation;
 
 use std::collections::BTreeMap;
 
@@ -49,6 +50,8 @@ pub(crate) struct Lowerer<'a> {
     examples: BTreeMap<String, Example>,
     /// How many inline schemas enclose the one being lowered.
     inline_depth: usize,
+    /// The constraint table of parameters and bodies, as it is built.
+    checks: validation::CheckBuilder,
 }
 
 /// Lowers the whole document; errors of the phase are collected and returned together.
@@ -64,6 +67,7 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
     }
     let schemes = security::lower_security_schemes(spec, &mut lowerer.diagnostics);
     let mut operations = operation::lower_operations(&mut lowerer, &schemes);
+    let checks = lowerer.finish_checks(&mut operations);
     lowerer.flatten_union_cycles();
     for (index, next) in cycles::alias_loops(&lowerer.defs) {
         let (pointer, target) = (&lowerer.defs[index].pointer, &lowerer.defs[next].pointer);
@@ -113,6 +117,7 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
         tags: all_tags,
         model_shadows_std,
         examples,
+        checks,
     };
     Ok(Lowered {
         api,
@@ -133,6 +138,7 @@ impl<'a> Lowerer<'a> {
             fallbacks: Vec::new(),
             examples: BTreeMap::new(),
             inline_depth: 0,
+            checks: Default::default(),
         }
     }
 

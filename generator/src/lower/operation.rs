@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    StatusCode,
+    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
+    ReferenceOr, StatusCode,
 };
 
 use super::Lowerer;
@@ -323,12 +323,25 @@ fn lower_params<'a>(
         }
         let hint = format!("{stem}{}", names::type_name(&data.name));
         let ty = param_type(lowerer, data, &hint, &at);
+        let check = param_check(lowerer, data, &at);
         let explode = match param {
             Parameter::Query { .. } | Parameter::Cookie { .. } => data.explode.unwrap_or(true),
             _ => data.explode.unwrap_or(false),
         };
+        let separator = match param {
+            Parameter::Query {
+                style: QueryStyle::SpaceDelimited,
+                ..
+            } => ' ',
+            Parameter::Query {
+                style: QueryStyle::PipeDelimited,
+                ..
+            } => '|',
+            _ => ',',
+        };
         let (rust_name, _) = ns.claim(&names::field_name(&data.name));
         out.push(Param {
+            separator,
             wire_name: data.name.clone(),
             rust_name,
             location,
@@ -336,6 +349,7 @@ fn lower_params<'a>(
             required: data.required || location == ParamLocation::Path,
             explode,
             doc: data.description.clone(),
+            check,
         });
     }
     out
@@ -476,12 +490,19 @@ fn lower_body<'a>(
                 ty: Type::Binary,
                 required: body.required,
                 doc: body.description.clone(),
+                check: None,
             });
         }
         return None;
     };
     let at = join(pointer, &["content", content_type]);
     let ty = media_type(lowerer, media, kind, &format!("{stem}Body"), &at);
+    let check = match (kind, &media.schema) {
+        (Media::Json | Media::Form | Media::Multipart, Some(schema)) => {
+            Some(lowerer.check_node(schema, &join(&at, &["schema"])))
+        }
+        _ => None,
+    };
     let example_at = join(&defined_at, &["content", content_type]);
     record_media_example(lowerer, media, kind, &ty, &example_at);
     Some(RequestBody {
@@ -490,7 +511,26 @@ fn lower_body<'a>(
         ty,
         required: body.required,
         doc: body.description.clone(),
+        check,
     })
+}
+
+/// The check node of a parameter's schema (`schema`, or the one media type of `content`).
+fn param_check<'a>(
+    lowerer: &mut Lowerer<'a>,
+    data: &'a openapiv3::ParameterData,
+    pointer: &str,
+) -> Option<u32> {
+    match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => {
+            Some(lowerer.check_node(schema, &join(pointer, &["schema"])))
+        }
+        ParameterSchemaOrContent::Content(content) => {
+            let (media, value) = content.first()?;
+            let schema = value.schema.as_ref()?;
+            Some(lowerer.check_node(schema, &join(pointer, &["content", media, "schema"])))
+        }
+    }
 }
 
 fn lower_responses<'a>(

@@ -2,7 +2,11 @@
 //! paths differing only in their variables' names, security requirements naming undefined
 //! schemes, and operation names that had to yield.
 
+mod support;
+
 use std::sync::Arc;
+
+use support::serve;
 
 use fixtures::path_templates::model::GetAnythingByIdByActionByIdOkBody;
 use fixtures::path_templates::operations::*;
@@ -39,13 +43,6 @@ impl server::Api for Echo {
     ) -> PostAnythingResponse {
         PostAnythingResponse::Ok(vec![input.key.to_string(), input.verb, input.rest])
     }
-}
-
-async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{address}")
 }
 
 #[tokio::test]

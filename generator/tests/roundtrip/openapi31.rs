@@ -2,7 +2,11 @@
 //! `null` member of a union are three-state, `const` is a one-value enum, a type list is an
 //! untagged union), and its webhooks as a client and a receiver over loopback HTTP.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
+
+use support::serve;
 
 use fixtures::openapi31::model::{Created, Event, Pet, PetCode, PetKind};
 use fixtures::openapi31::webhooks::{client::Client, operations::*, server::*};
@@ -56,12 +60,9 @@ impl Api for Receiver {
 
 #[tokio::test]
 async fn webhooks_are_sent_and_received() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let receiver = Receiver { seen: Arc::clone(&seen) };
-    tokio::spawn(async move { axum::serve(listener, router(receiver)).await.unwrap() });
-    let client = Client::new(format!("http://{address}"));
+    let client = Client::new(serve(router(receiver)).await);
     let pet: Pet = serde_json::from_value(json!({"id": 7, "kind": "pet", "name": "Rex"})).unwrap();
     assert_eq!(client.new_pet_hook(&pet).await.unwrap(), NewPetHookResponse::Ok);
     let gone = fixtures::openapi31::model::PetGoneHookBody { id: Some(7) };

@@ -2,7 +2,11 @@
 //! `responses!` table describes (unit, body, headers, a status range, `default` with text) and
 //! every body kind (binary, text, form, multipart) crosses the wire and comes back as sent.
 
+mod support;
+
 use std::sync::Arc;
+
+use support::serve;
 
 use fixtures::operations::client::{Client, GetItemOptions};
 use fixtures::operations::model::{
@@ -56,10 +60,8 @@ impl Api for Items {
 
 #[tokio::test]
 async fn every_response_and_body_shape_crosses_the_wire() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router(Items)).await.unwrap() });
-    let client = Client::new(format!("http://{address}")).with_bearer("t").with_basic("u:p");
+    let address = serve(router(Items)).await;
+    let client = Client::new(address.clone()).with_bearer("t").with_basic("u:p");
     let tags = vec!["x".to_owned(), "y".to_owned()];
     let options = GetItemOptions { x_trace: Some("trace".to_owned()), ..Default::default() };
 
@@ -95,15 +97,13 @@ async fn every_response_and_body_shape_crosses_the_wire() {
 
 #[tokio::test]
 async fn a_401_sends_the_challenge_of_each_scheme_the_operation_accepts() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router(Items)).await.unwrap() });
+    let address = serve(router(Items)).await;
     // `getItem` takes `bearer` or the `key` query API key; a required array is taken as a slice.
-    let client = Client::new(format!("http://{address}"));
+    let client = Client::new(address.clone());
     let refused = client.get_item(1, &["x".to_owned()], &GetItemOptions::default()).await;
     // The operation documents a `4XX` range, so the refusal decodes into it.
     assert!(matches!(refused, Ok(GetItemResponse::Status4xx { status: 401, .. })), "{refused:?}");
-    let raw = reqwest::get(format!("http://{address}/items/1?tag=x")).await.unwrap();
+    let raw = reqwest::get(format!("{address}/items/1?tag=x")).await.unwrap();
     let challenges: Vec<&str> = raw
         .headers()
         .get_all("www-authenticate")

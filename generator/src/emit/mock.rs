@@ -1,0 +1,275 @@
+//! Emits `mock.rs`: `Mock`, an implementation of the server's `Api` that answers every operation
+//! with its documented example (the response's, else its schema's, else a value built from the
+//! schema), with the first documented 2xx status.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::{Map, Value};
+
+use super::common::{ident, module_allows};
+use super::features::operation_cfg;
+use crate::ir::{Api, Media, Operation, Response, StatusMatch, Type, TypeKind};
+
+/// Past this depth, built values stop adding optional fields and array items.
+const RICH_DEPTH: usize = 3;
+/// Past this depth a required value that cannot be empty is `null` (only a type that contains
+/// itself by required fields gets there, and no finite value of it exists).
+const MAX_DEPTH: usize = 16;
+
+pub fn emit_mock(api: &Api, tag_features: bool) -> TokenStream {
+    let allows = module_allows();
+    let methods = api.operations.iter().map(|op| {
+        let cfg = if tag_features {
+            operation_cfg(api, &op.tags)
+        } else {
+            TokenStream::new()
+        };
+        let method = ident(&op.rust_name);
+        let input = ident(&op.names.input);
+        let response = ident(&op.names.response);
+        let answer = match answered(op) {
+            Some(r) => answer(api, op, r),
+            None => {
+                let message = format!("`{}` documents no response", op.wire_name);
+                quote!(panic!(#message))
+            }
+        };
+        quote! {
+            #cfg
+            fn #method(self: Arc<Self>, _input: server::#input) -> impl Future<Output = operations::#response> + Send {
+                let response: operations::#response = #answer;
+                async move { response }
+            }
+        }
+    });
+    quote! {
+        #allows
+        //! A mock of the API: [`Mock`] answers every operation with its documented example (the
+        //! response's own, else its schema's, else a value built from the schema), with the first
+        //! documented 2xx status (else the first documented one), after the router's own checks.
+        #[allow(unused_imports)]
+        use super::{model, operations, server};
+        #[allow(unused_imports)]
+        use std::future::Future;
+        #[allow(unused_imports)]
+        use std::sync::Arc;
+
+        /// Answers every operation with its documented example; serve it with [`router`].
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct Mock;
+
+        /// An axum router serving [`Mock`].
+        pub fn router() -> ::openapi_gen_runtime::server::axum::Router {
+            server::router(Mock)
+        }
+
+        /// The first candidate (JSON text) that reads as `T`; the last one is built from the
+        /// schema, so it always does.
+        #[allow(dead_code)]
+        fn example<T: ::serde::de::DeserializeOwned>(operation: &str, candidates: &[&str]) -> T {
+            candidates
+                .iter()
+                .find_map(|candidate| ::serde_json::from_str(candidate).ok())
+                .unwrap_or_else(|| panic!("no example of `{operation}` reads as its type"))
+        }
+
+        impl server::Api for Mock {
+            #(#methods)*
+        }
+    }
+}
+
+/// The response the mock gives: the first documented 2xx, else the first documented one.
+pub fn answered(op: &Operation) -> Option<&Response> {
+    let success = |r: &&Response| match r.status {
+        StatusMatch::Code(code) => (200..300).contains(&code),
+        StatusMatch::Range(hundreds) => hundreds == 2,
+        StatusMatch::Default => false,
+    };
+    op.responses
+        .iter()
+        .find(success)
+        .or_else(|| op.responses.first())
+}
+
+/// The status the mock answers with for `response` (`2XX` is 200, `default` 200).
+pub fn status_of(response: &Response) -> u16 {
+    match response.status {
+        StatusMatch::Code(code) => code,
+        StatusMatch::Range(hundreds) => hundreds * 100,
+        StatusMatch::Default => 200,
+    }
+}
+
+/// The expression building `response`'s variant.
+fn answer(api: &Api, op: &Operation, response: &Response) -> TokenStream {
+    let enum_name = ident(&op.names.response);
+    let variant = ident(&response.rust_name);
+    let has_status = !matches!(response.status, StatusMatch::Code(_));
+    let body = response.body.as_ref().map(|body| {
+        let candidates = example_candidates(api, op, response);
+        match body.media {
+            Media::Text => {
+                let text = match candidates.first() {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                    None => "string".to_owned(),
+                };
+                quote!(::std::string::String::from(#text))
+            }
+            Media::Binary => {
+                let bytes = match candidates.first() {
+                    Some(Value::String(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                let bytes = Literal::byte_string(bytes.as_bytes());
+                quote!(#bytes.to_vec())
+            }
+            _ if body.ty == Type::Binary => quote!(::std::vec::Vec::new()),
+            Media::Json | Media::Form | Media::Multipart => {
+                let mut texts: Vec<String> = candidates.iter().map(Value::to_string).collect();
+                texts.push(build_value(api, &body.ty, 0).to_string());
+                texts.dedup();
+                let name = &op.wire_name;
+                quote!(example(#name, &[#(#texts),*]))
+            }
+        }
+    });
+    let headers = response.headers_type.as_ref().map(|h| {
+        let h = ident(h);
+        let name = &op.wire_name;
+        let fields = response.headers.iter().map(|header| {
+            let field = ident(&header.rust_name);
+            if header.required {
+                let text = build_value(api, &header.ty, 0).to_string();
+                quote!(#field: example(#name, &[#text]))
+            } else {
+                quote!(#field: None)
+            }
+        });
+        quote!(operations::#h { #(#fields),* })
+    });
+    if !has_status && headers.is_none() {
+        return match body {
+            Some(body) => quote!(operations::#enum_name::#variant(#body)),
+            None => quote!(operations::#enum_name::#variant),
+        };
+    }
+    let status = has_status.then(|| {
+        let code = Literal::u16_unsuffixed(status_of(response));
+        quote!(status: #code,)
+    });
+    let body = body.map(|b| quote!(body: #b,));
+    let headers = headers.map(|h| quote!(headers: #h,));
+    quote!(operations::#enum_name::#variant { #status #body #headers })
+}
+
+/// The documented examples of a JSON response body, best first: the media type's own, then its
+/// schema's (an inline schema's, or the named type's). Text bodies' examples are not kept in the
+/// IR, so a text body is built.
+fn example_candidates(api: &Api, op: &Operation, response: &Response) -> Vec<Value> {
+    let key = match response.status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Range(hundreds) => format!("{hundreds}XX"),
+        StatusMatch::Default => "default".to_owned(),
+    };
+    let content = format!("{}/responses/{key}/content/", op.pointer);
+    // A schema's examples sit at its own pointer (`example`) or under it (3.1 `examples/<n>`).
+    let of_schema = |rest: &str| rest.is_empty() || rest.starts_with("/examples/");
+    let (mut found, mut schema) = (Vec::new(), Vec::new());
+    for example in &api.examples {
+        let Some(rest) = example.pointer.strip_prefix(&content) else {
+            continue;
+        };
+        // `<escaped media type>/example` or `<escaped media type>/schema[/examples/<n>]`.
+        let Some((_, tail)) = rest.split_once('/') else {
+            continue;
+        };
+        if tail == "example" {
+            found.push(example.value.clone());
+        } else if tail.strip_prefix("schema").is_some_and(of_schema) {
+            schema.push(example.value.clone());
+        }
+    }
+    found.extend(schema);
+    if let Some(Type::Named(id)) = response.body.as_ref().map(|b| &b.ty) {
+        let def = api.types.get(*id);
+        found.extend(
+            api.examples
+                .iter()
+                .filter(|e| e.pointer.strip_prefix(&def.pointer).is_some_and(of_schema))
+                .map(|e| e.value.clone()),
+        );
+    }
+    found
+}
+
+/// A value of `ty` built from its schema: required fields (and optional ones near the top),
+/// the first enum value, the first union variant with its tag, format-shaped strings, one item
+/// per array; recursion is bounded.
+pub fn build_value(api: &Api, ty: &Type, depth: usize) -> Value {
+    let rich = depth < RICH_DEPTH;
+    match ty {
+        Type::String => Value::from("string"),
+        Type::Bool => Value::Bool(false),
+        Type::I32 | Type::I64 => Value::from(0),
+        Type::F32 | Type::F64 => Value::from(0.0),
+        Type::Uuid => Value::from("00000000-0000-0000-0000-000000000000"),
+        Type::DateTime => Value::from("1970-01-01T00:00:00Z"),
+        Type::Date => Value::from("1970-01-01"),
+        Type::Binary => Value::from(""),
+        Type::Array(item) if rich => Value::Array(vec![build_value(api, item, depth + 1)]),
+        Type::Array(_) => Value::Array(Vec::new()),
+        Type::Map(value) if rich => Value::Object(Map::from_iter([(
+            "key".to_owned(),
+            build_value(api, value, depth + 1),
+        )])),
+        Type::Map(_) => Value::Object(Map::new()),
+        Type::Nullable(_) | Type::Null if depth >= MAX_DEPTH => Value::Null,
+        Type::Nullable(inner) => build_value(api, inner, depth),
+        Type::Null => Value::Null,
+        Type::Any => Value::Object(Map::new()),
+        Type::Named(_) if depth >= MAX_DEPTH => Value::Null,
+        Type::Named(id) => match &api.types.get(*id).kind {
+            TypeKind::Struct(def) => {
+                let mut object = Map::new();
+                for field in &def.fields {
+                    if field.required || rich {
+                        object.insert(
+                            field.wire_name.clone(),
+                            build_value(api, &field.ty, depth + 1),
+                        );
+                    }
+                }
+                Value::Object(object)
+            }
+            TypeKind::Enum(def) => match def.variants.first() {
+                Some(variant) => match def.repr {
+                    crate::ir::EnumRepr::String => Value::from(variant.wire_name.clone()),
+                    crate::ir::EnumRepr::Integer => variant
+                        .wire_name
+                        .parse::<i64>()
+                        .map(Value::from)
+                        .unwrap_or(Value::Null),
+                },
+                None => Value::Null,
+            },
+            TypeKind::Tagged(def) => {
+                let Some(variant) = def.variants.iter().find(|v| v.readable) else {
+                    return Value::Null;
+                };
+                let mut value = build_value(api, &variant.ty, depth + 1);
+                if let (Value::Object(object), Some(tag)) = (&mut value, variant.tag_values.first())
+                {
+                    object.insert(def.tag.clone(), Value::from(tag.clone()));
+                }
+                value
+            }
+            TypeKind::Untagged(variants) => match variants.first() {
+                Some(variant) => build_value(api, &variant.ty, depth + 1),
+                None => Value::Null,
+            },
+            TypeKind::Alias(inner) | TypeKind::Newtype(inner) => build_value(api, inner, depth + 1),
+        },
+    }
+}
