@@ -496,3 +496,61 @@ fn same(a: &Value, b: &Value) -> bool {
         _ => a == b,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    static PATTERNS: [Pattern; 1] = [Pattern::new("[0-9]{2}")];
+    static TABLE: Table = Table {
+        nodes: &[
+            &[],
+            &[Check::Type(Kind::String), Check::MinLength(2), Check::MaxLength(3), Check::Pattern(0)],
+            &[Check::Type(Kind::Number), Check::MultipleOf(Limit::F(0.01))],
+            &[Check::Type(Kind::Array), Check::UniqueItems, Check::Items(1)],
+            &[Check::AnyOf(&[5, 1])],
+            &[Check::Type(Kind::Integer), Check::Maximum(Limit::I(9), false)],
+        ],
+        patterns: &PATTERNS,
+    };
+
+    fn check(node: u32, value: Value) -> Vec<(String, &'static str)> {
+        let mut violations = Violations::new(&TABLE);
+        violations.check("body", node, &value);
+        violations.list.into_iter().map(|v| (v.at, v.keyword)).collect()
+    }
+
+    #[test]
+    fn lengths_count_characters_and_patterns_are_not_anchored() {
+        assert!(check(1, json!("é12")).is_empty());
+        assert_eq!(check(1, json!("a")), [("body".to_owned(), "minLength"), ("body".to_owned(), "pattern")]);
+        assert_eq!(check(1, json!("a123")), [("body".to_owned(), "maxLength")]);
+    }
+
+    #[test]
+    fn decimal_multiples_and_unique_items_compare_numbers_by_value() {
+        assert!(check(2, json!(19.99)).is_empty());
+        assert_eq!(check(2, json!(0.015)), [("body".to_owned(), "multipleOf")]);
+        assert_eq!(check(3, json!(["12", "12"])), [("body".to_owned(), "uniqueItems")]);
+        assert!(check(3, json!(["12", "13"])).is_empty());
+    }
+
+    #[test]
+    fn a_union_checks_the_first_branch_that_matches() {
+        assert!(check(4, json!(3)).is_empty());
+        assert!(check(4, json!("12")).is_empty());
+        assert_eq!(check(4, json!(10)), [("body".to_owned(), "anyOf")]);
+    }
+
+    #[test]
+    fn violations_are_bounded_and_counted() {
+        let many: Vec<Value> = (0..30).map(|_| json!("x")).collect();
+        let mut violations = Violations::new(&TABLE);
+        violations.check("body", 3, &Value::Array(many));
+        assert_eq!(violations.list.len(), MAX_VIOLATIONS);
+        assert_eq!((violations.list[0].at.as_str(), violations.list[0].keyword), ("body", "uniqueItems"));
+        assert_eq!(violations.list[1].at, "body/0");
+        assert!(violations.found >= MAX_VIOLATIONS);
+    }
+}

@@ -324,11 +324,13 @@ fn escape_markdown(line: &str) -> String {
         if rest.starts_with('`') {
             let ticks = rest.len() - rest.trim_start_matches('`').len();
             let after = &rest[ticks..];
-            let close = (0..after.len()).find(|&i| {
-                after[i..].starts_with(&rest[..ticks])
-                    && !after[i + ticks..].starts_with('`')
-                    && (i == 0 || !after[..i].ends_with('`'))
-            });
+            let close = (0..after.len())
+                .filter(|&i| after.is_char_boundary(i))
+                .find(|&i| {
+                    after[i..].starts_with(&rest[..ticks])
+                        && !after[i + ticks..].starts_with('`')
+                        && (i == 0 || !after[..i].ends_with('`'))
+                });
             match close {
                 Some(i) if !after[..i].trim().is_empty() => {
                     let end = ticks + i + ticks;
@@ -387,6 +389,15 @@ pub fn module_allows() -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::sanitize_doc;
+
+    #[test]
+    fn code_spans_are_found_past_multibyte_characters() {
+        // A fuzz find: the search for a closing backtick sliced inside `Ⱥ`.
+        let doc = super::sanitize_doc("`POST /peȺੑ*ts`, authenticated by `basicAuth`.");
+        assert!(doc.contains("`POST /peȺੑ*ts`"), "{doc}");
+        let unclosed = super::sanitize_doc("`peȺ and more");
+        assert!(unclosed.starts_with("\\`"), "{unclosed}");
+    }
 
     #[test]
     fn descriptions_cannot_become_doc_tests() {
