@@ -14,7 +14,9 @@ use anyhow::{bail, Context, Result};
 use openapi_gen::ir::{Api, EnumRepr, Presence, Type, TypeKind};
 use serde_json::{json, Map, Value};
 
-use crate::generate::{workspace_root, write_tree};
+use openapi_gen_cli::write::write_tree;
+
+use crate::generate::workspace_root;
 
 /// The list type decoded and encoded, and how many items it holds.
 const LIST_TYPE: &str = "ApplicationResponseList";
