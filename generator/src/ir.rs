@@ -206,6 +206,10 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// Value type of extra keys (`additionalProperties`), collected into a flattened map.
     pub additional: Option<Type>,
+    /// Set when a value of this type can hold another of it (through fields, arrays, maps or
+    /// unions): only such types can nest as deep as the input does, so only their readers
+    /// check the stack.
+    pub recursive: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -286,6 +286,7 @@ mod tests {
                     field("at", Type::DateTime),
                 ],
                 additional: Some(Type::F64),
+                recursive: false,
             }),
             reach: Reach::All,
         };

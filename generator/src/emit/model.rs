@@ -135,7 +135,11 @@ fn emit_struct(
                 #extra
             }
         },
-        quote!(rt::object!(#cfg #name { #(#entries),* } #rest);),
+        // Only types that can nest read with a stack check (see `object!`).
+        {
+            let recursive = def.recursive.then(|| quote!(recursive));
+            quote!(rt::object!(#cfg #name #recursive { #(#entries),* } #rest);)
+        },
     ]
 }
 

@@ -1,5 +1,6 @@
 //! Breaks the cycles Rust cannot express: boxes the struct fields that close a by-value cycle, so
-//! recursive types have a finite size, and turns aliases that contain themselves into newtypes.
+//! recursive types have a finite size, and turns aliases that contain themselves into newtypes;
+//! marks the structs that can nest (their readers guard the stack).
 
 use crate::ir::{Type, TypeDef, TypeId, TypeKind};
 
@@ -119,5 +120,117 @@ pub(crate) fn box_cycles(defs: &mut [TypeDef]) {
             TypeKind::Untagged(vs) => vs[position].boxed = true,
             _ => {}
         }
+    }
+}
+
+/// Marks the structs that can hold a value of their own type at any depth: those in a cycle of
+/// the type graph (every reference counts, by value or through a `Vec`, map or union). Tarjan's
+/// strongly connected components, iterative so a long chain of types cannot overflow the stack.
+pub(crate) fn mark_recursive(defs: &mut [TypeDef]) {
+    let edges: Vec<Vec<usize>> = defs
+        .iter()
+        .map(|def| {
+            let mut ids = Vec::new();
+            def.kind.for_each_type(&mut |t| t.named_ids(&mut ids));
+            ids.into_iter().map(|id| id.0).collect()
+        })
+        .collect();
+    let in_cycle = cyclic_nodes(&edges);
+    for (def, cyclic) in defs.iter_mut().zip(in_cycle) {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            s.recursive = cyclic;
+        }
+    }
+}
+
+/// For each node of a directed graph, whether it lies on a cycle (a self-edge counts).
+fn cyclic_nodes(edges: &[Vec<usize>]) -> Vec<bool> {
+    const UNSEEN: usize = usize::MAX;
+    let count = edges.len();
+    let (mut index, mut low) = (vec![UNSEEN; count], vec![0; count]);
+    let (mut on_stack, mut cyclic) = (vec![false; count], vec![false; count]);
+    let mut stack: Vec<usize> = Vec::new();
+    let mut next_index = 0;
+    for root in 0..count {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        // (node, position of the next edge to follow)
+        let mut walk = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&(node, edge)) = walk.last() {
+            if let Some(&target) = edges[node].get(edge) {
+                if let Some(top) = walk.last_mut() {
+                    top.1 += 1;
+                }
+                if target == node {
+                    cyclic[node] = true;
+                }
+                if index[target] == UNSEEN {
+                    index[target] = next_index;
+                    low[target] = next_index;
+                    next_index += 1;
+                    stack.push(target);
+                    on_stack[target] = true;
+                    walk.push((target, 0));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(index[target]);
+                }
+                continue;
+            }
+            walk.pop();
+            if let Some(&(parent, _)) = walk.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                if component.len() > 1 {
+                    component
+                        .into_iter()
+                        .for_each(|member| cyclic[member] = true);
+                }
+            }
+        }
+    }
+    cyclic
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cyclic_nodes;
+
+    #[test]
+    fn nodes_on_cycles_are_found() {
+        // 0 -> 1 -> 2 -> 0 is a cycle; 3 points into it; 4 points at itself; 5 -> 6 is a chain.
+        let edges = vec![
+            vec![1],
+            vec![2],
+            vec![0, 3],
+            vec![],
+            vec![4],
+            vec![6],
+            vec![],
+        ];
+        let in_cycle = cyclic_nodes(&edges);
+        assert_eq!(in_cycle, [true, true, true, false, true, false, false]);
+    }
+
+    #[test]
+    fn a_long_chain_does_not_overflow() {
+        let count = 200_000;
+        let mut edges: Vec<Vec<usize>> = (0..count).map(|i| vec![i + 1]).collect();
+        edges[count - 1] = vec![0];
+        assert!(cyclic_nodes(&edges).into_iter().all(|c| c));
     }
 }

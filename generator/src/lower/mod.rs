@@ -80,6 +80,7 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
     let mut defs = std::mem::take(&mut lowerer.defs);
     cycles::newtype_recursive_aliases(&mut defs);
     cycles::box_cycles(&mut defs);
+    cycles::mark_recursive(&mut defs);
     let all_tags = tags::assign_tags(&mut defs, &operations);
     let mut examples: Vec<Example> = std::mem::take(&mut lowerer.examples)
         .into_values()

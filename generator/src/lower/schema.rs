@@ -619,6 +619,7 @@ impl<'a> Lowerer<'a> {
         TypeKind::Struct(StructDef {
             fields,
             additional: extra,
+            recursive: false,
         })
     }
 
