@@ -417,6 +417,9 @@ proptest! {
             text = apply_text(&text, edit);
         }
         std::fs::write(path, &text).unwrap();
+        if let Ok(dump) = std::env::var("NO_PANIC_DUMP") {
+            std::fs::write(dump, format!("# {}\n{text}", path.display())).unwrap();
+        }
         let root = path.ancestors().find(|p| p.join("openapi.yaml").is_file()).unwrap().join("openapi.yaml");
         let outcome = std::panic::catch_unwind(|| generate(&Config::default(), &root));
         std::fs::write(path, &original).unwrap();

@@ -12,7 +12,7 @@ use crate::diagnostics::{catalog, decode_fragment_segment, escape_segment, unesc
 use crate::ir::{Type, TypeId};
 
 /// How many `$ref` hops a chain may take before it is called a cycle.
-const MAX_REF_HOPS: usize = 32;
+pub(crate) const MAX_REF_HOPS: usize = 32;
 
 /// The component name in `#/components/<section>/<name>`, unescaped; `None` for anything else.
 pub(crate) fn local_name(reference: &str, section: &str) -> Option<String> {

@@ -1115,8 +1115,27 @@ impl<'a> Lowerer<'a> {
         variants.clone_from_slice(&sorted);
     }
 
+    /// `ty` with aliases, newtypes and nullability looked through; `None` for a loop of aliases
+    /// (reported once every schema is lowered, see `cycles::alias_loops`).
+    fn through_aliases<'t>(&'t self, mut ty: &'t Type) -> Option<&'t Type> {
+        for _ in 0..=self.defs.len() {
+            ty = match ty {
+                Type::Nullable(inner) => inner,
+                Type::Named(id) => match &self.defs[id.0].kind {
+                    TypeKind::Alias(inner) | TypeKind::Newtype(inner) => inner,
+                    _ => return Some(ty),
+                },
+                _ => return Some(ty),
+            };
+        }
+        None
+    }
+
     /// A score (higher = tried first) and a shape key (equal keys are ambiguous).
     fn specificity(&self, ty: &Type) -> (u32, String) {
+        let Some(ty) = self.through_aliases(ty) else {
+            return (0, "loop".to_owned());
+        };
         match ty {
             Type::Named(id) => match &self.defs[id.0].kind {
                 TypeKind::Struct(s) => {
@@ -1132,7 +1151,8 @@ impl<'a> Lowerer<'a> {
                 }
                 TypeKind::Enum(_) => (600, format!("enum:{}", id.0)),
                 TypeKind::Tagged(_) | TypeKind::Untagged(_) => (900, format!("union:{}", id.0)),
-                TypeKind::Alias(inner) | TypeKind::Newtype(inner) => self.specificity(inner),
+                // Looked through above.
+                TypeKind::Alias(_) | TypeKind::Newtype(_) => (0, "alias".to_owned()),
             },
             Type::Uuid | Type::DateTime | Type::Date => (500, format!("{ty:?}")),
             Type::I32 | Type::I64 => (400, "integer".to_owned()),
@@ -1141,7 +1161,7 @@ impl<'a> Lowerer<'a> {
             Type::String | Type::Binary => (200, "string".to_owned()),
             Type::Array(_) => (250, format!("{ty:?}")),
             Type::Map(_) => (100, "map".to_owned()),
-            Type::Nullable(inner) => self.specificity(inner),
+            Type::Nullable(_) => (0, "nullable".to_owned()),
             Type::Null => (450, "null".to_owned()),
             Type::Any => (0, "any".to_owned()),
         }

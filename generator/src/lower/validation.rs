@@ -94,19 +94,25 @@ impl<'a> Lowerer<'a> {
         id
     }
 
-    /// The schema behind a `$ref` to a component, for merging `allOf` members.
+    /// The schema behind a `$ref` to a component, for merging `allOf` members; `None` for a
+    /// chain of aliases that never reaches a schema (a cycle, reported where types are lowered).
     fn component_schema_named(&self, reference: &str) -> Option<(&'a Schema, String)> {
-        let name = local_name(reference, "schemas")?;
-        match self.spec.components.as_ref()?.schemas.get(&name)? {
-            ReferenceOr::Item(schema) => Some((
-                schema,
-                format!(
-                    "#/components/schemas/{}",
-                    crate::diagnostics::escape_segment(&name)
-                ),
-            )),
-            ReferenceOr::Reference { reference } => self.component_schema_named(reference),
+        let schemas = &self.spec.components.as_ref()?.schemas;
+        let mut reference = reference;
+        for _ in 0..=super::refs::MAX_REF_HOPS {
+            let name = local_name(reference, "schemas")?;
+            match schemas.get(&name)? {
+                ReferenceOr::Item(schema) => {
+                    let pointer = format!(
+                        "#/components/schemas/{}",
+                        crate::diagnostics::escape_segment(&name)
+                    );
+                    return Some((schema, pointer));
+                }
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
         }
+        None
     }
 
     fn schema_rules(&mut self, schema: &'a Schema, pointer: &str, depth: usize) -> Vec<Rule> {
