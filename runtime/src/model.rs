@@ -359,57 +359,121 @@ pub fn read_slots<'de, M: MapAccess<'de>>(
     mut map: M,
     fields: &'static [&'static str],
     slots: &mut [&mut dyn Slot<'de, M>],
-    mut rest: Option<&mut dyn Rest<'de, M>>,
+    rest: Option<&mut dyn Rest<'de, M>>,
 ) -> Result<(), M::Error> {
-    let keep = rest.is_some();
     // Objects usually list their keys in the schema's order (this crate writes them so): the
     // field after the last one read is tried first.
     let mut next = 0;
-    while let Some(key) = map.next_key_seed(FieldSeed { fields, keep, next })? {
-        match key {
-            Field::Declared(index) => {
-                slots[index].read(&mut map, fields[index])?;
-                next = index + 1;
-            }
-            Field::Other(key) => match rest.as_deref_mut() {
-                Some(rest) => rest.read(&mut map, key)?,
-                None => {
-                    map.next_value::<de::IgnoredAny>()?;
+    match rest {
+        // Most types: a key is only an index or nothing, which fits in registers.
+        None => {
+            while let Some(found) = map.next_key_seed(IndexSeed { fields, next })? {
+                match found {
+                    Some(index) => {
+                        slots[index].read(&mut map, fields[index])?;
+                        next = index + 1;
+                    }
+                    None => {
+                        map.next_value::<de::IgnoredAny>()?;
+                    }
                 }
-            },
+            }
+        }
+        Some(rest) => {
+            while let Some(key) = map.next_key_seed(FieldSeed { fields, next })? {
+                match key {
+                    Field::Declared(index) => {
+                        slots[index].read(&mut map, fields[index])?;
+                        next = index + 1;
+                    }
+                    Field::Other(key) => rest.read(&mut map, key)?,
+                }
+            }
         }
     }
     Ok(())
 }
 
-/// An object key as [`read_slots`] sees it: the index of a declared field, or another key (kept,
-/// borrowed when the input allows, only for types that collect undeclared keys).
+/// The index among `fields` of `key`, trying `next` first.
+fn find(fields: &[&str], next: usize, key: &str) -> Option<usize> {
+    let wanted = key.as_bytes();
+    if fields.get(next).is_some_and(|field| same(field.as_bytes(), wanted)) {
+        return Some(next);
+    }
+    fields.iter().position(|field| same(field.as_bytes(), wanted))
+}
+
+/// Byte equality of two keys, compared as machine words in line (short ones as two overlapping
+/// words): a call to memcmp per candidate cost more than the comparison itself.
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=8 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        9..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        // Words from the start, then the last (overlapping) word: still no call, so the
+        // lookup needs no registers saved.
+        _ => {
+            let mut at = 0;
+            while at + 8 < n {
+                if word::<8>(a, at) != word::<8>(b, at) {
+                    return false;
+                }
+                at += 8;
+            }
+            word::<8>(a, n - 8) == word::<8>(b, n - 8)
+        }
+    }
+}
+
+/// `N` bytes of `s` from `at`, as one value to compare.
+#[inline(always)]
+fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
+    let mut word = [0; N];
+    word.copy_from_slice(&s[at..at + N]);
+    word
+}
+
+/// Looks a key up among the declared fields without allocating: `Some(index)`, or `None` for
+/// a key the type does not declare (which is skipped).
+struct IndexSeed {
+    fields: &'static [&'static str],
+    next: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for IndexSeed {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IndexSeed {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(find(self.fields, self.next, key))
+    }
+}
+
+/// An object key as the loop of a type with additional properties sees it: the index of a
+/// declared field, or another key (borrowed when the input allows).
 enum Field<'de> {
     Declared(usize),
     Other(Key<'de>),
 }
 
-/// Looks a key up among the declared fields without allocating, trying `next` first.
+/// Like [`IndexSeed`], but keeps the keys the type does not declare.
 struct FieldSeed {
     fields: &'static [&'static str],
-    keep: bool,
     next: usize,
-}
-
-impl FieldSeed {
-    fn find(&self, key: &str) -> Option<usize> {
-        if self.fields.get(self.next) == Some(&key) {
-            return Some(self.next);
-        }
-        // Comparing the length and the last byte first rules out most fields without a call to
-        // memcmp (keys often share a prefix: `created_at`, `created_by`).
-        let wanted = key.as_bytes();
-        let last = wanted.last();
-        self.fields.iter().position(|field| {
-            let field = field.as_bytes();
-            field.len() == wanted.len() && field.last() == last && field == wanted
-        })
-    }
 }
 
 impl<'de> DeserializeSeed<'de> for FieldSeed {
@@ -425,20 +489,19 @@ impl<'de> Visitor<'de> for FieldSeed {
         f.write_str("a string key")
     }
     fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Field<'de>, E> {
-        Ok(match self.find(key) {
+        Ok(match find(self.fields, self.next, key) {
             Some(index) => Field::Declared(index),
             None => Field::Other(Key::Borrowed(key)),
         })
     }
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Field<'de>, E> {
-        Ok(match self.find(key) {
+        Ok(match find(self.fields, self.next, key) {
             Some(index) => Field::Declared(index),
-            None if self.keep => Field::Other(Key::Owned(key.to_owned())),
-            None => Field::Other(Key::Borrowed("")),
+            None => Field::Other(Key::Owned(key.to_owned())),
         })
     }
     fn visit_string<E: de::Error>(self, key: String) -> Result<Field<'de>, E> {
-        Ok(match self.find(&key) {
+        Ok(match find(self.fields, self.next, &key) {
             Some(index) => Field::Declared(index),
             None => Field::Other(Key::Owned(key)),
         })
@@ -663,5 +726,31 @@ mod tests {
         let pet: Pet = serde_json::from_str(r#"{"id": 7, "displayName": "Rex", "tag": null, "x": 1}"#).unwrap();
         assert_eq!((pet.id, pet.name.as_deref(), pet.tag.clone()), (7, Some("Rex"), Some(None)));
         assert_eq!(serde_json::to_string(&pet).unwrap(), r#"{"id":7,"displayName":"Rex","tag":null}"#);
+    }
+
+    #[test]
+    fn keys_compare_equal_only_when_every_byte_is() {
+        for n in 0..=40 {
+            let key: Vec<u8> = (0..n as u8).map(|i| b'a' + i % 26).collect();
+            assert!(super::same(&key, &key.clone()), "length {n}");
+            assert!(!super::same(&key, &[key.as_slice(), b"x"].concat()), "length {n}");
+            for at in 0..n {
+                let mut other = key.clone();
+                other[at] ^= 0x20;
+                assert!(!super::same(&key, &other), "length {n}, byte {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_found_in_any_order() {
+        const FIELDS: &[&str] = &["id", "name", "created_at", "created_by", "a_key_longer_than_16_bytes"];
+        for next in 0..=FIELDS.len() {
+            for (index, field) in FIELDS.iter().enumerate() {
+                assert_eq!(super::find(FIELDS, next, field), Some(index));
+            }
+            assert_eq!(super::find(FIELDS, next, "created_on"), None);
+            assert_eq!(super::find(FIELDS, next, "a_key_longer_than_16_byteS"), None);
+        }
     }
 }
