@@ -65,11 +65,35 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// 0 success, 1 spec errors or drift (I/O and usage errors are 2, from `main`).
+    /// 0 success, 1 spec errors or drift (I/O and usage errors are 2, from [`main_with`]).
     pub fn exit_code(self) -> ExitCode {
         match self {
             Outcome::Done => ExitCode::SUCCESS,
             Outcome::SpecErrors | Outcome::Stale => ExitCode::from(1),
+        }
+    }
+}
+
+/// The `main` of both command-line tools (`openapi-gen` and the xtask): parses the arguments as
+/// `A` and runs `run`, with the exit codes they document: the outcome's 0 or 1, and 2 for a
+/// usage error (clap's message) or an I/O error (`error: ...`); `--help` and `--version` exit 0.
+pub fn main_with<A: clap::Parser>(run: impl FnOnce(A) -> Result<Outcome>) -> ExitCode {
+    let args = match A::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(args) {
+        Ok(outcome) => outcome.exit_code(),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
         }
     }
 }

@@ -34,22 +34,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
-    };
-    match standalone(&cli.options, &cli.spec, &cli.out, &cli.crate_name) {
-        Ok(outcome) => outcome.exit_code(),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    openapi_gen_cli::main_with(|cli: Cli| {
+        standalone(&cli.options, &cli.spec, &cli.out, &cli.crate_name)
+    })
 }

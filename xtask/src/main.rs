@@ -42,28 +42,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
-    };
-    let outcome = match cli.command {
+    openapi_gen_cli::main_with(|cli: Cli| match cli.command {
         Command::Generate(args) => generate::run(&args),
         Command::Mock(args) => mock::run(&args),
         Command::Bench(args) => bench::run(&args).map(|()| generate::Outcome::Done),
         Command::BenchRun(args) => bench::run_one(&args).map(|()| generate::Outcome::Done),
-    };
-    match outcome {
-        Ok(outcome) => outcome.exit_code(),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    })
 }

@@ -80,45 +80,31 @@ fn by_value(def: &TypeDef) -> Vec<TypeId> {
     out
 }
 
-/// Marks a field or union variant boxed when its type can reach the type that holds it by value.
+/// Marks a field or union variant boxed when its type can reach the type that holds it by value:
+/// the field's type is the holder itself, or lies in the holder's strongly connected component of
+/// the by-value graph (the field is an edge from holder to type, so a way back closes a cycle).
 pub(crate) fn box_cycles(defs: &mut [TypeDef]) {
-    let edges: Vec<Vec<TypeId>> = defs.iter().map(by_value).collect();
-    let reaches = |from: TypeId, to: TypeId| -> bool {
-        let mut seen = vec![false; edges.len()];
-        let mut stack = vec![from];
-        while let Some(at) = stack.pop() {
-            if at == to {
-                return true;
-            }
-            if std::mem::replace(&mut seen[at.0], true) {
-                continue;
-            }
-            stack.extend(edges[at.0].iter().copied());
-        }
-        false
-    };
+    let edges: Vec<Vec<usize>> = defs
+        .iter()
+        .map(|def| by_value(def).into_iter().map(|id| id.0).collect())
+        .collect();
+    let component = components(&edges);
     // Struct fields, and the variants of unions (a union of unions can contain itself too).
-    let closes_cycle = |index: usize, ty: &Type| matches!(ty, Type::Named(target) if reaches(*target, TypeId(index)));
-    let mut to_box: Vec<(usize, usize)> = Vec::new();
-    for (index, def) in defs.iter().enumerate() {
-        let types: Vec<&Type> = match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
-            TypeKind::Tagged(t) => t.variants.iter().map(|v| &v.ty).collect(),
-            TypeKind::Untagged(vs) => vs.iter().map(|v| &v.ty).collect(),
-            TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::Newtype(_) => Vec::new(),
-        };
-        for (position, ty) in types.into_iter().enumerate() {
-            if closes_cycle(index, ty) {
-                to_box.push((index, position));
-            }
-        }
-    }
-    for (index, position) in to_box {
-        match &mut defs[index].kind {
-            TypeKind::Struct(s) => s.fields[position].boxed = true,
-            TypeKind::Tagged(t) => t.variants[position].boxed = true,
-            TypeKind::Untagged(vs) => vs[position].boxed = true,
-            _ => {}
+    let closes_cycle = |index: usize, ty: &Type| matches!(ty, Type::Named(target) if target.0 == index || component[target.0] == component[index]);
+    for (index, def) in defs.iter_mut().enumerate() {
+        match &mut def.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .for_each(|f| f.boxed |= closes_cycle(index, &f.ty)),
+            TypeKind::Tagged(t) => t
+                .variants
+                .iter_mut()
+                .for_each(|v| v.boxed |= closes_cycle(index, &v.ty)),
+            TypeKind::Untagged(vs) => vs
+                .iter_mut()
+                .for_each(|v| v.boxed |= closes_cycle(index, &v.ty)),
+            TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::Newtype(_) => {}
         }
     }
 }
@@ -145,10 +131,25 @@ pub(crate) fn mark_recursive(defs: &mut [TypeDef]) {
 
 /// For each node of a directed graph, whether it lies on a cycle (a self-edge counts).
 fn cyclic_nodes(edges: &[Vec<usize>]) -> Vec<bool> {
+    let component = components(edges);
+    let mut size = vec![0usize; edges.len()];
+    for &c in &component {
+        size[c] += 1;
+    }
+    (0..edges.len())
+        .map(|node| size[component[node]] > 1 || edges[node].contains(&node))
+        .collect()
+}
+
+/// For each node of a directed graph, the id of its strongly connected component (two nodes
+/// share one when each reaches the other). Tarjan's algorithm, iterative so a long chain of
+/// types cannot overflow the stack.
+fn components(edges: &[Vec<usize>]) -> Vec<usize> {
     const UNSEEN: usize = usize::MAX;
     let count = edges.len();
     let (mut index, mut low) = (vec![UNSEEN; count], vec![0; count]);
-    let (mut on_stack, mut cyclic) = (vec![false; count], vec![false; count]);
+    let mut on_stack = vec![false; count];
+    let mut component = vec![UNSEEN; count];
     let mut stack: Vec<usize> = Vec::new();
     let mut next_index = 0;
     for root in 0..count {
@@ -167,9 +168,6 @@ fn cyclic_nodes(edges: &[Vec<usize>]) -> Vec<bool> {
                 if let Some(top) = walk.last_mut() {
                     top.1 += 1;
                 }
-                if target == node {
-                    cyclic[node] = true;
-                }
                 if index[target] == UNSEEN {
                     index[target] = next_index;
                     low[target] = next_index;
@@ -187,32 +185,27 @@ fn cyclic_nodes(edges: &[Vec<usize>]) -> Vec<bool> {
                 low[parent] = low[parent].min(low[node]);
             }
             if low[node] == index[node] {
-                let mut component = Vec::new();
+                // The component is named after its root.
                 while let Some(member) = stack.pop() {
                     on_stack[member] = false;
-                    component.push(member);
+                    component[member] = node;
                     if member == node {
                         break;
                     }
                 }
-                if component.len() > 1 {
-                    component
-                        .into_iter()
-                        .for_each(|member| cyclic[member] = true);
-                }
             }
         }
     }
-    cyclic
+    component
 }
 
 #[cfg(test)]
 mod tests {
-    use super::cyclic_nodes;
+    use super::{components, cyclic_nodes};
 
     #[test]
     fn nodes_on_cycles_are_found() {
-        // 0 -> 1 -> 2 -> 0 is a cycle; 3 points into it; 4 points at itself; 5 -> 6 is a chain.
+        // 0 -> 1 -> 2 -> 0 is a cycle, which points at 3; 4 points at itself; 5 -> 6 is a chain.
         let edges = vec![
             vec![1],
             vec![2],
@@ -224,6 +217,11 @@ mod tests {
         ];
         let in_cycle = cyclic_nodes(&edges);
         assert_eq!(in_cycle, [true, true, true, false, true, false, false]);
+        let component = components(&edges);
+        assert!(component[0] == component[1] && component[1] == component[2]);
+        let others = [component[3], component[4], component[5], component[6]];
+        assert!(others.iter().all(|c| *c != component[0]));
+        assert!(others.windows(2).all(|pair| pair[0] != pair[1]));
     }
 
     #[test]
