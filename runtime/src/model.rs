@@ -32,12 +32,16 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// `Serialize` and `Deserialize` for a struct with named fields, as a JSON object.
 ///
-/// `object!(Name recursive? { kind field, kind field = "wireName", ... } rest extra)`: each
+/// `object!(Name recursive? { kind field, kind field = "wireName", ... } rest extra order b"...")`: each
 /// field is `req` (always present), `null` (required but nullable: written as `null`, read as `None`
 /// when absent), `opt` (omitted when `None`) or `optnull` (`Option<Option<T>>`: absent, `null`
 /// or a value). The wire name defaults to the field's name. `rest` names a map field that
 /// collects the keys the schema does not declare. `recursive` marks a type that can hold itself,
-/// whose reader checks the stack. Attributes before the name (the type's `cfg`) go on every impl.
+/// whose reader checks the stack. `order` (optional) is the fields' byte order of wire names,
+/// one byte per field: the index of the field whose wire name comes next (the field count after
+/// the last), then the index of the first; with it, documents whose keys are sorted are read
+/// as fast as those in the schema's order. Attributes before the name (the type's `cfg`) go on
+/// every impl.
 ///
 /// Each impl is one short generic function that lists the fields, to [`write_object`] as values
 /// and to [`read_slots`] as slots; matching keys, skipping values, the duplicate and missing
@@ -51,6 +55,8 @@ macro_rules! object {
     (@flag $given:ident) => { true };
     (@rest) => { ::core::option::Option::None };
     (@rest $rest:ident) => { ::core::option::Option::Some(&mut $rest) };
+    (@order) => { b"" };
+    (@order $order:literal) => { $order };
     (@write_rest $self:ident) => { ::core::option::Option::None };
     (@write_rest $self:ident $rest:ident) => { ::core::option::Option::Some(&$self.$rest) };
     // Absent and `null` are both `None` for `null` and `opt` (a server that leaves out a
@@ -65,7 +71,7 @@ macro_rules! object {
     (@finish null $field:ident $wire:expr) => { ::core::option::Option::flatten($field) };
     (@finish opt $field:ident $wire:expr) => { ::core::option::Option::flatten($field) };
     (@finish optnull $field:ident $wire:expr) => { $field };
-    ($(#[$attr:meta])* $name:ident $($recursive:ident)? { $($kind:ident $field:ident $(= $wire:literal)?),* $(,)? } $(rest $rest:ident)?) => {
+    ($(#[$attr:meta])* $name:ident $($recursive:ident)? { $($kind:ident $field:ident $(= $wire:literal)?),* $(,)? } $(rest $rest:ident)? $(order $order:literal)?) => {
         $(#[$attr])*
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<__S: $crate::__private::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
@@ -86,7 +92,7 @@ macro_rules! object {
             fn read_fields<__M: $crate::__private::serde::de::MapAccess<'de>>(map: __M) -> ::core::result::Result<Self, __M::Error> {
                 $(let mut $field = ::core::option::Option::None;)*
                 $(let mut $rest = ::std::collections::BTreeMap::new();)?
-                $crate::__private::model::read_slots(map, Self::FIELDS, &mut [$(&mut $field),*], $crate::object!(@rest $($rest)?))?;
+                $crate::__private::model::read_slots(map, Self::FIELDS, $crate::object!(@order $($order)?), &mut [$(&mut $field),*], $crate::object!(@rest $($rest)?))?;
                 ::core::result::Result::Ok($name { $($field: $crate::object!(@finish $kind $field $crate::object!(@wire $field $($wire)?)),)* $($rest,)? })
             }
         }
@@ -354,24 +360,24 @@ impl<'de, M: MapAccess<'de>, T: Deserialize<'de>> Rest<'de, M> for BTreeMap<Stri
 }
 
 /// The loop over an object's keys: a declared key's value is read into its slot, another one is
-/// collected into `rest` or skipped.
+/// collected into `rest` or skipped. `order` is the fields' byte order of wire names (see
+/// [`Guess`]), empty when the type does not give it.
 pub fn read_slots<'de, M: MapAccess<'de>>(
     mut map: M,
     fields: &'static [&'static str],
+    order: &'static [u8],
     slots: &mut [&mut dyn Slot<'de, M>],
     rest: Option<&mut dyn Rest<'de, M>>,
 ) -> Result<(), M::Error> {
-    // Objects usually list their keys in the schema's order (this crate writes them so): the
-    // field after the last one read is tried first.
-    let mut next = 0;
+    let mut guess = Guess::new(fields, order);
     match rest {
         // Most types: a key is only an index or nothing, which fits in registers.
         None => {
-            while let Some(found) = map.next_key_seed(IndexSeed { fields, next })? {
+            while let Some(found) = map.next_key_seed(IndexSeed { fields, next: guess.next })? {
                 match found {
                     Some(index) => {
                         slots[index].read(&mut map, fields[index])?;
-                        next = index + 1;
+                        guess.read(index);
                     }
                     None => {
                         map.next_value::<de::IgnoredAny>()?;
@@ -380,11 +386,11 @@ pub fn read_slots<'de, M: MapAccess<'de>>(
             }
         }
         Some(rest) => {
-            while let Some(key) = map.next_key_seed(FieldSeed { fields, next })? {
+            while let Some(key) = map.next_key_seed(FieldSeed { fields, next: guess.next })? {
                 match key {
                     Field::Declared(index) => {
                         slots[index].read(&mut map, fields[index])?;
-                        next = index + 1;
+                        guess.read(index);
                     }
                     Field::Other(key) => rest.read(&mut map, key)?,
                 }
@@ -392,6 +398,46 @@ pub fn read_slots<'de, M: MapAccess<'de>>(
         }
     }
     Ok(())
+}
+
+/// The field expected next, tried before the others. Objects usually list their keys in the
+/// schema's order (this crate and servers built from the spec write them so) or sorted by name
+/// (maps written in key order): the guess follows whichever order the keys so far have taken.
+/// `order[i]` is the index of the field whose wire name follows field `i`'s in byte order, and
+/// `order[fields.len()]` the first one.
+struct Guess {
+    next: usize,
+    last: usize,
+    sorted: bool,
+    order: &'static [u8],
+}
+
+impl Guess {
+    #[inline(always)]
+    fn new(fields: &[&str], order: &'static [u8]) -> Guess {
+        Guess { next: 0, last: fields.len(), sorted: false, order }
+    }
+
+    /// The field after `index` in byte order; out of range when the type gives no order.
+    #[inline(always)]
+    fn after(&self, index: usize) -> usize {
+        self.order.get(index).map_or(usize::MAX, |&next| usize::from(next))
+    }
+
+    #[inline(always)]
+    fn read(&mut self, index: usize) {
+        // A miss changes the order followed only when the other order would have guessed
+        // right (a field left out of the object misses in both).
+        if index != self.next {
+            if self.after(self.last) == index {
+                self.sorted = true;
+            } else if index == self.last + 1 {
+                self.sorted = false;
+            }
+        }
+        self.last = index;
+        self.next = if self.sorted { self.after(index) } else { index + 1 };
+    }
 }
 
 /// The index among `fields` of `key`, trying `next` first.
@@ -628,6 +674,35 @@ mod tests {
     }
     crate::object!(Pet { req id, opt name = "displayName", optnull tag });
 
+    /// The same type with its byte order of wire names ("displayName", "id", "tag"), as the
+    /// generator gives it, and with a table that is wrong (which may cost time, never a result).
+    struct SortedPet(Pet);
+    impl<'de> serde::Deserialize<'de> for SortedPet {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Sorted {
+                id: i64,
+                name: Option<String>,
+                tag: Option<Option<String>>,
+            }
+            crate::object!(Sorted { req id, opt name = "displayName", optnull tag } order b"\x02\0\x03\x01");
+            let Sorted { id, name, tag } = Sorted::deserialize(deserializer)?;
+            Ok(SortedPet(Pet { id, name, tag }))
+        }
+    }
+    struct WrongPet(Pet);
+    impl<'de> serde::Deserialize<'de> for WrongPet {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Wrong {
+                id: i64,
+                name: Option<String>,
+                tag: Option<Option<String>>,
+            }
+            crate::object!(Wrong { req id, opt name = "displayName", optnull tag } order b"\x09\x01\x01");
+            let Wrong { id, name, tag } = Wrong::deserialize(deserializer)?;
+            Ok(WrongPet(Pet { id, name, tag }))
+        }
+    }
+
     /// Records the length a map announces and how many entries it writes.
     struct Lengths;
 
@@ -740,6 +815,68 @@ mod tests {
                 assert!(!super::same(&key, &other), "length {n}, byte {at}");
             }
         }
+    }
+
+    /// Every order of the keys (with an unknown one among them, and a field left out) reads
+    /// the same values, whatever order table the type gives; a repeated key is still an error.
+    #[test]
+    fn objects_read_in_any_key_order_with_any_order_table() {
+        let entries = [r#""id": 7"#, r#""displayName": "Rex""#, r#""tag": null"#, r#""x": [1, {"id": 2}]"#];
+        let mut orders = vec![vec![0, 1, 2, 3]];
+        for _ in 0..23 {
+            // The next permutation in lexicographic order.
+            let mut next = orders.last().unwrap().clone();
+            let i = (0..3).rev().find(|&i| next[i] < next[i + 1]).unwrap();
+            let j = (i + 1..4).rev().find(|&j| next[i] < next[j]).unwrap();
+            next.swap(i, j);
+            next[i + 1..].reverse();
+            orders.push(next);
+        }
+        for order in &orders {
+            for left_out in [None, Some(1), Some(2)] {
+                let keys: Vec<&str> = order.iter().filter(|&&i| Some(i) != left_out).map(|&i| entries[i]).collect();
+                let json = format!("{{{}}}", keys.join(", "));
+                let name = (left_out != Some(1)).then_some("Rex");
+                let tag = (left_out != Some(2)).then_some(None);
+                for pet in [
+                    serde_json::from_str::<Pet>(&json).unwrap(),
+                    serde_json::from_str::<SortedPet>(&json).unwrap().0,
+                    serde_json::from_str::<WrongPet>(&json).unwrap().0,
+                ] {
+                    assert_eq!((pet.id, pet.name.as_deref(), pet.tag), (7, name, tag.clone()), "{json}");
+                }
+                let repeated = format!(r#"{{{}, "id": 8}}"#, keys.join(", "));
+                assert!(serde_json::from_str::<SortedPet>(&repeated).is_err(), "{repeated}");
+            }
+        }
+    }
+
+    /// The guess follows the schema's order or the byte order, whichever the keys take: one
+    /// miss to learn the byte order, and a left-out field costs a miss without losing it.
+    #[test]
+    fn the_guess_follows_the_order_the_keys_take() {
+        const FIELDS: &[&str] = &["id", "name", "created_at", "created_by", "zone"];
+        // Byte order: created_at (2), created_by (3), id (0), name (1), zone (4).
+        const ORDER: &[u8] = &[1, 4, 3, 0, 5, 2];
+        let misses = |keys: &[usize]| {
+            let mut guess = super::Guess::new(FIELDS, ORDER);
+            keys.iter()
+                .filter(|&&index| {
+                    let missed = index != guess.next;
+                    guess.read(index);
+                    missed
+                })
+                .count()
+        };
+        assert_eq!(misses(&[0, 1, 2, 3, 4]), 0);
+        assert_eq!(misses(&[2, 3, 0, 1, 4]), 1);
+        assert_eq!(misses(&[2, 0, 1, 4]), 2);
+        assert_eq!(misses(&[0, 2, 3, 4]), 1);
+        let mut guess = super::Guess::new(FIELDS, b"");
+        for index in [2, 3, 0, 1, 4] {
+            guess.read(index);
+        }
+        assert_eq!(guess.next, 5, "without a table, the schema's order");
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub struct Base {
     /// Read-only: set by the server.
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
-rt::object!(Base { req id, req created_at, opt updated_at });
+rt::object!(Base { req id, req created_at, opt updated_at } order b"\x02\x00\x03\x01");
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organization {
     /// Read-only: set by the server.
@@ -41,7 +41,8 @@ rt::object!(
     Organization { req id, req created_at, opt updated_at, req name, optnull description,
     req plan, optnull website_url, optnull repository, optnull logo_url, optnull
     icon_url, optnull admin_emails, opt owner, optnull billing_deployment_restriction,
-    opt organization_plan }
+    opt organization_plan } order
+    b"\x08\x04\x06\x0d\x09\x07\x0e\x02\x03\x00\x0c\x05\x01\x0b\x0a"
 );
 /// Schema: `/components/schemas/Organization/allOf/3/properties/organization_plan`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -50,7 +51,10 @@ pub struct OrganizationOrganizationPlan {
     /// audit logs maximum period available in days
     pub audit_logs_retention_in_days: Option<f64>,
 }
-rt::object!(OrganizationOrganizationPlan { opt plan, opt audit_logs_retention_in_days });
+rt::object!(
+    OrganizationOrganizationPlan { opt plan, opt audit_logs_retention_in_days } order
+    b"\x02\x00\x01"
+);
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationRequest {
     /// name is case insensitive
@@ -65,7 +69,8 @@ pub struct OrganizationRequest {
 }
 rt::object!(
     OrganizationRequest { req name, optnull description, req plan, optnull website_url,
-    optnull repository, optnull logo_url, optnull icon_url, optnull admin_emails }
+    optnull repository, optnull logo_url, optnull icon_url, optnull admin_emails } order
+    b"\x02\x06\x04\x08\x03\x00\x05\x01\x07"
 );
 /// FREE, BUSINESS & PROFESSIONAL are deprecated. 2025 plans are the new plans available.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -138,9 +138,41 @@ fn emit_struct(
         // Only types that can nest read with a stack check (see `object!`).
         {
             let recursive = def.recursive.then(|| quote!(recursive));
-            quote!(rt::object!(#cfg #name #recursive { #(#entries),* } #rest);)
+            let wire_names: Vec<&str> = def.fields.iter().map(|f| f.wire_name.as_str()).collect();
+            // Every byte as `\xNN`, so the table reads as the indices it holds. The table only
+            // speeds reading up, so one that did not parse would simply be left out.
+            let order = byte_order(&wire_names)
+                .map(|order| {
+                    order
+                        .iter()
+                        .map(|i| format!("\\x{i:02x}"))
+                        .collect::<String>()
+                })
+                .and_then(|hex| format!("b\"{hex}\"").parse::<proc_macro2::Literal>().ok())
+                .map(|order| quote!(order #order));
+            quote!(rt::object!(#cfg #name #recursive { #(#entries),* } #rest #order);)
         },
     ]
+}
+
+/// The fields' byte order of wire names, for `object!`'s reader to follow documents whose keys
+/// are sorted: for each field the index of the next one in that order (the last one's is the
+/// field count), then the index of the first. `None` when the schema's order is already sorted,
+/// or the indices do not fit in bytes.
+fn byte_order(wire_names: &[&str]) -> Option<Vec<u8>> {
+    let count = wire_names.len();
+    let mut sorted: Vec<usize> = (0..count).collect();
+    sorted.sort_by_key(|&i| wire_names[i]);
+    if count >= usize::from(u8::MAX) || sorted.iter().enumerate().all(|(at, &i)| at == i) {
+        return None;
+    }
+    let mut order = vec![0; count + 1];
+    for pair in sorted.windows(2) {
+        order[pair[0]] = pair[1] as u8;
+    }
+    order[sorted[count - 1]] = count as u8;
+    order[count] = sorted[0] as u8;
+    Some(order)
 }
 
 /// A struct with serde's derives and attributes instead of the runtime's `object!` (the
@@ -473,5 +505,38 @@ fn emit_untagged(
         pub enum #name {
             #(#names(#types),)*
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_order;
+
+    /// Following the table from its last entry visits every field once, in byte order.
+    #[test]
+    fn byte_order_lists_each_fields_successor() {
+        let names = ["name", "id", "Zone", "created_at", "créé", "created"];
+        let order = byte_order(&names).unwrap();
+        let mut visited = Vec::new();
+        let mut at = usize::from(order[names.len()]);
+        while at < names.len() {
+            visited.push(names[at]);
+            at = usize::from(order[at]);
+        }
+        let mut sorted = names.to_vec();
+        sorted.sort();
+        assert_eq!(visited, sorted);
+        assert_eq!(visited[0], "Zone", "bytes, not letters: upper case first");
+    }
+
+    #[test]
+    fn byte_order_is_left_out_when_it_adds_nothing() {
+        assert_eq!(byte_order(&[]), None);
+        assert_eq!(byte_order(&["only"]), None);
+        assert_eq!(byte_order(&["a", "b", "c"]), None, "already sorted");
+        let many: Vec<String> = (0..300).map(|i| format!("f{}", 1000 - i)).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(byte_order(&many), None, "indices past a byte");
+        assert_eq!(byte_order(&many[..254]).map(|order| order.len()), Some(255));
     }
 }
