@@ -322,19 +322,31 @@ fn stats(mut samples: Vec<f64>) -> serde_json::Value {
 }
 
 macro_rules! measure {
-    ($ty:ty, $bytes:expr, $schema_order:expr, $r:ident) => {{
-        let before = ALLOCATIONS.load(Ordering::Relaxed);
-        let value: $ty = serde_json::from_slice($bytes).expect("the document decodes");
-        $r.allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
-        for (bytes, samples) in [($bytes, &mut $r.decode), ($schema_order, &mut $r.decode_schema_order)] {
+    ($ty:ty, $bytes:expr, $schema_order:expr, $r:ident, $part:expr) => {{
+        // `$part`: one of "sorted", "schema", "encode" alone (for profilers), or all of them.
+        let part: Option<&str> = $part;
+        let wants = |name: &str| part.map_or(true, |part| part == name);
+        let counted: Option<$ty> = part.is_none().then(|| {
+            let before = ALLOCATIONS.load(Ordering::Relaxed);
+            let value: $ty = serde_json::from_slice($bytes).expect("the document decodes");
+            $r.allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+            value
+        });
+        for (name, bytes, samples) in [("sorted", $bytes, &mut $r.decode), ("schema", $schema_order, &mut $r.decode_schema_order)] {
+            if !wants(name) {
+                continue;
+            }
             let started = Instant::now();
             let decoded: $ty = serde_json::from_slice(bytes).unwrap();
             samples.push(bytes.len() as f64 / 1e6 / started.elapsed().as_secs_f64());
             drop(decoded);
         }
-        let started = Instant::now();
-        let encoded = serde_json::to_vec(&value).unwrap();
-        $r.encode.push(encoded.len() as f64 / 1e6 / started.elapsed().as_secs_f64());
+        if wants("encode") {
+            let value: $ty = counted.unwrap_or_else(|| serde_json::from_slice($schema_order).unwrap());
+            let started = Instant::now();
+            let encoded = serde_json::to_vec(&value).unwrap();
+            $r.encode.push(encoded.len() as f64 / 1e6 / started.elapsed().as_secs_f64());
+        }
     }};
 }
 
@@ -361,8 +373,10 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("the document's path");
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(15);
-    // `--only ours|derive`: decode and encode with one version alone (for profilers).
+    // `--only ours|derive [sorted|schema|encode]`: one version alone, and one part of the work
+    // alone if named (for profilers: run with 0 rounds too, to subtract the setup).
     let only = args.nth(1);
+    let part = args.next();
     let bytes = std::fs::read(&path).expect("the document");
     // The document's keys are sorted (it is built through `serde_json::Value`); the derive
     // writes the same values with their keys in the schema's order, as a server built from the
@@ -375,10 +389,10 @@ fn main() {
     for _ in 0..rounds {
         // Interleaved, so a change in the machine's load hits both alike.
         if only.as_deref() != Some("derive") {
-            measure!(qovery_ours::model::LIST_TYPE, &bytes, &schema_order, ours);
+            measure!(qovery_ours::model::LIST_TYPE, &bytes, &schema_order, ours, part.as_deref());
         }
         if only.as_deref() != Some("ours") {
-            measure!(qovery_derive::model::LIST_TYPE, &bytes, &schema_order, derive);
+            measure!(qovery_derive::model::LIST_TYPE, &bytes, &schema_order, derive, part.as_deref());
         }
     }
     if only.is_some() {
