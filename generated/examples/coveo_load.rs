@@ -230,55 +230,46 @@ fn load(address: SocketAddr, connections: usize, seconds: u64) -> anyhow::Result
     .expect("the load thread")
 }
 
+/// Runs `work` to its end on a current-thread runtime in a thread of its own, once the server
+/// it talks to has had time to start listening.
+fn on_own_thread<T: Send + 'static>(
+    work: impl std::future::Future<Output = anyhow::Result<T>> + Send + 'static,
+) -> anyhow::Result<T> {
+    std::thread::sleep(Duration::from_millis(200));
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(work)
+    })
+    .join()
+    .expect("the setup thread")
+}
+
+/// The list the load test asks for, checked to hold every seeded organization.
+async fn list_of_all(address: SocketAddr) -> anyhow::Result<Vec<u8>> {
+    let mut stream = tokio::net::TcpStream::connect(address).await?;
+    let body = round_trip(&mut stream, REQUEST, &mut Vec::new()).await?;
+    let list: serde_json::Value = serde_json::from_slice(&body)?;
+    if list.as_array().map(Vec::len) != Some(ORGANIZATIONS) {
+        bail!("the list from {address} holds {list}");
+    }
+    Ok(body)
+}
+
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     // The generated server's answer, which the hand-written handler then returns as it is.
     let generated = start(Server::Generated, axum::body::Bytes::new())?;
-    std::thread::sleep(Duration::from_millis(200));
-    let body = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        runtime.block_on(async move {
-            seed(generated).await?;
-            let mut stream = tokio::net::TcpStream::connect(generated).await?;
-            round_trip(&mut stream, REQUEST, &mut Vec::new()).await
-        })
-    })
-    .join()
-    .expect("the first request")?;
-    let list: serde_json::Value = serde_json::from_slice(&body)?;
-    if list.as_array().map(Vec::len) != Some(ORGANIZATIONS) {
-        bail!("the list holds {list}");
-    }
+    let body = on_own_thread(async move {
+        seed(generated).await?;
+        list_of_all(generated).await
+    })?;
     let hand_written = start(Server::HandWritten, axum::body::Bytes::from(body.clone()))?;
     let by_hand = start(Server::HandWrittenService, axum::body::Bytes::new())?;
-    let by_hand_body = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        runtime.block_on(async move {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            let mut stream = tokio::net::TcpStream::connect(by_hand).await?;
-            round_trip(&mut stream, REQUEST, &mut Vec::new()).await
-        })
-    })
-    .join()
-    .expect("the by-hand request")?;
-    let by_hand_list: serde_json::Value = serde_json::from_slice(&by_hand_body)?;
-    if by_hand_list.as_array().map(Vec::len) != Some(ORGANIZATIONS) {
-        bail!("the hand-written handler's list holds {by_hand_list}");
-    }
+    on_own_thread(list_of_all(by_hand))?;
     let logged = start(Server::GeneratedWithLog, axum::body::Bytes::new())?;
-    std::thread::sleep(Duration::from_millis(200));
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        runtime.block_on(seed(logged))
-    })
-    .join()
-    .expect("seeding")?;
+    on_own_thread(seed(logged))?;
     eprintln!(
         "{} organizations, {} bytes of JSON; {} connections, {} s per run, {} runs each",
         ORGANIZATIONS,
