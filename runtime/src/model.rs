@@ -361,7 +361,7 @@ impl<'de, M: MapAccess<'de>, T: Deserialize<'de>> Rest<'de, M> for BTreeMap<Stri
 
 /// The loop over an object's keys: a declared key's value is read into its slot, another one is
 /// collected into `rest` or skipped. `order` is the fields' byte order of wire names (see
-/// [`Guess`]), empty when the type does not give it.
+/// `Guess`), empty when the type does not give it.
 pub fn read_slots<'de, M: MapAccess<'de>>(
     mut map: M,
     fields: &'static [&'static str],
