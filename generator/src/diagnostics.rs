@@ -424,6 +424,12 @@ pub mod catalog {
         )
     }
 
+    /// The hint of a warning reported once for many places alike (an unknown format).
+    pub fn same_elsewhere(others: usize) -> String {
+        let places = if others == 1 { "place" } else { "places" };
+        format!("the same holds at {others} other {places} in the spec, not reported one by one")
+    }
+
     pub fn ambiguous_union(pointer: &str, a: &str, b: &str) -> Diagnostic {
         Diagnostic::warning(pointer, format!("oneOf/anyOf variants `{a}` and `{b}` accept the same JSON; the first one listed wins"))
             .with_hint("add a discriminator to make the choice explicit")

@@ -69,6 +69,39 @@ fn warnings_can_be_denied() {
         .contains("error: unknown format `something-new`"));
 }
 
+/// A format the generator does not know is reported once per format and fallback type, at one
+/// place, with how many others there are: real specs repeat one a hundred times.
+#[test]
+fn unknown_formats_are_reported_once_per_format() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/formats.yaml");
+    let output = generate(&config_for(&path), &path).unwrap_or_else(|d| panic!("{d}"));
+    let reported: Vec<(String, Option<String>)> = output
+        .warnings
+        .warnings()
+        .filter(|w| w.message.starts_with("unknown format"))
+        .map(|w| (w.message.clone(), w.hint.clone()))
+        .collect();
+    let one_other =
+        Some("the same holds at 1 other place in the spec, not reported one by one".to_owned());
+    assert_eq!(
+        reported,
+        [
+            (
+                "unknown format `something-new`; treating it as a plain string".to_owned(),
+                one_other.clone()
+            ),
+            (
+                "unknown format `unixtime`; treating it as a plain integer (i64)".to_owned(),
+                one_other
+            ),
+            (
+                "unknown format `unixtime`; treating it as a plain number (f64)".to_owned(),
+                None
+            ),
+        ]
+    );
+}
+
 /// Lowering reports every problem of the phase, not only the first.
 #[test]
 fn several_errors_are_all_reported() {

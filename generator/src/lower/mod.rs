@@ -11,7 +11,7 @@ mod security;
 mod tags;
 mod validation;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
@@ -52,6 +52,9 @@ pub(crate) struct Lowerer<'a> {
     inline_depth: usize,
     /// The constraint table of parameters and bodies, as it is built.
     checks: validation::CheckBuilder,
+    /// Unknown formats met, by format and the type they fall back to: the index of the one
+    /// warning reported (at the first place) and every place that uses it.
+    unknown_formats: BTreeMap<(String, &'static str), (usize, BTreeSet<String>)>,
 }
 
 /// Lowers the whole document; errors of the phase are collected and returned together.
@@ -74,6 +77,7 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
         let error = catalog::ref_cycle(pointer, target);
         lowerer.error(error);
     }
+    lowerer.count_unknown_formats();
     if lowerer.diagnostics.has_errors() {
         return Err(lowerer.diagnostics);
     }
@@ -140,6 +144,31 @@ impl<'a> Lowerer<'a> {
             examples: BTreeMap::new(),
             inline_depth: 0,
             checks: Default::default(),
+            unknown_formats: BTreeMap::new(),
+        }
+    }
+
+    /// Warns about an unknown format once per format and fallback type: real specs repeat one
+    /// (OpenAI's `unixtime`, 144 times), and one warning with a count says as much.
+    fn warn_unknown_format(&mut self, pointer: &str, format: &str, base: &'static str) {
+        match self.unknown_formats.entry((format.to_owned(), base)) {
+            std::collections::btree_map::Entry::Occupied(mut seen) => {
+                seen.get_mut().1.insert(pointer.to_owned());
+            }
+            std::collections::btree_map::Entry::Vacant(first) => {
+                first.insert((self.diagnostics.len(), BTreeSet::from([pointer.to_owned()])));
+                self.diagnostics
+                    .push(catalog::unknown_format(pointer, format, base));
+            }
+        }
+    }
+
+    /// Adds to each unknown-format warning how many other places it stands for.
+    fn count_unknown_formats(&mut self) {
+        for (index, places) in self.unknown_formats.values() {
+            if places.len() > 1 {
+                self.diagnostics.0[*index].hint = Some(catalog::same_elsewhere(places.len() - 1));
+            }
         }
     }
 

@@ -327,7 +327,7 @@ impl<'a> Lowerer<'a> {
                 VariantOrUnknownOrEmpty::Unknown(f)
                     if !PLAIN_STRING_FORMATS.contains(&f.as_str()) =>
                 {
-                    self.warn(catalog::unknown_format(pointer, f, "integer (i64)"));
+                    self.warn_unknown_format(pointer, f, "integer (i64)");
                     Type::I64
                 }
                 _ => Type::I64,
@@ -337,7 +337,7 @@ impl<'a> Lowerer<'a> {
                 VariantOrUnknownOrEmpty::Unknown(f)
                     if !PLAIN_STRING_FORMATS.contains(&f.as_str()) =>
                 {
-                    self.warn(catalog::unknown_format(pointer, f, "number (f64)"));
+                    self.warn_unknown_format(pointer, f, "number (f64)");
                     Type::F64
                 }
                 _ => Type::F64,
@@ -402,7 +402,7 @@ impl<'a> Lowerer<'a> {
             VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Type::Uuid,
             VariantOrUnknownOrEmpty::Unknown(f) => {
                 if !PLAIN_STRING_FORMATS.contains(&f.as_str()) {
-                    self.warn(catalog::unknown_format(pointer, f, "string"));
+                    self.warn_unknown_format(pointer, f, "string");
                 }
                 Type::String
             }
