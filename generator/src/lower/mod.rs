@@ -55,6 +55,8 @@ pub(crate) struct Lowerer<'a> {
     /// Unknown formats met, by format and the type they fall back to: the index of the one
     /// warning reported (at the first place) and every place that uses it.
     unknown_formats: BTreeMap<(String, &'static str), (usize, BTreeSet<String>)>,
+    /// Properties `allOf` members gave different types, checked once every type is lowered.
+    restated: Vec<schema::Restated>,
 }
 
 /// Lowers the whole document; errors of the phase are collected and returned together.
@@ -77,6 +79,7 @@ pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
         let error = catalog::ref_cycle(pointer, target);
         lowerer.error(error);
     }
+    lowerer.report_restated_properties();
     lowerer.count_unknown_formats();
     if lowerer.diagnostics.has_errors() {
         return Err(lowerer.diagnostics);
@@ -145,6 +148,7 @@ impl<'a> Lowerer<'a> {
             inline_depth: 0,
             checks: Default::default(),
             unknown_formats: BTreeMap::new(),
+            restated: Vec::new(),
         }
     }
 

@@ -1131,6 +1131,55 @@ impl<'a> Lowerer<'a> {
         None
     }
 
+    /// Warns about each property an `allOf` member restated with a type that reads other JSON
+    /// (the last one won).
+    pub(super) fn report_restated_properties(&mut self) {
+        for restated in std::mem::take(&mut self.restated) {
+            if !self.same_on_the_wire(&restated.before, &restated.after) {
+                self.warn(catalog::conflicting_property(
+                    &restated.pointer,
+                    &restated.name,
+                ));
+            }
+        }
+    }
+
+    /// Whether two types read and write the same JSON: equal once aliases are looked through,
+    /// or enums of the same values (an inline enum and a named one that repeats it, as specs
+    /// often do when an `allOf` member restates a property).
+    fn same_on_the_wire(&self, a: &Type, b: &Type) -> bool {
+        if a == b {
+            return true;
+        }
+        // `through_aliases` also looks through nullability, which is not the same JSON.
+        if matches!(a, Type::Nullable(_)) != matches!(b, Type::Nullable(_)) {
+            return false;
+        }
+        let (Some(a), Some(b)) = (self.through_aliases(a), self.through_aliases(b)) else {
+            return false;
+        };
+        match (a, b) {
+            (Type::Named(x), Type::Named(y)) => {
+                match (&self.defs[x.0].kind, &self.defs[y.0].kind) {
+                    (TypeKind::Enum(x), TypeKind::Enum(y)) => {
+                        let values = |e: &EnumDef| {
+                            e.variants
+                                .iter()
+                                .map(|v| v.wire_name.clone())
+                                .collect::<BTreeSet<_>>()
+                        };
+                        x.repr == y.repr && values(x) == values(y)
+                    }
+                    _ => x == y,
+                }
+            }
+            (Type::Array(x), Type::Array(y)) | (Type::Map(x), Type::Map(y)) => {
+                self.same_on_the_wire(x, y)
+            }
+            _ => a == b,
+        }
+    }
+
     /// A score (higher = tried first) and a shape key (equal keys are ambiguous).
     fn specificity(&self, ty: &Type) -> (u32, String) {
         let Some(ty) = self.through_aliases(ty) else {
@@ -1180,7 +1229,13 @@ fn push_field(
         .find(|c| c.field.wire_name == field.wire_name)
     {
         if existing.field.ty != field.ty {
-            lowerer.warn(catalog::conflicting_property(pointer, &field.wire_name));
+            // Whether both read the same JSON is decided once every schema is lowered.
+            lowerer.restated.push(Restated {
+                pointer: pointer.to_owned(),
+                name: field.wire_name.clone(),
+                before: existing.field.ty.clone(),
+                after: field.ty.clone(),
+            });
             existing.field.ty = field.ty;
         }
         existing.field.required |= field.required;
@@ -1191,6 +1246,14 @@ fn push_field(
         return;
     }
     collected.push(Collected { field });
+}
+
+/// A property an `allOf` member gave another type than an earlier member did.
+pub(super) struct Restated {
+    pointer: String,
+    name: String,
+    before: Type,
+    after: Type,
 }
 
 /// `Option<T>` for an element that may be `null`; `serde_json::Value` (and `()`, the type of a
