@@ -170,8 +170,8 @@ impl<'a> Lowerer<'a> {
     /// Adds to each unknown-format warning how many other places it stands for.
     fn count_unknown_formats(&mut self) {
         for (index, places) in self.unknown_formats.values() {
-            if places.len() > 1 {
-                self.diagnostics.0[*index].hint = Some(catalog::same_elsewhere(places.len() - 1));
+            if let (Some(warning), 2..) = (self.diagnostics.0.get_mut(*index), places.len()) {
+                warning.hint = Some(catalog::same_elsewhere(places.len() - 1));
             }
         }
     }
