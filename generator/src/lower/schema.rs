@@ -670,29 +670,46 @@ impl<'a> Lowerer<'a> {
                 SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                     // Alternatives inside an `allOf`: every property any of them declares becomes
                     // an optional field. Which alternative was meant is not kept, but every
-                    // property keeps its type instead of the whole member becoming a `Value`.
+                    // property keeps its type instead of the whole member becoming a `Value`,
+                    // unless the alternatives disagree on it: then any of their values must
+                    // read, so it is a `Value`.
                     let keyword = match &schema.schema_kind {
                         SchemaKind::OneOf { .. } => "oneOf",
                         _ => "anyOf",
                     };
-                    let before = collected.len();
+                    let mut merged: Vec<Collected> = Vec::new();
+                    let mut disagreeing: Vec<String> = Vec::new();
                     for (index, inner) in members.iter().enumerate() {
                         if is_null_schema(inner) {
                             continue;
                         }
                         let at = join(pointer, &[keyword, &index.to_string()]);
+                        let mut own = Vec::new();
                         let mut alternative_required = Required::new();
                         self.collect_member(
                             inner,
                             name,
                             &at,
-                            collected,
+                            &mut own,
                             &mut alternative_required,
                             extra,
                         );
+                        for c in own {
+                            let wire = c.field.wire_name.clone();
+                            if self.merge_alternative(&mut merged, c.field) {
+                                disagreeing.push(wire);
+                            }
+                        }
                     }
-                    for c in &mut collected[before..] {
+                    for wire in disagreeing {
+                        let what = format!(
+                            "the `{keyword}` alternatives give property `{wire}` different types"
+                        );
+                        self.fallback(pointer, &what);
+                    }
+                    for mut c in merged {
                         c.field.required = false;
+                        push_field(self, collected, c.field, pointer);
                     }
                 }
                 _ => self.warn(catalog::ignored_all_of_member(pointer)),
@@ -1116,11 +1133,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `ty` with aliases, newtypes and nullability looked through; `None` for a loop of aliases
-    /// (reported once every schema is lowered, see `cycles::alias_loops`).
+    /// (reported once every schema is lowered, see `cycles::alias_loops`). A type not lowered
+    /// yet is left as it is named: its kind is still a placeholder.
     fn through_aliases<'t>(&'t self, mut ty: &'t Type) -> Option<&'t Type> {
         for _ in 0..=self.defs.len() {
             ty = match ty {
                 Type::Nullable(inner) => inner,
+                Type::Named(id) if self.states[id.0] != State::Done => return Some(ty),
                 Type::Named(id) => match &self.defs[id.0].kind {
                     TypeKind::Alias(inner) | TypeKind::Newtype(inner) => inner,
                     _ => return Some(ty),
@@ -1142,6 +1161,33 @@ impl<'a> Lowerer<'a> {
                 ));
             }
         }
+    }
+
+    /// Adds one alternative's field to those of the alternatives before it; `true` when it
+    /// gives the property a type that reads other JSON (the property then reads any JSON).
+    fn merge_alternative(&mut self, merged: &mut Vec<Collected>, field: Field) -> bool {
+        let Some(at) = merged
+            .iter()
+            .position(|m| m.field.wire_name == field.wire_name)
+        else {
+            merged.push(Collected { field });
+            return false;
+        };
+        // Any alternative may leave the value `null`.
+        merged[at].field.nullable |= field.nullable;
+        let before = merged[at].field.ty.clone();
+        if before == Type::Any || before == field.ty {
+            return false;
+        }
+        // A component not lowered yet compares by name only: reading any JSON is safe, and
+        // lowering it out of turn could report a valid recursion as an `allOf` cycle.
+        if self.same_on_the_wire(&before, &field.ty) {
+            return false;
+        }
+        merged[at].field.ty = Type::Any;
+        // The first alternative's description no longer fits.
+        merged[at].field.doc = None;
+        true
     }
 
     /// Whether two types read and write the same JSON: equal once aliases are looked through,
