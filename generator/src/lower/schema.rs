@@ -1206,16 +1206,8 @@ impl<'a> Lowerer<'a> {
         };
         match (a, b) {
             (Type::Named(x), Type::Named(y)) => {
-                match (&self.defs[x.0].kind, &self.defs[y.0].kind) {
-                    (TypeKind::Enum(x), TypeKind::Enum(y)) => {
-                        let values = |e: &EnumDef| {
-                            e.variants
-                                .iter()
-                                .map(|v| v.wire_name.clone())
-                                .collect::<BTreeSet<_>>()
-                        };
-                        x.repr == y.repr && values(x) == values(y)
-                    }
+                match (self.enum_values(*x), self.enum_values(*y)) {
+                    (Some(x), Some(y)) => x == y,
                     _ => x == y,
                 }
             }
@@ -1224,6 +1216,42 @@ impl<'a> Lowerer<'a> {
             }
             _ => a == b,
         }
+    }
+
+    /// What an enum type accepts: its representation and values. A component not lowered yet
+    /// is read from its schema (its kind is still a placeholder), if it is a plain enum that
+    /// does not list `null`.
+    fn enum_values(&self, id: TypeId) -> Option<(EnumRepr, BTreeSet<String>)> {
+        if self.states[id.0] == State::Done {
+            let TypeKind::Enum(e) = &self.defs[id.0].kind else {
+                return None;
+            };
+            let values = e.variants.iter().map(|v| v.wire_name.clone()).collect();
+            return Some((e.repr, values));
+        }
+        let (_, ReferenceOr::Item(schema)) = self.component_schema(id)? else {
+            return None;
+        };
+        if schema.schema_data.nullable {
+            return None;
+        }
+        let (repr, values): (EnumRepr, Option<BTreeSet<String>>) = match &schema.schema_kind {
+            SchemaKind::Type(OaType::String(s)) => {
+                (EnumRepr::String, s.enumeration.iter().cloned().collect())
+            }
+            SchemaKind::Type(OaType::Integer(i)) => (
+                EnumRepr::Integer,
+                i.enumeration
+                    .iter()
+                    .map(|v| v.map(|v| v.to_string()))
+                    .collect(),
+            ),
+            _ => return None,
+        };
+        // `None` when a value is `null`; no values is not an enum.
+        values
+            .filter(|values| !values.is_empty())
+            .map(|values| (repr, values))
     }
 
     /// A score (higher = tried first) and a shape key (equal keys are ambiguous).
