@@ -674,34 +674,28 @@ mod tests {
     }
     crate::object!(Pet { req id, opt name = "displayName", optnull tag });
 
-    /// The same type with its byte order of wire names ("displayName", "id", "tag"), as the
-    /// generator gives it, and with a table that is wrong (which may cost time, never a result).
-    struct SortedPet(Pet);
-    impl<'de> serde::Deserialize<'de> for SortedPet {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct Sorted {
-                id: i64,
-                name: Option<String>,
-                tag: Option<Option<String>>,
+    /// `Pet` read through a type that gives `object!` the order table `$order`.
+    macro_rules! pet_with_order {
+        ($name:ident, $order:literal) => {
+            struct $name(Pet);
+            impl<'de> serde::Deserialize<'de> for $name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    struct Fields {
+                        id: i64,
+                        name: Option<String>,
+                        tag: Option<Option<String>>,
+                    }
+                    crate::object!(Fields { req id, opt name = "displayName", optnull tag } order $order);
+                    let Fields { id, name, tag } = Fields::deserialize(deserializer)?;
+                    Ok($name(Pet { id, name, tag }))
+                }
             }
-            crate::object!(Sorted { req id, opt name = "displayName", optnull tag } order b"\x02\0\x03\x01");
-            let Sorted { id, name, tag } = Sorted::deserialize(deserializer)?;
-            Ok(SortedPet(Pet { id, name, tag }))
-        }
+        };
     }
-    struct WrongPet(Pet);
-    impl<'de> serde::Deserialize<'de> for WrongPet {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct Wrong {
-                id: i64,
-                name: Option<String>,
-                tag: Option<Option<String>>,
-            }
-            crate::object!(Wrong { req id, opt name = "displayName", optnull tag } order b"\x09\x01\x01");
-            let Wrong { id, name, tag } = Wrong::deserialize(deserializer)?;
-            Ok(WrongPet(Pet { id, name, tag }))
-        }
-    }
+    // The byte order of the wire names ("displayName", "id", "tag"), as the generator gives
+    // it, and a table that is wrong (which may cost time, never a result).
+    pet_with_order!(SortedPet, b"\x02\0\x03\x01");
+    pet_with_order!(WrongPet, b"\x09\x01\x01");
 
     /// Records the length a map announces and how many entries it writes.
     struct Lengths;
