@@ -231,6 +231,11 @@ pub mod catalog {
         )
     }
 
+    /// A spot the 3.0 model refuses whose meaning is still plain, read as that meaning.
+    pub fn repaired(pointer: &str, what: &str, reading: &str) -> Diagnostic {
+        Diagnostic::warning(pointer, format!("{what}; {reading}"))
+    }
+
     /// An integer constraint or enum value outside what a 64-bit integer holds.
     pub fn integer_out_of_range(pointer: &str, keyword: &str, value: &str) -> Diagnostic {
         Diagnostic::warning(
@@ -331,9 +336,9 @@ pub mod catalog {
     }
 
     pub fn undeclared_path_param(pointer: &str, name: &str) -> Diagnostic {
-        Diagnostic::error(
+        Diagnostic::warning(
             pointer,
-            format!("path template parameter `{{{name}}}` is not declared"),
+            format!("path template parameter `{{{name}}}` is not declared; it is read as a required string"),
         )
         .with_hint(format!(
             "add a parameter with `name: {name}` and `in: path` to the operation or its path item"

@@ -106,6 +106,17 @@ pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// The words of an identifier without what only made it legal on its own (the `r#` prefix, the
+/// `_` before a leading digit), for a name that puts a prefix before them: `on_2fa_verify` from
+/// `_2fa_verify`, not `on__2fa_verify`, which `non_snake_case` refuses.
+pub fn stem(ident: &str) -> &str {
+    let ident = bare(ident);
+    match ident.strip_prefix('_') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+        _ => ident,
+    }
+}
+
 /// Hands out unique names within one namespace (a module, a struct's fields, an enum's variants).
 ///
 /// The first claimant of a name keeps it; later ones get `2`, `3`, ... appended, so the result
@@ -161,6 +172,14 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stems_drop_what_only_made_a_name_legal() {
+        assert_eq!(stem(&field_name("2FA-Verify")), "2fa_verify");
+        assert_eq!(stem(&field_name("type")), "type");
+        assert_eq!(stem(&field_name("_private")), "private");
+        assert_eq!(stem("_x"), "_x");
+    }
 
     #[test]
     fn type_names() {

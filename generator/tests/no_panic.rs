@@ -152,6 +152,12 @@ fn text_edit() -> impl Strategy<Value = TextEdit> {
         Just("type: object".to_owned()),
         Just("\n".to_owned()),
         Just("\t".to_owned()),
+        // Control characters: C1 ones are valid in JSON strings and not in YAML.
+        Just("\u{85}".to_owned()),
+        Just("\u{99}".to_owned()),
+        Just("\u{1b}".to_owned()),
+        Just("\u{0}".to_owned()),
+        Just("\u{feff}".to_owned()),
         "[ -~]{0,12}",
         "\\PC{0,4}",
     ];
@@ -184,6 +190,28 @@ enum TreeEdit {
         depth: usize,
         in_array: bool,
     },
+    /// Wraps a node `depth` times in what real specs wrap schemas in: an annotation-only
+    /// `allOf`, a nullable `allOf`, or an object whose property holds it beside a boolean
+    /// `additionalProperties`.
+    Wrap {
+        node: usize,
+        depth: usize,
+        wrapper: Wrapper,
+    },
+    /// Puts an annotation-only wrapper of a `$ref` to an existing component (picked by index)
+    /// at a node, so that components come to contain themselves through wrappers.
+    WrapRef {
+        node: usize,
+        component: usize,
+        nullable: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Wrapper {
+    Annotation,
+    Nullable,
+    Property,
 }
 
 /// Values of every YAML type, including extremes.
@@ -247,7 +275,58 @@ fn tree_edit() -> impl Strategy<Value = TreeEdit> {
                 in_array,
             }
         }),
+        (
+            any::<usize>(),
+            1usize..40,
+            prop_oneof![
+                Just(Wrapper::Annotation),
+                Just(Wrapper::Nullable),
+                Just(Wrapper::Property)
+            ]
+        )
+            .prop_map(|(node, depth, wrapper)| TreeEdit::Wrap {
+                node,
+                depth,
+                wrapper
+            }),
+        (any::<usize>(), any::<usize>(), any::<bool>()).prop_map(
+            |(node, component, nullable)| TreeEdit::WrapRef {
+                node,
+                component,
+                nullable
+            }
+        ),
     ]
+}
+
+/// A YAML mapping from string keys.
+fn mapping<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Mapping(
+        entries
+            .into_iter()
+            .map(|(k, v)| (Value::from(k), v))
+            .collect(),
+    )
+}
+
+/// `node` wrapped once in `wrapper`.
+fn wrapped(node: Value, wrapper: Wrapper) -> Value {
+    let description = || mapping([("description", Value::from("wrapped"))]);
+    match wrapper {
+        Wrapper::Annotation => mapping([("allOf", Value::Sequence(vec![node, description()]))]),
+        Wrapper::Nullable => mapping([
+            ("nullable", Value::Bool(true)),
+            ("allOf", Value::Sequence(vec![node])),
+        ]),
+        Wrapper::Property => mapping([
+            ("type", Value::from("object")),
+            ("additionalProperties", Value::Bool(false)),
+            (
+                "properties",
+                mapping([("inner", node), ("flag", Value::Bool(true))]),
+            ),
+        ]),
+    }
 }
 
 /// Pre-order paths (as child indices) of every node, up to a bound.
@@ -331,6 +410,46 @@ fn apply_tree(document: &mut Value, edit: &TreeEdit) {
                     };
                 }
                 *v = nested;
+            }
+        }
+        TreeEdit::Wrap {
+            node,
+            depth,
+            wrapper,
+        } => {
+            if let Some(v) = node_mut(document, &pick(*node)) {
+                let mut nested = std::mem::take(v);
+                for _ in 0..*depth {
+                    nested = wrapped(nested, *wrapper);
+                }
+                *v = nested;
+            }
+        }
+        TreeEdit::WrapRef {
+            node,
+            component,
+            nullable,
+        } => {
+            let names: Vec<String> = document
+                .get("components")
+                .and_then(|c| c.get("schemas"))
+                .and_then(Value::as_mapping)
+                .map(|m| m.keys().filter_map(|k| k.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default();
+            let Some(name) = names.get(component % names.len().max(1)) else {
+                return;
+            };
+            let reference = mapping([(
+                "$ref",
+                Value::from(format!("#/components/schemas/{name}")),
+            )]);
+            let wrapper = if *nullable {
+                Wrapper::Nullable
+            } else {
+                Wrapper::Annotation
+            };
+            if let Some(v) = node_mut(document, &pick(*node)) {
+                *v = wrapped(reference, wrapper);
             }
         }
     }

@@ -43,7 +43,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         },
     });
     let setters = api.security_schemes.iter().enumerate().map(|(index, s)| {
-        let method = format_ident!("with_{}", names::bare(&s.rust_name));
+        let method = format_ident!("with_{}", names::stem(&s.rust_name));
         let how = match &s.kind {
             SecurityKind::Bearer => "Sent as `Authorization: Bearer <token>`.".to_owned(),
             SecurityKind::Basic => {

@@ -205,7 +205,7 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
 }
 
 fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
-    let handler = format_ident!("on_{}", crate::names::bare(&op.rust_name));
+    let handler = format_ident!("on_{}", crate::names::stem(&op.rust_name));
     let method = ident(&op.rust_name);
     let input = ident(&op.names.input);
     let security = security_alternatives(api, op);
@@ -325,7 +325,7 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
         } else {
             TokenStream::new()
         };
-        let handler = format_ident!("on_{}", crate::names::bare(&op.rust_name));
+        let handler = format_ident!("on_{}", crate::names::stem(&op.rust_name));
         let method = format_ident!("{}", op.method.as_str());
         let path = spelling[&route_shape(&op.path)];
         quote!(#cfg (#path, #method, #handler),)

@@ -52,7 +52,9 @@ fn visit(
             return found;
         }
     }
-    if kind != Kind::Schema || depth % CHECKPOINT != 0 {
+    // A boolean left in a schema's place is `additionalProperties: true|false` (the repair pass
+    // turned every other one into an object), which 3.0 allows and a `Schema` is not.
+    if kind != Kind::Schema || depth % CHECKPOINT != 0 || value.is_bool() {
         return None;
     }
     let error = serde_yaml::from_value::<ReferenceOr<Schema>>(value.clone()).err()?;

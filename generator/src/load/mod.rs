@@ -1,7 +1,7 @@
 //! Reads a spec file (and the files its `$ref`s name) and parses it into `openapiv3` types; the
 //! only code that touches spec files.
 //!
-//! YAML and JSON both go through serde_yaml (JSON is YAML). The pipeline: parse the root, detect
+//! YAML goes through serde_yaml, JSON through serde_json, both into one `serde_yaml::Value`. The pipeline: parse the root, detect
 //! its version, bundle external references in (`bundle.rs`), bring a 3.1 document (`openapi31.rs`)
 //! or a Swagger 2.0 one (`swagger2.rs`) to the 3.0 model, then read `openapiv3`. Later phases see
 //! one OpenAPI 3.0 document with local references only, whatever the user wrote.
@@ -11,6 +11,7 @@ mod deep_schemas;
 mod integers;
 mod kind;
 mod openapi31;
+mod repair;
 mod swagger2;
 mod yaml;
 
@@ -149,8 +150,28 @@ pub(crate) fn parse_yaml_value(text: &str) -> Result<serde_yaml::Value, serde_ya
     yaml::from_str(text)
 }
 
-/// Parses text into a YAML value, locating a syntax error.
+/// Parses text into a YAML value, locating a syntax error. Text that opens with `{` is JSON and
+/// is read by the JSON parser (YAML refuses control characters JSON strings may hold); should
+/// that fail, it is read as YAML's flow style after all, and the JSON error is the one reported.
 fn parse_yaml(source: &str, label: &str) -> Result<serde_yaml::Value, Diagnostics> {
+    if source.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).starts_with('{') {
+        return yaml::from_json_str(source).or_else(|json| {
+            yaml::from_str(source).map_err(|_| {
+                let message = json.to_string();
+                let message = match message.find(" at line ") {
+                    Some(cut) => message[..cut].to_owned(),
+                    None => message,
+                };
+                let mut d = catalog::syntax(&message);
+                d.file = label.to_owned();
+                d.position = Some(Position {
+                    line: json.line(),
+                    column: json.column(),
+                });
+                Diagnostics(vec![d])
+            })
+        });
+    }
     yaml::from_str(source).map_err(|syntax| {
         let mut d = catalog::syntax(&strip_location(&syntax));
         d.file = label.to_owned();
@@ -201,6 +222,7 @@ fn read_spec(
         }
     };
     let mut value = value;
+    repair::repair(&mut value, version, &mut warnings);
     integers::fit_integers(&mut value, &mut warnings);
     let rewritten = bundled || version != Version::V30;
     // The path to an error is tracked so that a rewritten document, whose text no longer matches

@@ -10,6 +10,7 @@ mod schema;
 mod security;
 mod tags;
 mod validation;
+mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
 

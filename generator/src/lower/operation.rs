@@ -56,7 +56,7 @@ pub(crate) fn lower_operations<'a>(
     reserved.extend(
         schemes
             .iter()
-            .map(|s| format!("with_{}", names::bare(&s.rust_name))),
+            .map(|s| format!("with_{}", names::stem(&s.rust_name))),
     );
     let reserved_refs: Vec<&str> = reserved.iter().map(String::as_str).collect();
     let mut method_names = Namespace::with_reserved(&reserved_refs);
@@ -301,13 +301,18 @@ fn lower_params<'a>(
         }
     }
     let template = template_params(path);
-    for name in &template {
-        let found = declared.iter().any(|(p, _)| {
-            location_of(p) == ParamLocation::Path && p.parameter_data_ref().name == *name
-        });
-        if !found {
-            lowerer.error(catalog::undeclared_path_param(pointer, name));
-        }
+    // A template variable no parameter declares is sent and read as text, as other tools do.
+    let undeclared: Vec<&str> = template
+        .iter()
+        .copied()
+        .filter(|name| {
+            !declared.iter().any(|(p, _)| {
+                location_of(p) == ParamLocation::Path && p.parameter_data_ref().name == *name
+            })
+        })
+        .collect();
+    for name in &undeclared {
+        lowerer.warn(catalog::undeclared_path_param(pointer, name));
     }
     let mut ns = Namespace::with_reserved(RESERVED_INPUT_FIELDS);
     let mut out = Vec::new();
@@ -350,6 +355,20 @@ fn lower_params<'a>(
             explode,
             doc: data.description.clone(),
             check,
+        });
+    }
+    for name in undeclared {
+        let (rust_name, _) = ns.claim(&names::field_name(name));
+        out.push(Param {
+            separator: ',',
+            wire_name: name.to_owned(),
+            rust_name,
+            location: ParamLocation::Path,
+            ty: Type::String,
+            required: true,
+            explode: false,
+            doc: None,
+            check: None,
         });
     }
     out

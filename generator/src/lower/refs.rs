@@ -136,6 +136,23 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The component schema a `$ref` reaches through any chain of aliases (`A: {$ref: B}`), with
+    /// its name; `None` for a dangling or foreign reference or a chain longer than
+    /// [`MAX_REF_HOPS`] (a cycle, reported once lowering ends). Reports nothing: every walk that
+    /// looks behind a reference goes through here, so none can follow a cycle forever.
+    pub(crate) fn follow_schema_ref(&self, reference: &str) -> Option<(String, &'a Schema)> {
+        let schemas = &self.spec.components.as_ref()?.schemas;
+        let mut reference = reference;
+        for _ in 0..=MAX_REF_HOPS {
+            let name = local_name(reference, "schemas")?;
+            match schemas.get(&name)? {
+                ReferenceOr::Item(schema) => return Some((name, schema)),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        None
+    }
+
     /// The type a schema `$ref` stands for: the component's reserved id.
     pub(crate) fn schema_ref_type(&mut self, reference: &str, pointer: &str) -> Type {
         match self.schema_ref_id(reference, pointer) {

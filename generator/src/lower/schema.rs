@@ -1389,6 +1389,20 @@ fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
     matches!(member, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == AnySchema::default())
 }
 
+/// The component an annotation-only wrapper refers to: `{allOf: [{$ref: X}, {description: ..}]}`
+/// (annotations and `nullable` beside it) is X, as a type and as a check.
+pub(crate) fn wrapped_reference(schema: &Schema) -> Option<&str> {
+    let all_of = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) if only_all_of(any) && any.typ.is_none() => &any.all_of,
+        _ => return None,
+    };
+    match single_type_member(all_of)? {
+        (_, ReferenceOr::Reference { reference }) => Some(reference),
+        _ => None,
+    }
+}
+
 /// The one `allOf` member that carries a type, with its index, when every other member only
 /// annotates (or is a `null` alternative).
 fn single_type_member(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {

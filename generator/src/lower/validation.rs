@@ -14,13 +14,11 @@ use openapiv3::{
 };
 
 use super::refs::local_name;
+use super::schema::{is_nullable, wrapped_reference};
+use super::walk::Walk;
 use super::Lowerer;
 use crate::diagnostics::{catalog, join};
 use crate::ir::{Checks, JsonKind, Limit, Operation, Rule};
-
-/// How deep `allOf` members are merged before giving up (a spec cannot nest them without end,
-/// but a broken one could loop).
-const MAX_MERGE_DEPTH: usize = 32;
 
 /// The table as it is built.
 #[derive(Default)]
@@ -33,22 +31,54 @@ pub(crate) struct CheckBuilder {
 impl<'a> Lowerer<'a> {
     /// The node of a schema (a `$ref` to a component shares the component's node).
     pub(crate) fn check_node(&mut self, schema: &'a ReferenceOr<Schema>, pointer: &str) -> u32 {
+        self.check_node_within(schema, pointer, &Walk::new())
+    }
+
+    fn check_node_within(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &str,
+        walk: &Walk,
+    ) -> u32 {
         match schema {
-            ReferenceOr::Reference { reference } => self.component_check(reference),
-            ReferenceOr::Item(schema) => self.inline_check(schema, pointer),
+            ReferenceOr::Reference { reference } => self.component_check(reference, walk),
+            ReferenceOr::Item(schema) => self.inline_check(schema, pointer, walk),
         }
     }
 
-    fn boxed_check_node(&mut self, schema: &'a ReferenceOr<Box<Schema>>, pointer: &str) -> u32 {
+    fn boxed_check_node(
+        &mut self,
+        schema: &'a ReferenceOr<Box<Schema>>,
+        pointer: &str,
+        walk: &Walk,
+    ) -> u32 {
         match schema {
-            ReferenceOr::Reference { reference } => self.component_check(reference),
-            ReferenceOr::Item(schema) => self.inline_check(schema, pointer),
+            ReferenceOr::Reference { reference } => self.component_check(reference, walk),
+            ReferenceOr::Item(schema) => self.inline_check(schema, pointer, walk),
         }
     }
 
-    fn inline_check(&mut self, schema: &'a Schema, pointer: &str) -> u32 {
+    /// A node of its own for an inline schema; node 0 (anything) past the walk's bound.
+    fn inline_check(&mut self, schema: &'a Schema, pointer: &str, walk: &Walk) -> u32 {
+        let Some(walk) = walk.nested() else {
+            return 0;
+        };
+        // An annotation-only wrapper of one reference (`{allOf: [{$ref: X}], description: ..}`)
+        // checks exactly what X checks: it shares X's node instead of merging X again, which
+        // also keeps a component that wraps a reference to itself from unfolding.
+        if let Some(reference) = wrapped_reference(schema) {
+            let target = self.component_check(reference, &walk);
+            let mut rules = Vec::new();
+            if is_nullable(schema) {
+                rules.push(Rule::Nullable);
+            }
+            rules.push(Rule::AnyOf(vec![target]));
+            let id = self.new_check_node();
+            self.checks.nodes[id as usize] = rules;
+            return id;
+        }
         let id = self.new_check_node();
-        let rules = self.schema_rules(schema, pointer, 0);
+        let rules = self.schema_rules(schema, pointer, &walk);
         self.checks.nodes[id as usize] = rules;
         id
     }
@@ -62,13 +92,20 @@ impl<'a> Lowerer<'a> {
         (self.checks.nodes.len() - 1) as u32
     }
 
-    fn component_check(&mut self, reference: &str) -> u32 {
+    /// The node of a component schema, shared by every place that refers to it; reserved before
+    /// it is filled, so cycles resolve.
+    fn component_check(&mut self, reference: &str, walk: &Walk) -> u32 {
         let Some(name) = local_name(reference, "schemas") else {
             return 0;
         };
         if let Some(id) = self.checks.components.get(&name) {
             return *id;
         }
+        // Too deep to fill it here: left unchecked at this place, and not remembered, so a
+        // shallower place still builds its node.
+        let Some(walk) = walk.nested() else {
+            return 0;
+        };
         let Some(schema) = self
             .spec
             .components
@@ -85,10 +122,10 @@ impl<'a> Lowerer<'a> {
         );
         let rules = match schema {
             ReferenceOr::Reference { reference } => {
-                let target = self.component_check(reference);
+                let target = self.component_check(reference, &walk);
                 vec![Rule::AnyOf(vec![target])]
             }
-            ReferenceOr::Item(schema) => self.schema_rules(schema, &pointer, 0),
+            ReferenceOr::Item(schema) => self.schema_rules(schema, &pointer, &walk),
         };
         self.checks.nodes[id as usize] = rules;
         id
@@ -96,26 +133,16 @@ impl<'a> Lowerer<'a> {
 
     /// The schema behind a `$ref` to a component, for merging `allOf` members; `None` for a
     /// chain of aliases that never reaches a schema (a cycle, reported where types are lowered).
-    fn component_schema_named(&self, reference: &str) -> Option<(&'a Schema, String)> {
-        let schemas = &self.spec.components.as_ref()?.schemas;
-        let mut reference = reference;
-        for _ in 0..=super::refs::MAX_REF_HOPS {
-            let name = local_name(reference, "schemas")?;
-            match schemas.get(&name)? {
-                ReferenceOr::Item(schema) => {
-                    let pointer = format!(
-                        "#/components/schemas/{}",
-                        crate::diagnostics::escape_segment(&name)
-                    );
-                    return Some((schema, pointer));
-                }
-                ReferenceOr::Reference { reference: next } => reference = next,
-            }
-        }
-        None
+    fn component_schema_named(&self, reference: &str) -> Option<(&'a Schema, String, String)> {
+        let (name, schema) = self.follow_schema_ref(reference)?;
+        let pointer = format!(
+            "#/components/schemas/{}",
+            crate::diagnostics::escape_segment(&name)
+        );
+        Some((schema, pointer, name))
     }
 
-    fn schema_rules(&mut self, schema: &'a Schema, pointer: &str, depth: usize) -> Vec<Rule> {
+    fn schema_rules(&mut self, schema: &'a Schema, pointer: &str, walk: &Walk) -> Vec<Rule> {
         let mut rules = Vec::new();
         if schema.schema_data.nullable {
             rules.push(Rule::Nullable);
@@ -186,6 +213,7 @@ impl<'a> Lowerer<'a> {
                     &o.properties,
                     o.additional_properties.as_ref(),
                     pointer,
+                    walk,
                 );
                 push_some(
                     &mut rules,
@@ -199,7 +227,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(OaType::Array(a)) => {
                 rules.push(Rule::Type(JsonKind::Array));
                 if let Some(items) = &a.items {
-                    let node = self.boxed_check_node(items, &join(pointer, &["items"]));
+                    let node = self.boxed_check_node(items, &join(pointer, &["items"]), walk);
                     rules.push(Rule::Items(node));
                 }
                 push_some(&mut rules, a.min_items.map(|n| Rule::MinItems(n as u64)));
@@ -209,25 +237,27 @@ impl<'a> Lowerer<'a> {
                 }
             }
             SchemaKind::OneOf { one_of } => {
-                rules.push(self.union_rule(schema, one_of, &join(pointer, &["oneOf"])));
+                rules.push(self.union_rule(schema, one_of, &join(pointer, &["oneOf"]), walk));
             }
             SchemaKind::AnyOf { any_of } => {
-                rules.push(self.union_rule(schema, any_of, &join(pointer, &["anyOf"])));
+                rules.push(self.union_rule(schema, any_of, &join(pointer, &["anyOf"]), walk));
             }
             SchemaKind::AllOf { all_of } => {
                 for (index, member) in all_of.iter().enumerate() {
                     let at = join(pointer, &["allOf", &index.to_string()]);
-                    let (member, at) = match member {
-                        ReferenceOr::Item(member) => (member, at),
+                    // A member that is a component is merged from inside it; one the walk is
+                    // already inside of (a schema that includes itself) adds no checks here.
+                    let (member, at, inside) = match member {
+                        ReferenceOr::Item(member) => (member, at, walk.nested()),
                         ReferenceOr::Reference { reference } => {
                             match self.component_schema_named(reference) {
-                                Some(found) => found,
+                                Some((member, at, name)) => (member, at, walk.enter(&name)),
                                 None => continue,
                             }
                         }
                     };
-                    if depth < MAX_MERGE_DEPTH {
-                        let member_rules = self.schema_rules(member, &at, depth + 1);
+                    if let Some(inside) = inside {
+                        let member_rules = self.schema_rules(member, &at, &inside);
                         merge_rules(&mut rules, member_rules);
                     }
                 }
@@ -239,6 +269,7 @@ impl<'a> Lowerer<'a> {
                         &any.properties,
                         any.additional_properties.as_ref(),
                         pointer,
+                        walk,
                     );
                 }
                 push_some(
@@ -268,7 +299,7 @@ impl<'a> Lowerer<'a> {
                     any.multiple_of.map(|v| Rule::MultipleOf(Limit::Num(v))),
                 );
                 if let Some(items) = &any.items {
-                    let node = self.boxed_check_node(items, &join(pointer, &["items"]));
+                    let node = self.boxed_check_node(items, &join(pointer, &["items"]), walk);
                     rules.push(Rule::Items(node));
                 }
                 push_some(&mut rules, any.min_items.map(|n| Rule::MinItems(n as u64)));
@@ -289,6 +320,7 @@ impl<'a> Lowerer<'a> {
         properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
         additional: Option<&'a AdditionalProperties>,
         pointer: &str,
+        walk: &Walk,
     ) {
         let mut declared = Vec::new();
         for (name, property) in properties {
@@ -297,9 +329,9 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(schema) => schema.schema_data.read_only,
                 ReferenceOr::Reference { reference } => self
                     .component_schema_named(reference)
-                    .is_some_and(|(schema, _)| schema.schema_data.read_only),
+                    .is_some_and(|(schema, _, _)| schema.schema_data.read_only),
             };
-            let node = self.boxed_check_node(property, &at);
+            let node = self.boxed_check_node(property, &at, walk);
             declared.push((name.clone(), node, read_only));
         }
         if !declared.is_empty() {
@@ -308,7 +340,8 @@ impl<'a> Lowerer<'a> {
         match additional {
             Some(AdditionalProperties::Any(false)) => rules.push(Rule::NoAdditional),
             Some(AdditionalProperties::Schema(schema)) => {
-                let node = self.check_node(schema, &join(pointer, &["additionalProperties"]));
+                let node =
+                    self.check_node_within(schema, &join(pointer, &["additionalProperties"]), walk);
                 rules.push(Rule::Additional(node));
             }
             _ => {}
@@ -322,11 +355,14 @@ impl<'a> Lowerer<'a> {
         schema: &'a Schema,
         branches: &'a [ReferenceOr<Schema>],
         pointer: &str,
+        walk: &Walk,
     ) -> Rule {
         let nodes: Vec<u32> = branches
             .iter()
             .enumerate()
-            .map(|(index, branch)| self.check_node(branch, &join(pointer, &[&index.to_string()])))
+            .map(|(index, branch)| {
+                self.check_node_within(branch, &join(pointer, &[&index.to_string()]), walk)
+            })
             .collect();
         let all_refs = branches
             .iter()
@@ -340,7 +376,7 @@ impl<'a> Lowerer<'a> {
                     } else {
                         format!("#/components/schemas/{target}")
                     };
-                    mapping.push((value.clone(), self.component_check(&reference)));
+                    mapping.push((value.clone(), self.component_check(&reference, walk)));
                 }
                 for (branch, node) in branches.iter().zip(&nodes) {
                     if let ReferenceOr::Reference { reference } = branch {

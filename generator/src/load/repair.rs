@@ -1,0 +1,254 @@
+//! Repairs what real documents get wrong in ways whose meaning is still plain, before the 3.0
+//! model reads them: each repair is a warning that names the place, never a refusal.
+//!
+//! It runs on every document once it has the 3.0 shape (3.1 and Swagger 2.0 are converted
+//! first), so one pass covers every version: boolean schemas where 3.0 wants an object, JSON
+//! Schema `definitions` containers, scalars where a keyword takes text, a callback given by
+//! `$ref`, and an operation that documents no response.
+
+use serde_yaml::{Mapping, Value};
+
+use super::kind::{visit_schemas, Kind};
+use super::Version;
+use crate::diagnostics::{catalog, escape_segment, Diagnostics};
+
+/// Schema keywords whose value is text; a number or boolean there is read as its text.
+const TEXT_KEYWORDS: &[&str] = &["title", "description", "pattern", "format"];
+
+/// The methods a 3.0 path item holds operations under.
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Repairs `document` (3.0-shaped, read from a document of `version`) in place, with a warning
+/// for each repair that changes what a reader of the document would see.
+pub(crate) fn repair(document: &mut Value, version: Version, warnings: &mut Diagnostics) {
+    visit_schemas(document, Kind::Root, &mut |schema, pointer| {
+        repair_schema(schema, pointer, warnings);
+    });
+    let callbacks = document
+        .get("components")
+        .and_then(|c| c.get("callbacks"))
+        .and_then(Value::as_mapping)
+        .cloned()
+        .unwrap_or_default();
+    let Some(Value::Mapping(paths)) = document.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(path) = path.as_str() else { continue };
+        let Value::Mapping(item) = item else { continue };
+        for method in METHODS {
+            let Some(Value::Mapping(operation)) = item.get_mut(*method) else {
+                continue;
+            };
+            let pointer = format!("#/paths/{}/{method}", escape_segment(path));
+            // Optional since 3.1, and empty in some documents: either way no answer is
+            // documented, so any answer is one; a bodiless `default` says exactly that and gives
+            // servers a status they may send.
+            // Anything else there is the reader's to refuse.
+            let undocumented = match operation.get("responses") {
+                None => true,
+                Some(Value::Mapping(responses)) => responses.is_empty(),
+                Some(_) => false,
+            };
+            if undocumented {
+                if version != Version::V31 || operation.contains_key("responses") {
+                    warnings.push(catalog::repaired(
+                        &pointer,
+                        "the operation documents no response",
+                        "it is read as answering any status, without a body (`default`)",
+                    ));
+                }
+                let mut any = Mapping::new();
+                any.insert(
+                    Value::from("description"),
+                    Value::from("Any answer: the description documents none."),
+                );
+                let mut responses = Mapping::new();
+                responses.insert(Value::from("default"), Value::Mapping(any));
+                operation.insert(Value::from("responses"), Value::Mapping(responses));
+            }
+            if let Some(Value::Mapping(own)) = operation.get_mut("callbacks") {
+                inline_callbacks(own, &callbacks, &format!("{pointer}/callbacks"), warnings);
+            }
+        }
+    }
+}
+
+/// One schema (its subschemas are already repaired: the walk is post-order).
+fn repair_schema(schema: &mut Value, pointer: &str, warnings: &mut Diagnostics) {
+    let map = match schema {
+        // JSON Schema's boolean schemas: `true` accepts anything, `false` nothing. 3.0 allows
+        // them only under `additionalProperties`, which the walk leaves alone.
+        Value::Bool(accepts) => {
+            let accepts = *accepts;
+            let mut object = Mapping::new();
+            if !accepts {
+                object.insert(Value::from("not"), Value::Mapping(Mapping::new()));
+            }
+            *schema = Value::Mapping(object);
+            warnings.push(catalog::repaired(
+                pointer,
+                &format!("the boolean schema `{accepts}` is JSON Schema, not OpenAPI 3.0"),
+                if accepts {
+                    "it is read as `{}`, any value"
+                } else {
+                    "it is read as `{not: {}}`, no value"
+                },
+            ));
+            return;
+        }
+        Value::Mapping(map) => map,
+        _ => return,
+    };
+    // `type` is a name or (3.1, normalized already) a list; an object there is a schema written
+    // one level too high, whose meaning is lost.
+    if map.get("type").is_some_and(|t| t.is_mapping()) {
+        map.remove("type");
+        warnings.push(catalog::repaired(
+            &format!("{pointer}/type"),
+            "`type` holds an object, not a type name",
+            "it is ignored, so the schema admits any type",
+        ));
+    }
+    // A container of schemas for `$ref`s to reach (the bundler already made each one it
+    // reaches a component); it constrains nothing itself.
+    map.remove("definitions");
+    map.remove("$defs");
+    for keyword in TEXT_KEYWORDS {
+        let Some(value) = map.get_mut(*keyword) else {
+            continue;
+        };
+        let text = match value {
+            Value::String(_) => continue,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => {
+                map.remove(*keyword);
+                continue;
+            }
+            // A mapping or list: a property named like the keyword written one level too high,
+            // or nonsense; either way it says nothing this keyword could mean.
+            _ => {
+                map.remove(*keyword);
+                warnings.push(catalog::repaired(
+                    &format!("{pointer}/{keyword}"),
+                    &format!("`{keyword}` holds a list or an object, not text"),
+                    "it is ignored",
+                ));
+                continue;
+            }
+        };
+        warnings.push(catalog::repaired(
+            &format!("{pointer}/{keyword}"),
+            &format!("`{keyword}: {text}` is not text"),
+            &format!("it is read as the text \"{text}\""),
+        ));
+        *value = Value::String(text);
+    }
+}
+
+/// Puts each callback given as `$ref: '#/components/callbacks/<name>'` in place; one that
+/// resolves to nothing is dropped with a warning (callbacks generate no code yet).
+fn inline_callbacks(
+    own: &mut Mapping,
+    components: &Mapping,
+    pointer: &str,
+    warnings: &mut Diagnostics,
+) {
+    let mut dropped = Vec::new();
+    for (name, callback) in own.iter_mut() {
+        let Some(reference) = callback.get("$ref").and_then(Value::as_str) else {
+            continue;
+        };
+        let target = reference
+            .strip_prefix("#/components/callbacks/")
+            .and_then(|name| components.get(crate::diagnostics::unescape_segment(name)))
+            .filter(|found| found.get("$ref").is_none());
+        match target {
+            Some(found) => *callback = found.clone(),
+            None => dropped.push((name.clone(), reference.to_owned())),
+        }
+    }
+    for (name, reference) in dropped {
+        own.remove(&name);
+        let at = format!("{pointer}/{}", escape_segment(name.as_str().unwrap_or("")));
+        warnings.push(catalog::repaired(
+            &at,
+            &format!("the callback `$ref: {reference}` does not name a callback in `#/components/callbacks`"),
+            "it is ignored",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repaired(yaml: &str) -> (Value, Vec<String>) {
+        let mut document: Value = serde_yaml::from_str(yaml).expect("test YAML");
+        let mut warnings = Diagnostics::default();
+        repair(&mut document, Version::V30, &mut warnings);
+        let places = warnings.0.iter().map(|d| d.pointer.clone()).collect();
+        (document, places)
+    }
+
+    #[test]
+    fn boolean_schemas_at_any_depth() {
+        let (document, places) = repaired(
+            "paths: {}\ncomponents:\n  schemas:\n    A:\n      properties:\n        f:\n          items:\n            properties:\n              g: {items: false, additionalProperties: false}\n        h: true\n",
+        );
+        let a = &document["components"]["schemas"]["A"]["properties"];
+        assert_eq!(
+            a["f"]["items"]["properties"]["g"]["items"],
+            serde_yaml::from_str::<Value>("{not: {}}").unwrap()
+        );
+        // 3.0 allows a boolean here: left as written.
+        assert_eq!(
+            a["f"]["items"]["properties"]["g"]["additionalProperties"],
+            Value::Bool(false)
+        );
+        assert_eq!(a["h"], Value::Mapping(Mapping::new()));
+        assert_eq!(
+            places,
+            [
+                "#/components/schemas/A/properties/f/items/properties/g/items",
+                "#/components/schemas/A/properties/h",
+            ]
+        );
+    }
+
+    #[test]
+    fn text_keywords_and_definitions() {
+        let (document, places) = repaired(
+            "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: string\n      pattern: 0\n      description: ~\n      definitions:\n        inner: {type: string}\n    B:\n      type: {description: written one level too high}\n",
+        );
+        let a = &document["components"]["schemas"]["A"];
+        assert_eq!(a["pattern"], Value::from("0"));
+        assert!(a.get("description").is_none());
+        assert!(a.get("definitions").is_none());
+        assert!(document["components"]["schemas"]["B"].get("type").is_none());
+        assert_eq!(
+            places,
+            ["#/components/schemas/A/pattern", "#/components/schemas/B/type"]
+        );
+    }
+
+    #[test]
+    fn callbacks_by_reference_and_missing_responses() {
+        let (document, places) = repaired(
+            "paths:\n  /a:\n    post:\n      callbacks:\n        onEvent: {$ref: '#/components/callbacks/Event'}\n        lost: {$ref: '#/components/callbacks/Nope'}\ncomponents:\n  callbacks:\n    Event:\n      '{$request.body#/url}':\n        post: {responses: {'200': {description: ok}}}\n",
+        );
+        let operation = &document["paths"]["/a"]["post"];
+        assert!(operation["responses"].get("default").is_some());
+        assert!(operation["callbacks"]["onEvent"]
+            .get("{$request.body#/url}")
+            .is_some());
+        assert!(operation["callbacks"].get("lost").is_none());
+        assert_eq!(
+            places,
+            ["#/paths/~1a/post", "#/paths/~1a/post/callbacks/lost"]
+        );
+    }
+}
