@@ -112,6 +112,10 @@ pub fn run(args: &CorpusArgs) -> Result<ExitOutcome> {
         .clone()
         .unwrap_or_else(|| root.join("target/corpus"));
     let logs = out.join("_logs");
+    // Logs of an earlier sweep would pass for this one's.
+    if logs.exists() {
+        fs::remove_dir_all(&logs).with_context(|| format!("removing {}", logs.display()))?;
+    }
     fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
     let only = match &args.only {
         Some(re) => Some(regex::Regex::new(re).context("--only")?),
