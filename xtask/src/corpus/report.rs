@@ -176,11 +176,11 @@ pub fn to_markdown(report: &Report) -> String {
         })
         .collect();
     md += &format!(
-        "\n### Crashes, timeouts, out of memory: {}\n\n",
+        "\n### Crashes, timeouts, out of memory: {}\n",
         crashes.len()
     );
     if !crashes.is_empty() {
-        md += "| spec | outcome | exit | what |\n| --- | --- | --- | --- |\n";
+        md += "\n| spec | outcome | exit | what |\n| --- | --- | --- | --- |\n";
         for r in crashes {
             let exit = match r.exit {
                 Exit::Code(code) => format!("exit {code}"),
