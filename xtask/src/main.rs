@@ -1,9 +1,11 @@
 //! Workspace automation: `cargo xtask generate` (and `--check`), `cargo xtask mock`,
-//! `cargo xtask bench`.
+//! `cargo xtask bench`, `cargo xtask corpus`.
 //!
 //! Exit codes: 0 success, 1 spec errors or drift, 2 usage or I/O errors.
 
 mod bench;
+#[cfg(unix)]
+mod corpus;
 mod generate;
 mod mock;
 mod models_bench;
@@ -36,6 +38,10 @@ enum Command {
     Mock(mock::MockArgs),
     /// Measure generation time, memory, lines emitted and `cargo check` time of the output.
     Bench(bench::BenchArgs),
+    /// Generate every OpenAPI description under a directory (a public corpus) with the release
+    /// generator, lint a sample of the crates, and report outcomes, error classes and timings.
+    #[cfg(unix)]
+    Corpus(corpus::CorpusArgs),
     /// One spec's generation measurements, as JSON (used by `bench`).
     #[command(hide = true)]
     BenchRun(bench::RunArgs),
@@ -46,6 +52,8 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(&args),
         Command::Mock(args) => mock::run(&args),
         Command::Bench(args) => bench::run(&args).map(|()| generate::Outcome::Done),
+        #[cfg(unix)]
+        Command::Corpus(args) => corpus::run(&args),
         Command::BenchRun(args) => bench::run_one(&args).map(|()| generate::Outcome::Done),
     })
 }
