@@ -289,13 +289,13 @@ fn tree_edit() -> impl Strategy<Value = TreeEdit> {
                 depth,
                 wrapper
             }),
-        (any::<usize>(), any::<usize>(), any::<bool>()).prop_map(
-            |(node, component, nullable)| TreeEdit::WrapRef {
+        (any::<usize>(), any::<usize>(), any::<bool>()).prop_map(|(node, component, nullable)| {
+            TreeEdit::WrapRef {
                 node,
                 component,
-                nullable
+                nullable,
             }
-        ),
+        }),
     ]
 }
 
@@ -434,15 +434,17 @@ fn apply_tree(document: &mut Value, edit: &TreeEdit) {
                 .get("components")
                 .and_then(|c| c.get("schemas"))
                 .and_then(Value::as_mapping)
-                .map(|m| m.keys().filter_map(|k| k.as_str().map(str::to_owned)).collect())
+                .map(|m| {
+                    m.keys()
+                        .filter_map(|k| k.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default();
             let Some(name) = names.get(component % names.len().max(1)) else {
                 return;
             };
-            let reference = mapping([(
-                "$ref",
-                Value::from(format!("#/components/schemas/{name}")),
-            )]);
+            let reference =
+                mapping([("$ref", Value::from(format!("#/components/schemas/{name}")))]);
             let wrapper = if *nullable {
                 Wrapper::Nullable
             } else {

@@ -154,7 +154,10 @@ pub(crate) fn parse_yaml_value(text: &str) -> Result<serde_yaml::Value, serde_ya
 /// is read by the JSON parser (YAML refuses control characters JSON strings may hold); should
 /// that fail, it is read as YAML's flow style after all, and the JSON error is the one reported.
 fn parse_yaml(source: &str, label: &str) -> Result<serde_yaml::Value, Diagnostics> {
-    if source.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).starts_with('{') {
+    if source
+        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+        .starts_with('{')
+    {
         return yaml::from_json_str(source).or_else(|json| {
             yaml::from_str(source).map_err(|_| {
                 let message = json.to_string();

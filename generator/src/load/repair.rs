@@ -231,7 +231,10 @@ mod tests {
         assert!(document["components"]["schemas"]["B"].get("type").is_none());
         assert_eq!(
             places,
-            ["#/components/schemas/A/pattern", "#/components/schemas/B/type"]
+            [
+                "#/components/schemas/A/pattern",
+                "#/components/schemas/B/type"
+            ]
         );
     }
 

@@ -162,7 +162,8 @@ mod tests {
 
     #[test]
     fn json_reads_like_yaml_and_takes_c1_controls() {
-        let text = r#"{"a": [1, -2, 2.5, true, null, "x"], "b": {"c": "d"}, "big": 18446744073709552000}"#;
+        let text =
+            r#"{"a": [1, -2, 2.5, true, null, "x"], "b": {"c": "d"}, "big": 18446744073709552000}"#;
         assert_eq!(from_json_str(text).unwrap(), from_str(text).unwrap());
         // U+0099 inside a string: JSON allows it, YAML does not.
         let text = "{\"description\": \"line\u{99}next\"}";

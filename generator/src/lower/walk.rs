@@ -58,7 +58,10 @@ mod tests {
         let deeper = inside.enter("Other").expect("another component");
         assert!(deeper.enter("Expression").is_none());
         // A sibling path may enter it again.
-        assert!(walk.enter("Other").and_then(|w| w.enter("Expression")).is_some());
+        assert!(walk
+            .enter("Other")
+            .and_then(|w| w.enter("Expression"))
+            .is_some());
     }
 
     #[test]
