@@ -11,6 +11,8 @@ use openapiv3::{
     StringFormat, Type as OaType, VariantOrUnknownOrEmpty,
 };
 
+use super::refs::MAX_REF_HOPS;
+use super::walk::Walk;
 use super::{Lowerer, State};
 use crate::diagnostics::{catalog, join};
 use crate::ir::{
@@ -727,7 +729,7 @@ impl<'a> Lowerer<'a> {
     ) {
         let mut current = id;
         // Follow aliases of aliases (`A: {$ref: B}`) to the struct.
-        for _ in 0..32 {
+        for _ in 0..MAX_REF_HOPS {
             match &self.defs[current.0].kind {
                 TypeKind::Alias(Type::Named(next)) => {
                     let next = *next;
@@ -834,7 +836,12 @@ impl<'a> Lowerer<'a> {
                 let pinned: Vec<Option<String>> = variants
                     .iter()
                     .map(|(_, member)| {
-                        self.pinned_tag_value(member, &discriminator.property_name, pointer, 0)
+                        self.pinned_tag_value(
+                            member,
+                            &discriminator.property_name,
+                            pointer,
+                            &Walk::new(),
+                        )
                     })
                     .collect();
                 let (mut tagged, explicit): (Vec<TaggedVariant>, Vec<bool>) = variants
@@ -896,11 +903,15 @@ impl<'a> Lowerer<'a> {
         member: &'a ReferenceOr<Schema>,
         property: &str,
         pointer: &str,
-        depth: usize,
+        walk: &Walk,
     ) -> Option<String> {
-        if depth > 8 {
-            return None;
-        }
+        // Inside the member's component (once per path: a member may include itself).
+        let walk = match member {
+            ReferenceOr::Reference { reference } => {
+                walk.enter(&self.follow_schema_ref(reference)?.0)?
+            }
+            ReferenceOr::Item(_) => walk.nested()?,
+        };
         let schema = self.resolve_schema(member, pointer)?;
         match &schema.schema_kind {
             SchemaKind::Type(OaType::Object(object)) => {
@@ -920,7 +931,7 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::AllOf { all_of } => all_of
                 .iter()
-                .find_map(|m| self.pinned_tag_value(m, property, pointer, depth + 1)),
+                .find_map(|m| self.pinned_tag_value(m, property, pointer, &walk)),
             _ => None,
         }
     }
