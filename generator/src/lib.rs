@@ -134,10 +134,10 @@ pub fn generate_with_progress(
     let mut spec = load_spec_with(path, &config.spec_label, config.allow_external_refs_outside)?;
     let load = started.elapsed();
     progress(Phase::Lower);
-    let lowered = lower_phase(config, &spec)?;
-    // The OpenAPI model is not needed once lowered: free it before emission, the phase that
-    // needs the most memory.
-    drop(std::mem::take(&mut spec.openapi));
+    // Lowering takes the OpenAPI model, which is not needed after it: sorted in place instead of
+    // copied, and freed before emission.
+    let openapi = std::mem::take(&mut spec.openapi);
+    let lowered = lower_phase(config, &spec, || lower::lower_api_owned(openapi))?;
     progress(Phase::Emit);
     let mut output = emit_phase(config, &spec.label, lowered, &|d| spec.locate(d))?;
     output.summary.timings.load = load;
@@ -147,7 +147,7 @@ pub fn generate_with_progress(
 
 /// Lowers and emits an already loaded spec.
 pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagnostics> {
-    let lowered = lower_phase(config, spec)?;
+    let lowered = lower_phase(config, spec, || lower_api(&spec.openapi))?;
     emit_phase(config, &spec.label, lowered, &|d| spec.locate(d))
 }
 
@@ -160,9 +160,14 @@ struct LowerResult {
     lower: Duration,
 }
 
-fn lower_phase(config: &Config, spec: &LoadedSpec) -> Result<LowerResult, Diagnostics> {
+/// Runs `lower` (lowering `spec`'s model) and collects its warnings with the loader's.
+fn lower_phase(
+    config: &Config,
+    spec: &LoadedSpec,
+    lower: impl FnOnce() -> Result<Lowered, Diagnostics>,
+) -> Result<LowerResult, Diagnostics> {
     let started = Instant::now();
-    let lowered = match lower_api(&spec.openapi) {
+    let lowered = match lower() {
         Ok(lowered) => lowered,
         Err(mut diagnostics) => {
             spec.locate(&mut diagnostics);

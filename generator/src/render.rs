@@ -1,11 +1,14 @@
 //! Turns emitted token streams into formatted source text with the `@generated` header, one
 //! worker thread per core, timing each phase.
 
+mod nested;
+
+use std::cell::Cell;
 use std::time::{Duration, Instant};
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
-use crate::emit::EmitJob;
+use crate::emit::{Chunk, EmitJob};
 use crate::OutputFile;
 
 /// The first line of every generated file; xtask recognises generated files by it.
@@ -43,10 +46,17 @@ pub fn render_files(spec_label: &str, mut jobs: Vec<EmitJob<'_>>) -> Result<Rend
     let run = |index: usize| -> RenderedFile {
         let job = &jobs[index];
         let started = Instant::now();
-        let tokens = (job.emit)();
-        let emitted = started.elapsed();
-        let contents = render_file(spec_label, tokens)?;
-        let formatted = started.elapsed() - emitted;
+        // Tokens are built as they are formatted; the time spent building them is summed
+        // apart.
+        let emitting = Cell::new(Duration::ZERO);
+        let chunks = timed(&emitting, || (job.emit)());
+        let chunks = Timed {
+            inner: chunks,
+            spent: &emitting,
+        };
+        let contents = render_file(spec_label, chunks, &emitting)?;
+        let emitted = emitting.get();
+        let formatted = started.elapsed().saturating_sub(emitted);
         let file = OutputFile {
             path: job.path.clone(),
             contents,
@@ -89,23 +99,62 @@ pub fn render_files(spec_label: &str, mut jobs: Vec<EmitJob<'_>>) -> Result<Rend
     })
 }
 
-/// Parses, pretty-prints and stamps one Rust file.
+/// Runs `f`, adding the time it took to `spent`.
+fn timed<T>(spent: &Cell<Duration>, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let value = f();
+    spent.set(spent.get() + started.elapsed());
+    value
+}
+
+/// An iterator that adds the time its items take to build to `spent`.
+struct Timed<'s, I> {
+    inner: I,
+    spent: &'s Cell<Duration>,
+}
+
+impl<I: Iterator> Iterator for Timed<'_, I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        timed(self.spent, || self.inner.next())
+    }
+}
+
+/// Parses, pretty-prints and stamps one Rust file, given as chunks of tokens; the time spent
+/// building nested parts is added to `emitting`.
 ///
-/// The file is formatted one top-level item at a time, as the tokens are consumed: prettyplease
-/// prints items back to back, so the text is the same as for the whole file, while only the
-/// file's remaining tokens and one item's syntax tree are alive at a time (the whole-file tree
-/// of a large API is hundreds of megabytes).
-///
-/// A parse failure is a generator bug, not a spec problem, so it is reported as such with the
-/// offending text for the bug report.
-pub fn render_file(spec_label: &str, tokens: TokenStream) -> Result<String, String> {
+/// Each chunk is built only once the previous one is formatted, and formatted one top-level item
+/// (or, for a [`Nested`](crate::emit::Nested) item, one batch of its parts) at a time:
+/// prettyplease prints items back to back, so the text is the same as for the whole file, while
+/// only one item's tokens and syntax tree are alive at a time (the whole-file tokens and tree of a
+/// large API are hundreds of megabytes each).
+fn render_file<'a>(
+    spec_label: &str,
+    chunks: impl Iterator<Item = Chunk<'a>>,
+    emitting: &Cell<Duration>,
+) -> Result<String, String> {
     let mut text = header(spec_label);
+    for chunk in chunks {
+        match chunk {
+            Chunk::Items(tokens) => render_items(&mut text, tokens)?,
+            Chunk::Nested(mut item) => {
+                item.parts = Box::new(Timed {
+                    inner: item.parts,
+                    spent: emitting,
+                });
+                nested::render_nested(&mut text, item)?;
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// Formats whole top-level items (led, in a file's first chunk, by its inner attributes) onto
+/// `text`, one item at a time as the tokens are consumed.
+fn render_items(text: &mut String, tokens: TokenStream) -> Result<(), String> {
     let mut render = |chunk: Vec<TokenTree>| -> Result<(), String> {
-        let chunk: TokenStream = chunk.into_iter().collect();
-        let file: syn::File = syn::parse2(chunk.clone()).map_err(|e| {
-            format!("internal error: emitted code does not parse ({e}); please report it with the spec.\n{chunk}")
-        })?;
-        text.push_str(&prettyplease::unparse(&file));
+        text.push_str(&format_items(chunk.into_iter().collect())?);
         Ok(())
     };
     let mut trees = tokens.into_iter().peekable();
@@ -148,7 +197,18 @@ pub fn render_file(spec_label: &str, tokens: TokenStream) -> Result<String, Stri
     if !current.is_empty() {
         render(current)?;
     }
-    Ok(text)
+    Ok(())
+}
+
+/// Parses tokens as a file's items and pretty-prints them.
+///
+/// A parse failure is a generator bug, not a spec problem, so it is reported as such with the
+/// offending text for the bug report.
+fn format_items(tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
+        format!("internal error: emitted code does not parse ({e}); please report it with the spec.\n{tokens}")
+    })?;
+    Ok(prettyplease::unparse(&file))
 }
 
 #[cfg(test)]
@@ -184,6 +244,8 @@ mod tests {
                 prettyplease::unparse(&file)
             )
         };
-        assert_eq!(render_file("x.yaml", tokens).expect("renders"), whole);
+        let chunks = Box::new(std::iter::once(crate::emit::Chunk::Items(tokens)));
+        let rendered = render_file("x.yaml", chunks, &Default::default()).expect("renders");
+        assert_eq!(rendered, whole);
     }
 }

@@ -1,19 +1,41 @@
 //! Maps JSON pointers back to line:column in the spec text, for diagnostics only.
 //!
-//! serde_yaml drops positions once a document is deserialized, so this re-reads the text with
-//! yaml-rust2's event parser, and only when there is something to report.
+//! serde_yaml drops positions once a document is deserialized, so this re-reads the text, and
+//! only when there is something to report: a JSON document with a reader of its own
+//! (`source_map/json.rs`), anything else with yaml-rust2's event parser (`source_map/yaml.rs`).
+//! Both hand the same events to one [`Walker`], which follows the pointer of each node.
+
+mod json;
+mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
-
 use crate::diagnostics::{escape_segment, Diagnostics, Position};
+
+/// What a reader reports of the document, in order, each with where it starts.
+enum Event {
+    MappingStart,
+    SequenceStart,
+    /// The end of the innermost open mapping or sequence.
+    End,
+    /// A scalar (a mapping key or a value), with its text.
+    Scalar(String),
+    /// A YAML alias: a value, at no pointer worth recording.
+    Alias,
+}
+
+/// Where a node starts: the line (from 1) and the column in characters (from 0), as yaml-rust2
+/// counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mark {
+    line: usize,
+    col: usize,
+}
 
 enum Frame {
     Mapping {
         pending_key: Option<String>,
-        key_mark: Option<Marker>,
+        key_mark: Option<Mark>,
     },
     Sequence {
         next_index: usize,
@@ -36,7 +58,7 @@ struct Walker<'a> {
 impl Walker<'_> {
     /// The pointer (when it can lead to a wanted one) and position of the node that starts at
     /// `mark`, consuming a pending key; `None` when a mapping key is still to come.
-    fn child(&mut self, mark: Marker) -> Option<(Option<String>, Marker)> {
+    fn child(&mut self, mark: Mark) -> Option<(Option<String>, Mark)> {
         let parent = match self.path.last() {
             Some(Some(parent)) => Some(parent.as_str()),
             Some(None) => None,
@@ -61,14 +83,14 @@ impl Walker<'_> {
         Some((pointer.filter(|p| self.wanted.contains(p)), at))
     }
 
-    fn record(&mut self, pointer: &Option<String>, mark: Marker) {
+    fn record(&mut self, pointer: &Option<String>, mark: Mark) {
         if let Some(pointer) = pointer {
             if self.found.contains_key(pointer) {
                 return;
             }
             let position = Position {
-                line: mark.line(),
-                column: mark.col() + 1,
+                line: mark.line,
+                column: mark.col + 1,
             };
             self.found.insert(pointer.clone(), position);
             if self.targets.contains(pointer) {
@@ -77,7 +99,7 @@ impl Walker<'_> {
         }
     }
 
-    fn open(&mut self, mark: Marker, frame: Frame) {
+    fn open(&mut self, mark: Mark, frame: Frame) {
         let (pointer, at) = self.child(mark).unwrap_or((None, mark));
         self.record(&pointer, at);
         self.path.push(pointer);
@@ -85,22 +107,23 @@ impl Walker<'_> {
     }
 }
 
-impl MarkedEventReceiver for Walker<'_> {
-    fn on_event(&mut self, event: Event, mark: Marker) {
+impl Walker<'_> {
+    /// Follows one event of the document.
+    fn on_event(&mut self, event: Event, mark: Mark) {
         match event {
-            Event::MappingStart(..) => self.open(
+            Event::MappingStart => self.open(
                 mark,
                 Frame::Mapping {
                     pending_key: None,
                     key_mark: None,
                 },
             ),
-            Event::SequenceStart(..) => self.open(mark, Frame::Sequence { next_index: 0 }),
-            Event::MappingEnd | Event::SequenceEnd => {
+            Event::SequenceStart => self.open(mark, Frame::Sequence { next_index: 0 }),
+            Event::End => {
                 self.frames.pop();
                 self.path.pop();
             }
-            Event::Scalar(value, ..) => {
+            Event::Scalar(value) => {
                 if let Some(Frame::Mapping {
                     pending_key: pending @ None,
                     key_mark,
@@ -112,11 +135,15 @@ impl MarkedEventReceiver for Walker<'_> {
                     self.record(&pointer, at);
                 }
             }
-            Event::Alias(_) => {
+            Event::Alias => {
                 self.child(mark);
             }
-            _ => {}
         }
+    }
+
+    /// Whether every wanted pointer is found, so the reader can stop.
+    fn done(&self) -> bool {
+        self.remaining == 0
     }
 }
 
@@ -132,7 +159,7 @@ pub fn locate(source: &str, wanted: &BTreeSet<String>) -> BTreeMap<String, Posit
             prefixes.insert(p.to_owned());
         }
     }
-    let mut walker = Walker {
+    let walker = || Walker {
         wanted: &prefixes,
         targets: wanted,
         remaining: wanted.len(),
@@ -140,15 +167,19 @@ pub fn locate(source: &str, wanted: &BTreeSet<String>) -> BTreeMap<String, Posit
         frames: Vec::new(),
         found: BTreeMap::new(),
     };
-    // The walk stops once every wanted pointer is found, at the end of the first document, or
-    // at a syntax error (positions found so far are still right).
-    let mut parser = Parser::new_from_str(source);
-    while walker.remaining > 0 {
-        match parser.next_token() {
-            Ok((Event::DocumentEnd | Event::StreamEnd, _)) | Err(_) => break,
-            Ok((event, mark)) => walker.on_event(event, mark),
-        }
-    }
+    // A reader stops once every wanted pointer is found, at the end of the first document, or
+    // at a syntax error (positions found so far are still right). yaml-rust2 queues every token
+    // of a flow mapping, which a JSON document is from end to end (over 300 MB for a 20 MB
+    // spec), so JSON has a reader of its own; it gives up on anything but plain JSON, which is
+    // then read as YAML.
+    let mut json_walker = walker();
+    let walker = if json::walk(source, &mut json_walker).is_ok() {
+        json_walker
+    } else {
+        let mut yaml_walker = walker();
+        yaml::walk(source, &mut yaml_walker);
+        yaml_walker
+    };
     let mut out = BTreeMap::new();
     for pointer in wanted {
         let mut p = pointer.as_str();

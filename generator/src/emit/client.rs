@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::chunks::{Chunk, Chunks, PartKind};
 use super::common::{
     doc_attrs, ident, is_copy_scalar, operation_docs, param_docs, rust_type, scheme_indexes,
     security_alternatives, ModelPath,
@@ -14,7 +15,9 @@ use crate::ir::{
 };
 use crate::names;
 
-pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
+/// The file's head, the `impl Client` block (its per-operation methods produced a batch at a
+/// time), then one chunk per operation's options struct.
+pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
     let default_url = api.servers.first().map(|s| s.url.as_str()).unwrap_or("/");
     let servers = api.servers.iter().map(|s| {
         let url = &s.url;
@@ -73,7 +76,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
             }
         }
     });
-    let methods = api.operations.iter().map(|op| {
+    let methods = api.operations.iter().map(move |op| {
         let cfg = if tag_features {
             operation_cfg(api, &op.tags)
         } else {
@@ -82,13 +85,13 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         let method = emit_method(api, op);
         quote!(#cfg #method)
     });
-    let options = api.operations.iter().filter_map(|op| {
+    let options = api.operations.iter().filter_map(move |op| {
         let cfg = if tag_features {
             operation_cfg(api, &op.tags)
         } else {
             TokenStream::new()
         };
-        emit_options(api, op).map(|o| quote!(#cfg #o))
+        emit_options(api, op).map(|o| Chunk::Items(quote!(#cfg #o)))
     });
     let none = (0..scheme_fields).map(|_| quote!(None));
     let scheme_count = proc_macro2::Literal::usize_unsuffixed(scheme_fields);
@@ -97,7 +100,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
         .operations
         .is_empty()
         .then(|| quote!(#[allow(dead_code)]));
-    quote! {
+    let head = quote! {
         //! An async client with one method per operation, over `reqwest` (rustls).
         use ::openapi_gen_runtime::client as rt;
         #[allow(unused_imports)]
@@ -133,73 +136,74 @@ pub fn emit_client(api: &Api, tag_features: bool) -> TokenStream {
                 Self::new(Self::DEFAULT_BASE_URL)
             }
         }
+    };
+    let fixed = quote! {
+        /// The first server of the API description.
+        pub const DEFAULT_BASE_URL: &'static str = #default_url;
 
-        impl Client {
-            /// The first server of the API description.
-            pub const DEFAULT_BASE_URL: &'static str = #default_url;
-
-            /// A client for `base_url` (e.g. `https://api.example.com`, no trailing slash needed).
-            pub fn new(base_url: impl Into<String>) -> Self {
-                Self::with_http_client(base_url, rt::reqwest::Client::new())
-            }
-
-            /// A client that sends through a `reqwest::Client` of your own (timeouts, proxies, TLS).
-            pub fn with_http_client(base_url: impl Into<String>, http: rt::reqwest::Client) -> Self {
-                let base_url: String = base_url.into();
-                Self {
-                    base_url: base_url.trim_end_matches('/').to_owned(),
-                    http,
-                    credentials: [#(#none),*],
-                    max_response_bytes: rt::DEFAULT_MAX_RESPONSE_BYTES,
-                    validate_requests: false,
-                }
-            }
-
-            /// Checks each request against the API description's constraints (lengths, patterns,
-            /// bounds, enums, ...) before sending it: a request that breaks any is not sent and
-            /// fails with [`Error::Violations`], listing what the server would refuse with a `400`.
-            /// Off by default.
-            pub fn with_request_validation(mut self, on: bool) -> Self {
-                self.validate_requests = on;
-                self
-            }
-
-            /// Refuses response bodies larger than `bytes` (default 32 MiB).
-            pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
-                self.max_response_bytes = bytes;
-                self
-            }
-
-            /// The base URL requests are sent to, without a trailing slash.
-            pub fn base_url(&self) -> &str {
-                &self.base_url
-            }
-
-            #(#setters)*
-
-            /// Starts an operation's request: the path template filled with `args`, and the
-            /// credentials of the first security alternative the client has.
-            #unused
-            fn request(
-                &self,
-                method: Method,
-                template: &str,
-                args: &[&dyn rt::Arg],
-                security: &[&[usize]],
-            ) -> rt::Request {
-                let request = rt::fill_path(template, args).and_then(|path| {
-                    let request = self.http.request(method, format!("{}{}", self.base_url, path));
-                    rt::authorize(request, &self.credentials, SCHEMES, security)
-                });
-                rt::Request::new(request, self.max_response_bytes)
-                    .validating(self.validate_requests.then_some(&super::validation::TABLE))
-            }
-
-            #(#methods)*
+        /// A client for `base_url` (e.g. `https://api.example.com`, no trailing slash needed).
+        pub fn new(base_url: impl Into<String>) -> Self {
+            Self::with_http_client(base_url, rt::reqwest::Client::new())
         }
 
-        #(#options)*
-    }
+        /// A client that sends through a `reqwest::Client` of your own (timeouts, proxies, TLS).
+        pub fn with_http_client(base_url: impl Into<String>, http: rt::reqwest::Client) -> Self {
+            let base_url: String = base_url.into();
+            Self {
+                base_url: base_url.trim_end_matches('/').to_owned(),
+                http,
+                credentials: [#(#none),*],
+                max_response_bytes: rt::DEFAULT_MAX_RESPONSE_BYTES,
+                validate_requests: false,
+            }
+        }
+
+        /// Checks each request against the API description's constraints (lengths, patterns,
+        /// bounds, enums, ...) before sending it: a request that breaks any is not sent and
+        /// fails with [`Error::Violations`], listing what the server would refuse with a `400`.
+        /// Off by default.
+        pub fn with_request_validation(mut self, on: bool) -> Self {
+            self.validate_requests = on;
+            self
+        }
+
+        /// Refuses response bodies larger than `bytes` (default 32 MiB).
+        pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
+            self.max_response_bytes = bytes;
+            self
+        }
+
+        /// The base URL requests are sent to, without a trailing slash.
+        pub fn base_url(&self) -> &str {
+            &self.base_url
+        }
+
+        #(#setters)*
+
+        /// Starts an operation's request: the path template filled with `args`, and the
+        /// credentials of the first security alternative the client has.
+        #unused
+        fn request(
+            &self,
+            method: Method,
+            template: &str,
+            args: &[&dyn rt::Arg],
+            security: &[&[usize]],
+        ) -> rt::Request {
+            let request = rt::fill_path(template, args).and_then(|path| {
+                let request = self.http.request(method, format!("{}{}", self.base_url, path));
+                rt::authorize(request, &self.credentials, SCHEMES, security)
+            });
+            rt::Request::new(request, self.max_response_bytes)
+                .validating(self.validate_requests.then_some(&super::validation::TABLE))
+        }
+    };
+    let client = Chunk::nested(
+        PartKind::ImplItems,
+        move |methods| quote!(impl Client { #fixed #methods }),
+        methods,
+    );
+    Box::new([Chunk::Items(head), client].into_iter().chain(options))
 }
 
 /// Optional parameters travel in an options struct so adding one to the spec does not break callers.

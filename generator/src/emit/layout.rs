@@ -1,25 +1,26 @@
 //! Decides which files an API becomes (module or standalone crate) and which emitter builds
-//! each: pure, IR in and token streams out; rendering them is `render`'s job.
+//! each: pure, IR in and token streams (as chunks) out; rendering them is `render`'s job.
 
 use std::sync::Arc;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::chunks::{self, Chunks};
 use crate::config::{Config, Layout};
 use crate::ir::Api;
 
-/// One Rust file to emit: its path and the emitter that builds its tokens (run by `render`, on
-/// a worker thread).
+/// One Rust file to emit: its path and the emitter that builds its tokens, chunk by chunk as
+/// they are formatted (run by `render`, on a worker thread).
 pub struct EmitJob<'a> {
     pub path: String,
-    pub emit: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+    pub emit: Box<dyn Fn() -> Chunks<'a> + Send + Sync + 'a>,
     /// How large the file usually is, so the largest are started first.
     pub size_hint: u8,
 }
 
 impl<'a> EmitJob<'a> {
-    fn new(path: String, emit: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
+    fn new(path: String, emit: impl Fn() -> Chunks<'a> + Send + Sync + 'a) -> Self {
         let size_hint = expected_size(&path);
         Self {
             path,
@@ -34,7 +35,7 @@ pub fn emit_api<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
     if let Layout::SingleFile { module } = &config.layout {
         let jobs = emit_files(api, config);
         return vec![EmitJob::new(format!("{module}.rs"), move || {
-            single_file(module, &jobs)
+            chunks::whole(single_file(module, &jobs))
         })];
     }
     emit_files(api, config)
@@ -53,7 +54,9 @@ fn emit_files<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
     let example_tests =
         config.example_tests && !super::example_tests::checked_examples(api).is_empty();
     let mut jobs = vec![
-        EmitJob::new(root, move || emit_root(api, config, example_tests)),
+        EmitJob::new(root, move || {
+            chunks::whole(emit_root(api, config, example_tests))
+        }),
         EmitJob::new(format!("{src}model.rs"), move || {
             super::model::emit_model(api, tag_features, config.model_serde)
         }),
@@ -63,7 +66,11 @@ fn emit_files<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
     ];
     if example_tests {
         jobs.push(EmitJob::new(format!("{src}example_tests.rs"), move || {
-            super::example_tests::emit_example_tests(api, tag_features, &config.known_bad_examples)
+            chunks::whole(super::example_tests::emit_example_tests(
+                api,
+                tag_features,
+                &config.known_bad_examples,
+            ))
         }));
     }
     if config.client || config.server {
@@ -89,35 +96,41 @@ fn emit_files<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
     if !api.webhooks.is_empty() {
         // Webhooks get the same operations, client and server files in a module of their own,
         // over the API's models: the emitters see a copy of the API whose operations are the
-        // webhooks.
+        // webhooks. The copy belongs to the jobs, so its chunks cannot outlive a job's call:
+        // each of these files is built whole (an API has few webhooks).
         let hooks = Arc::new(Api {
             operations: api.webhooks.clone(),
             webhooks: Vec::new(),
             ..api.clone()
         });
         jobs.push(EmitJob::new(format!("{src}webhooks/mod.rs"), move || {
-            emit_webhooks_root(config)
+            chunks::whole(emit_webhooks_root(config))
         }));
         let copy = hooks.clone();
         jobs.push(EmitJob::new(
             format!("{src}webhooks/operations.rs"),
-            move || super::operations::emit_operations(&copy, tag_features),
+            move || whole_of(super::operations::emit_operations(&copy, tag_features)),
         ));
         if config.client {
             let copy = hooks.clone();
             jobs.push(EmitJob::new(
                 format!("{src}webhooks/client.rs"),
-                move || super::client::emit_client(&copy, tag_features),
+                move || whole_of(super::client::emit_client(&copy, tag_features)),
             ));
         }
         if config.server {
             jobs.push(EmitJob::new(
                 format!("{src}webhooks/server.rs"),
-                move || super::server::emit_server(&hooks, tag_features),
+                move || whole_of(super::server::emit_server(&hooks, tag_features)),
             ));
         }
     }
     jobs
+}
+
+/// A file built at once from chunks that borrow what the caller holds.
+fn whole_of<'a>(chunks: Chunks<'_>) -> Chunks<'a> {
+    chunks::whole(chunks::into_tokens(chunks))
 }
 
 /// `pub mod <module> { ... }`: the root file with each `mod x;` replaced by the file it names,
@@ -132,7 +145,7 @@ fn single_file(module: &str, jobs: &[EmitJob<'_>]) -> TokenStream {
 fn jobs_emit(jobs: &[EmitJob<'_>], path: &str) -> Option<TokenStream> {
     jobs.iter()
         .find(|job| job.path == path)
-        .map(|job| (job.emit)())
+        .map(|job| chunks::into_tokens((job.emit)()))
 }
 
 /// Replaces every top-level `mod x;` of `tokens` (a file under `dir`) by `mod x { ... }`.

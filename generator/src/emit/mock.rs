@@ -6,6 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::{Map, Value};
 
+use super::chunks::{Chunk, Chunks, PartKind};
 use super::common::{ident, module_allows};
 use super::features::operation_cfg;
 use crate::ir::{Api, Media, Operation, Response, StatusMatch, Type, TypeKind};
@@ -16,9 +17,10 @@ const RICH_DEPTH: usize = 3;
 /// itself by required fields gets there, and no finite value of it exists).
 const MAX_DEPTH: usize = 16;
 
-pub fn emit_mock(api: &Api, tag_features: bool) -> TokenStream {
+/// The file's head, then the `Api` implementation, its methods produced a batch at a time.
+pub fn emit_mock(api: &Api, tag_features: bool) -> Chunks<'_> {
     let allows = module_allows();
-    let methods = api.operations.iter().map(|op| {
+    let methods = api.operations.iter().map(move |op| {
         let cfg = if tag_features {
             operation_cfg(api, &op.tags)
         } else {
@@ -42,7 +44,7 @@ pub fn emit_mock(api: &Api, tag_features: bool) -> TokenStream {
             }
         }
     });
-    quote! {
+    let head = quote! {
         #allows
         //! A mock of the API: [`Mock`] answers every operation with its documented example (the
         //! response's own, else its schema's, else a value built from the schema), with the first
@@ -72,11 +74,13 @@ pub fn emit_mock(api: &Api, tag_features: bool) -> TokenStream {
                 .find_map(|candidate| ::serde_json::from_str(candidate).ok())
                 .unwrap_or_else(|| panic!("no example of `{operation}` reads as its type"))
         }
-
-        impl server::Api for Mock {
-            #(#methods)*
-        }
-    }
+    };
+    let implementation = Chunk::nested(
+        PartKind::ImplItems,
+        |methods| quote!(impl server::Api for Mock { #methods }),
+        methods,
+    );
+    Box::new([Chunk::Items(head), implementation].into_iter())
 }
 
 /// The response the mock gives: the first documented 2xx, else the first documented one.

@@ -1,5 +1,6 @@
 //! Emits Rust source files from the IR; never sees `openapiv3`.
 
+mod chunks;
 mod client;
 mod common;
 mod example_tests;
@@ -11,5 +12,6 @@ mod operations;
 mod server;
 mod validation;
 
+pub use chunks::{Chunk, Nested, PartKind};
 pub use features::UNREFERENCED_FEATURE;
 pub use layout::{emit_api, EmitJob};

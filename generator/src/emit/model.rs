@@ -1,8 +1,11 @@
 //! Emits `model.rs`: one serde type per schema (structs, enums, unions, aliases).
 
+use std::iter;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::chunks::{Chunk, Chunks};
 use super::common::{doc_attrs, ident, rust_type, ModelPath, Std};
 use super::features::reach_cfg;
 use crate::config::ModelSerde;
@@ -11,25 +14,27 @@ use crate::ir::{
     UnionVariant,
 };
 
-pub fn emit_model(api: &Api, tag_features: bool, serde: ModelSerde) -> TokenStream {
+/// The file's head, then one chunk per type.
+pub fn emit_model(api: &Api, tag_features: bool, serde: ModelSerde) -> Chunks<'_> {
     let std = Std::at(api, ModelPath::Local);
     let serde_import = std.serde_import();
-    let defs = api.types.defs.iter().flat_map(|def| {
+    let head = quote! {
+        //! The data types of the API: one per schema, shared by the client and the server.
+        #[allow(unused_imports)]
+        use ::openapi_gen_runtime as rt;
+        #serde_import
+    };
+    let defs = api.types.defs.iter().map(move |def| {
         let cfg = if tag_features {
             reach_cfg(api, &def.reach)
         } else {
             TokenStream::new()
         };
         // The type and each of its impls carry the cfg: an impl of a missing type is an error.
-        emit_def(api, std, def, &cfg, serde)
+        let items = emit_def(api, std, def, &cfg, serde);
+        Chunk::Items(quote!(#(#items)*))
     });
-    quote! {
-        //! The data types of the API: one per schema, shared by the client and the server.
-        #[allow(unused_imports)]
-        use ::openapi_gen_runtime as rt;
-        #serde_import
-        #(#defs)*
-    }
+    Box::new(iter::once(Chunk::Items(head)).chain(defs))
 }
 
 /// The items of one type, each under `cfg`: its definition first, then its impls. A runtime

@@ -2,15 +2,27 @@
 //! the client (which decodes them) and the server (which encodes them), each enum with the
 //! `responses!` table the runtime writes both impls from.
 
+use std::iter;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::chunks::{Chunk, Chunks};
 use super::common::{doc_attrs, ident, rust_type, ModelPath};
 use super::features::operation_cfg;
 use crate::ir::{Api, Media, Operation, Response, ResponseBody, StatusMatch, Type};
 
-pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
-    let items = api.operations.iter().map(|op| {
+/// The file's head, then one chunk per operation.
+pub fn emit_operations(api: &Api, tag_features: bool) -> Chunks<'_> {
+    let head = quote! {
+        //! What each operation can answer: one enum per operation with a variant per documented
+        //! status, shared by the client and the server.
+        #[allow(unused_imports)]
+        use super::model;
+        #[allow(unused_imports)]
+        use ::openapi_gen_runtime as rt;
+    };
+    let items = api.operations.iter().map(move |op| {
         let cfg = if tag_features {
             operation_cfg(api, &op.tags)
         } else {
@@ -23,18 +35,9 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> TokenStream {
             .iter()
             .filter_map(|r| emit_headers_struct(api, r))
             .map(|h| quote!(#cfg #h));
-        quote!(#cfg #response #table #(#headers)*)
+        Chunk::Items(quote!(#cfg #response #table #(#headers)*))
     });
-    quote! {
-        //! What each operation can answer: one enum per operation with a variant per documented
-        //! status, shared by the client and the server.
-        #[allow(unused_imports)]
-        use super::model;
-        #[allow(unused_imports)]
-        use ::openapi_gen_runtime as rt;
-
-        #(#items)*
-    }
+    Box::new(iter::once(Chunk::Items(head)).chain(items))
 }
 
 /// The Rust type of a response body.

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::chunks::{Chunk, Chunks, PartKind};
 use super::common::{
     doc_attrs, ident, operation_docs, param_docs, rust_type, scheme_indexes, security_alternatives,
     ModelPath,
@@ -14,8 +15,10 @@ use crate::ir::{
     SecurityKind, Type,
 };
 
-pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
-    let cfg_of = |op: &Operation| {
+/// The file's head, the `Api` trait, one chunk per input struct, the routers, then one chunk per
+/// handler; the trait's methods and the route table's entries are produced a batch at a time.
+pub fn emit_server(api: &Api, tag_features: bool) -> Chunks<'_> {
+    let cfg_of = move |op: &Operation| {
         if tag_features {
             operation_cfg(api, &op.tags)
         } else {
@@ -76,7 +79,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         let name = ident(&s.rust_name);
         quote!(credentials.#name.is_some())
     });
-    let trait_methods = api.operations.iter().map(|op| {
+    let trait_methods = api.operations.iter().map(move |op| {
         let cfg = cfg_of(op);
         let method = ident(&op.rust_name);
         let input = ident(&op.names.input);
@@ -88,10 +91,10 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
             fn #method(self: Arc<Self>, input: #input) -> impl Future<Output = #response> + Send;
         }
     });
-    let inputs = api.operations.iter().map(|op| {
+    let inputs = api.operations.iter().map(move |op| {
         let cfg = cfg_of(op);
         let input = emit_input(api, op);
-        quote!(#cfg #input)
+        Chunk::Items(quote!(#cfg #input))
     });
     // An operation the router cannot serve (see `served_operations`) has no handler.
     let served = served_operations(&api.operations);
@@ -100,17 +103,16 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
         .iter()
         .zip(served)
         .filter(|(_, served)| *served)
-        .map(|(op, _)| {
+        .map(move |(op, _)| {
             let cfg = cfg_of(op);
             let handler = emit_handler(api, op);
-            quote!(#cfg #handler)
+            Chunk::Items(quote!(#cfg #handler))
         });
-    let routes = emit_routes(api, tag_features);
     let unused = api
         .operations
         .is_empty()
         .then(|| quote!(#[allow(dead_code)]));
-    quote! {
+    let head = quote! {
         //! Implement [`Api`] and serve [`router`]: routing, parameter parsing, validation and
         //! serialization are generated; the implementation only sees typed values.
         use ::openapi_gen_runtime::server as rt;
@@ -147,26 +149,36 @@ pub fn emit_server(api: &Api, tag_features: bool) -> TokenStream {
             rt::authorize(&[#(#presence),*], alternatives, SCHEMES)?;
             Ok(credentials)
         }
-
-        /// The API: one method per operation, each answering one of the documented responses.
-        ///
-        /// Methods take `self: Arc<Self>`, so their futures own what they use: they can be
-        /// spawned, and the router needs no per-operation async code (see `rt::respond`).
-        pub trait Api: Send + Sync + 'static {
-            #(#trait_methods)*
-        }
-
-        #(#inputs)*
-
+    };
+    let api_trait = Chunk::nested(
+        PartKind::TraitItems,
+        |methods| {
+            quote! {
+                /// The API: one method per operation, each answering one of the documented responses.
+                ///
+                /// Methods take `self: Arc<Self>`, so their futures own what they use: they can be
+                /// spawned, and the router needs no per-operation async code (see `rt::respond`).
+                pub trait Api: Send + Sync + 'static {
+                    #methods
+                }
+            }
+        },
+        trait_methods,
+    );
+    let router = quote! {
         /// An axum router serving `api` with the default [`ServerConfig`].
         pub fn router<A: Api>(api: A) -> rt::axum::Router {
             router_with_config(api, ServerConfig::default())
         }
-
-        #routes
-
-        #(#handlers)*
-    }
+    };
+    let routes = emit_routes(api, tag_features);
+    Box::new(
+        [Chunk::Items(head), api_trait]
+            .into_iter()
+            .chain(inputs)
+            .chain([Chunk::Items(router), routes])
+            .chain(handlers),
+    )
 }
 
 fn emit_input(api: &Api, op: &Operation) -> TokenStream {
@@ -306,7 +318,7 @@ fn emit_checks(op: &Operation) -> TokenStream {
 /// Paths that differ only in their variables' names (`/a/{id}` and `/a/{name}`) are one route to
 /// axum, which refuses to register it twice: they all use the first one's spelling, and
 /// handlers read path parameters by place (see `emit_handler`).
-fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
+fn emit_routes(api: &Api, tag_features: bool) -> Chunk<'_> {
     let served = served_operations(&api.operations);
     let mut operations: Vec<&Operation> = api
         .operations
@@ -319,7 +331,7 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
     for op in &operations {
         spelling.entry(route_shape(&op.path)).or_insert(&op.path);
     }
-    let routes = operations.iter().map(|op| {
+    let routes = operations.into_iter().map(move |op| {
         let cfg = if tag_features {
             operation_cfg(api, &op.tags)
         } else {
@@ -330,13 +342,16 @@ fn emit_routes(api: &Api, tag_features: bool) -> TokenStream {
         let path = spelling[&route_shape(&op.path)];
         quote!(#cfg (#path, #method, #handler),)
     });
-    quote! {
-        /// An axum router serving `api` with explicit limits.
-        pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
-            let routes: &[rt::Route<A>] = &[#(#routes)*];
-            rt::router(api, config, routes)
+    let router = |routes: TokenStream| {
+        quote! {
+            /// An axum router serving `api` with explicit limits.
+            pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
+                let routes: &[rt::Route<A>] = &[#routes];
+                rt::router(api, config, routes)
+            }
         }
-    }
+    };
+    Chunk::nested(PartKind::Elements, router, routes)
 }
 
 /// The `WWW-Authenticate` challenge a `401` sends for a scheme. API keys have no registered

@@ -4,20 +4,19 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::chunks::{Chunk, Chunks, PartKind};
 use crate::ir::{Api, JsonKind, Limit, Rule};
 
-pub fn emit_validation(api: &Api) -> TokenStream {
-    let nodes = api.checks.nodes.iter().map(|rules| {
-        let checks = rules.iter().map(emit_rule);
-        quote!(&[#(#checks),*])
-    });
+/// The file's head, then the table, whose nodes are produced a batch at a time (a large API has
+/// tens of thousands).
+pub fn emit_validation(api: &Api) -> Chunks<'_> {
     let patterns = api
         .checks
         .patterns
         .iter()
         .map(|p| quote!(rt::Pattern::new(#p)));
     let count = Literal::usize_unsuffixed(api.checks.patterns.len());
-    quote! {
+    let head = quote! {
         //! The schema constraints of this API's parameters and request bodies, as a table the
         //! runtime walks (`openapi_gen_runtime::validate`): servers check every request against
         //! it before the implementation runs, clients that opt in before sending.
@@ -27,13 +26,27 @@ pub fn emit_validation(api: &Api) -> TokenStream {
         use rt::{Check as C, Kind as K, Limit as L, Lit, Format as F};
 
         static PATTERNS: [rt::Pattern; #count] = [#(#patterns),*];
-
-        /// Node 0 accepts anything; the others are referred to by index.
-        pub static TABLE: rt::Table = rt::Table {
-            nodes: &[#(#nodes),*],
-            patterns: &PATTERNS,
-        };
-    }
+    };
+    let table = |nodes: TokenStream| {
+        quote! {
+            /// Node 0 accepts anything; the others are referred to by index.
+            pub static TABLE: rt::Table = rt::Table {
+                nodes: &[#nodes],
+                patterns: &PATTERNS,
+            };
+        }
+    };
+    let nodes = api.checks.nodes.iter().map(|rules| {
+        let checks = rules.iter().map(emit_rule);
+        quote!(&[#(#checks),*],)
+    });
+    Box::new(
+        [
+            Chunk::Items(head),
+            Chunk::nested(PartKind::Elements, table, nodes),
+        ]
+        .into_iter(),
+    )
 }
 
 fn emit_rule(rule: &Rule) -> TokenStream {

@@ -62,6 +62,12 @@ pub(crate) struct Lowerer<'a> {
 
 /// Lowers the whole document; errors of the phase are collected and returned together.
 pub fn lower_api(spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
+    lower_api_owned(spec.clone())
+}
+
+/// [`lower_api`] for a caller done with the document, which is sorted in place rather than in a
+/// copy (hundreds of megabytes for a large API).
+pub fn lower_api_owned(spec: OpenAPI) -> Result<Lowered, Diagnostics> {
     let spec = &canonical_order(spec);
     let mut lowerer = Lowerer::new(spec);
     lowerer.reserve_components();
@@ -288,14 +294,13 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// A copy of the document whose `components` maps are sorted by name.
+/// The document with its `components` maps sorted by name.
 ///
 /// Their order carries no meaning, but names are claimed (and collisions resolved) in the order
 /// things are lowered, so lowering them sorted keeps the output independent of how the document
 /// happens to list them. Document order is kept where it means something (properties, paths,
 /// enum values, union variants).
-fn canonical_order(spec: &OpenAPI) -> OpenAPI {
-    let mut spec = spec.clone();
+fn canonical_order(mut spec: OpenAPI) -> OpenAPI {
     if let Some(c) = &mut spec.components {
         c.schemas.sort_keys();
         c.responses.sort_keys();
