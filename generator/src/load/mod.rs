@@ -160,12 +160,7 @@ fn parse_yaml(source: &str, label: &str) -> Result<serde_yaml::Value, Diagnostic
     {
         return yaml::from_json_str(source).or_else(|json| {
             yaml::from_str(source).map_err(|_| {
-                let message = json.to_string();
-                let message = match message.find(" at line ") {
-                    Some(cut) => message[..cut].to_owned(),
-                    None => message,
-                };
-                let mut d = catalog::syntax(&message);
+                let mut d = catalog::syntax(&strip_location(&json));
                 d.file = label.to_owned();
                 d.position = Some(Position {
                     line: json.line(),
@@ -375,8 +370,9 @@ fn detect_version(document: &serde_yaml::Value) -> Result<Version, Box<Diagnosti
     }
 }
 
-/// serde_yaml appends " at line X column Y" to messages; the position is reported separately.
-fn strip_location(error: &serde_yaml::Error) -> String {
+/// serde_yaml and serde_json append " at line X column Y" to messages; the position is reported
+/// separately.
+fn strip_location(error: &impl std::fmt::Display) -> String {
     let text = error.to_string();
     match text.find(" at line ") {
         Some(cut) => text[..cut].to_owned(),
