@@ -23,6 +23,8 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../runtime/src/responses.rs"),
     ),
     ("src/server.rs", include_str!("../../runtime/src/server.rs")),
+    ("src/sse.rs", include_str!("../../runtime/src/sse.rs")),
+    ("src/stream.rs", include_str!("../../runtime/src/stream.rs")),
     (
         "src/validate.rs",
         include_str!("../../runtime/src/validate.rs"),

@@ -14,6 +14,8 @@
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
+pub mod sse;
+pub mod stream;
 #[cfg(any(feature = "client", feature = "server"))]
 pub mod validate;
 
