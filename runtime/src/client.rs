@@ -4,6 +4,7 @@
 use std::fmt;
 
 use bytes::Bytes;
+use futures_util::StreamExt as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{RequestBuilder, StatusCode};
@@ -11,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::params::{param_string, parse_param};
+use crate::stream::{ByteStream, EventStream, JsonLines, StreamError};
 use crate::Secret;
 
 pub use reqwest;
@@ -327,8 +329,95 @@ fn sensitive(text: String) -> Result<HeaderValue, Error> {
 /// An operation's response enum, read from the response (see `responses!`).
 #[doc(hidden)]
 pub trait Decode: Sized {
+    /// Whether the answer with this status and `Content-Type` is read as a stream rather than
+    /// buffered.
+    fn streams(status: u16, content_type: Option<&str>) -> bool {
+        let _ = (status, content_type);
+        false
+    }
+
     /// The documented answer for this status, or `Error::UnexpectedStatus`.
     fn decode(response: RawResponse) -> Result<Self, Error>;
+
+    /// The documented streamed answer for this status and `Content-Type`, its body unread.
+    fn decode_stream(response: StreamedResponse) -> Result<Self, Error> {
+        Err(response.unexpected())
+    }
+}
+
+/// Whether a `Content-Type` value's essence (before any `;`, case aside) is `expected`.
+#[doc(hidden)]
+pub fn content_type_is(content_type: Option<&str>, expected: &str) -> bool {
+    content_type.is_some_and(|value| value.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(expected))
+}
+
+/// A response whose body is read as a stream: status and headers have arrived, the body has not.
+pub struct StreamedResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    response: reqwest::Response,
+    /// The most bytes one item may take.
+    limit: usize,
+}
+
+impl fmt::Debug for StreamedResponse {
+    /// Without the URL, which may carry API keys in its query.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamedResponse").field("status", &self.status).field("headers", &self.headers).finish_non_exhaustive()
+    }
+}
+
+impl StreamedResponse {
+    /// The status and headers, with an empty body, for errors.
+    fn head(&self) -> RawResponse {
+        RawResponse { status: self.status, headers: self.headers.clone(), body: Bytes::new() }
+    }
+
+    /// The body as server-sent events, each at most the client's response limit.
+    pub fn event_stream<T: DeserializeOwned + Send + 'static>(self) -> EventStream<T> {
+        let limit = self.limit;
+        EventStream::decode(self.byte_stream(), limit)
+    }
+
+    /// The body as JSON Lines (or `application/json-seq`), each at most the client's response limit.
+    pub fn json_lines<T: DeserializeOwned + Send + 'static>(self) -> JsonLines<T> {
+        let limit = self.limit;
+        JsonLines::decode(self.byte_stream(), limit)
+    }
+
+    /// The body, chunk by chunk, without a limit.
+    pub fn byte_stream(self) -> ByteStream {
+        ByteStream::try_new(
+            self.response.bytes_stream().map(|chunk| chunk.map_err(|e| StreamError::Transport(transport_message(&e.without_url())))),
+        )
+    }
+
+    /// A declared optional header, parsed.
+    pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Error> {
+        self.head().header(name)
+    }
+
+    /// A declared required header, parsed.
+    pub fn required_header<T: DeserializeOwned>(&self, name: &str) -> Result<T, Error> {
+        self.head().required_header(name)
+    }
+
+    /// The error for a status (or `Content-Type`) the API description does not document.
+    pub fn unexpected(self) -> Error {
+        self.head().unexpected()
+    }
+}
+
+/// A reqwest error and its causes, without the URL (query strings may carry API keys).
+fn transport_message(error: &reqwest::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
 
 /// A parameter value, erased so one function serves parameters of every type.
@@ -464,7 +553,15 @@ impl Request {
             Some(violations) if !violations.is_empty() => Err(Error::Violations(violations.list)),
             _ => builder.map(|builder| cookies.apply(query.apply(builder))),
         };
-        Box::pin(async move { T::decode(send(request?, limit).await?) })
+        Box::pin(async move {
+            let response = request?.send().await?;
+            let content_type = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+            if T::streams(response.status().as_u16(), content_type) {
+                let (status, headers) = (response.status(), response.headers().clone());
+                return T::decode_stream(StreamedResponse { status, headers, response, limit });
+            }
+            T::decode(read(response, limit).await?)
+        })
     }
 }
 
@@ -474,7 +571,11 @@ pub type Call<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, 
 /// Sends a request and reads the whole response, up to `limit` bytes.
 #[doc(hidden)]
 pub async fn send(request: RequestBuilder, limit: usize) -> Result<RawResponse, Error> {
-    let mut response = request.send().await?;
+    read(request.send().await?, limit).await
+}
+
+/// Reads the whole response, up to `limit` bytes.
+async fn read(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, Error> {
     let status = response.status();
     let headers = response.headers().clone();
     if response.content_length().is_some_and(|n| n > limit as u64) {
