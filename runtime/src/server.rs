@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
@@ -15,6 +16,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::params::{param_string, parse_param};
+use crate::sse::{self, SseFrame};
+use crate::stream::{ByteStream, Event, EventStream, JsonLines, StreamError};
 use crate::validate::Violation;
 #[doc(hidden)]
 pub use crate::validate::Violations;
@@ -491,13 +494,65 @@ pub fn valid(violations: Violations) -> Result<(), Rejection> {
     }
 }
 
+/// A reply's body: whole, or a stream of frames, each sent as soon as it is produced.
+enum Payload {
+    Whole(Vec<u8>),
+    Stream(Body),
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Payload::Whole(bytes) => write!(f, "Whole({} bytes)", bytes.len()),
+            Payload::Stream(_) => f.write_str("Stream"),
+        }
+    }
+}
+
+/// How long an event stream stays silent before the server sends a keep-alive comment.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// The error that ends a streamed body early, so that the client sees the body cut off (the
+/// connection closes without the end of the chunked body) rather than complete.
+#[derive(Debug)]
+struct Cut;
+
+impl std::fmt::Display for Cut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the implementation's stream failed")
+    }
+}
+
+impl std::error::Error for Cut {}
+
+/// A streamed body: each item its own frame; an error, or an item that cannot be written, cuts
+/// the body off. Axum polls the stream only as the connection takes frames, and drops it (and the
+/// implementation's stream with it) when the client goes away.
+fn stream_body<I: Send + 'static>(
+    items: impl futures_util::Stream<Item = Result<I, StreamError>> + Send + 'static,
+    write: impl Fn(I) -> Option<Bytes> + Send + 'static,
+) -> Body {
+    use futures_util::StreamExt as _;
+    Body::from_stream(items.map(move |item| item.ok().and_then(&write).ok_or(Cut)))
+}
+
+/// One event as it goes on the wire: its data as JSON, except that a JSON string is written as
+/// its text (the client reads it back either way).
+fn event_text<T: Serialize>(event: Event<T>) -> Option<Bytes> {
+    let json = serde_json::to_string(&event.data).ok()?;
+    let data = if json.starts_with('"') { serde_json::from_str::<String>(&json).ok()? } else { json };
+    let mut text = String::with_capacity(data.len() + 16);
+    sse::write_frame(&SseFrame { event: event.event, data, id: event.id, retry: event.retry }, &mut text);
+    Some(Bytes::from(text))
+}
+
 /// What a handler answers, before it becomes an HTTP response.
 #[derive(Debug)]
 #[doc(hidden)]
 pub struct Reply {
     status: u16,
     headers: Vec<(&'static str, String)>,
-    body: Option<(&'static str, Vec<u8>)>,
+    body: Option<(&'static str, Payload)>,
     /// Why the answer could not be written (a body or header that failed to serialize): the
     /// client then gets a `500` that says so, never a silently empty answer.
     failure: Option<String>,
@@ -512,19 +567,65 @@ impl Reply {
     /// A JSON body.
     pub fn json<T: Serialize + ?Sized>(status: u16, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => Self { body: Some(("application/json", bytes)), ..Self::empty(status) },
+            Ok(bytes) => Self { body: Some(("application/json", Payload::Whole(bytes))), ..Self::empty(status) },
             Err(e) => Self { failure: Some(format!("the response body could not be serialized: {e}")), ..Self::empty(status) },
         }
     }
 
     /// A text body.
     pub fn text(status: u16, body: String) -> Self {
-        Self { body: Some(("text/plain; charset=utf-8", body.into_bytes())), ..Self::empty(status) }
+        Self { body: Some(("text/plain; charset=utf-8", Payload::Whole(body.into_bytes()))), ..Self::empty(status) }
     }
 
     /// A binary body with its content type.
     pub fn bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Self {
-        Self { body: Some((content_type, body)), ..Self::empty(status) }
+        Self { body: Some((content_type, Payload::Whole(body))), ..Self::empty(status) }
+    }
+
+    /// A `text/event-stream` body, uncached, with a keep-alive comment after [`KEEP_ALIVE`]
+    /// without an event.
+    pub fn sse<T: Serialize + Send + 'static>(status: u16, events: EventStream<T>) -> Self {
+        Self::sse_with_keep_alive(status, events, KEEP_ALIVE)
+    }
+
+    /// A `text/event-stream` body with a keep-alive comment after `keep_alive` without an event.
+    pub fn sse_with_keep_alive<T: Serialize + Send + 'static>(status: u16, events: EventStream<T>, keep_alive: Duration) -> Self {
+        let frames = futures_util::stream::unfold(events, move |mut events| async move {
+            match tokio::time::timeout(keep_alive, events.next()).await {
+                Err(_) => Some((Ok(None), events)),
+                Ok(Some(Ok(event))) => Some((Ok(Some(event)), events)),
+                Ok(Some(Err(e))) => Some((Err(e), events)),
+                Ok(None) => None,
+            }
+        });
+        let body = stream_body(frames, |event| match event {
+            None => Some(Bytes::from_static(sse::KEEP_ALIVE.as_bytes())),
+            Some(event) => event_text(event),
+        });
+        Self { body: Some(("text/event-stream", Payload::Stream(body))), ..Self::empty(status) }.with_header("Cache-Control", "no-cache")
+    }
+
+    /// One JSON value and a line feed per item; for `application/json-seq` each record starts
+    /// with RS (0x1E).
+    pub fn json_lines<T: Serialize + Send + 'static>(status: u16, content_type: &'static str, items: JsonLines<T>) -> Self {
+        let seq = content_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json-seq");
+        let body = stream_body(items, move |item| {
+            let mut record = if seq { vec![0x1E] } else { Vec::new() };
+            serde_json::to_writer(&mut record, &item).ok()?;
+            record.push(b'\n');
+            Some(Bytes::from(record))
+        });
+        Self { body: Some((content_type, Payload::Stream(body))), ..Self::empty(status) }
+    }
+
+    /// A binary body, sent chunk by chunk.
+    pub fn byte_stream(status: u16, content_type: &'static str, body: ByteStream) -> Self {
+        Self { body: Some((content_type, Payload::Stream(stream_body(body, Some)))), ..Self::empty(status) }
+    }
+
+    fn with_header(mut self, name: &'static str, value: &str) -> Self {
+        self.headers.push((name, value.to_owned()));
+        self
     }
 
     /// Adds a declared response header; `None` adds nothing.
@@ -552,7 +653,8 @@ impl Reply {
         }
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = match self.body {
-            Some((content_type, bytes)) => (status, [(CONTENT_TYPE, content_type)], bytes).into_response(),
+            Some((content_type, Payload::Whole(bytes))) => (status, [(CONTENT_TYPE, content_type)], bytes).into_response(),
+            Some((content_type, Payload::Stream(body))) => (status, [(CONTENT_TYPE, content_type)], body).into_response(),
             None => (status, Body::empty()).into_response(),
         };
         for (name, value) in self.headers {
