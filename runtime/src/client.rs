@@ -402,6 +402,11 @@ impl StreamedResponse {
         self.head().required_header(name)
     }
 
+    /// The `Content-Type` header, when it is text.
+    pub fn content_type(&self) -> Option<String> {
+        self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+
     /// The error for a status (or `Content-Type`) the API description does not document.
     pub fn unexpected(self) -> Error {
         self.head().unexpected()

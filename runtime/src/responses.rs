@@ -9,84 +9,183 @@
 ///
 /// `responses!(Name { 200 => Ok(json), 404 => NotFound, ... })`, one entry per variant:
 /// - `400 => BadRequest`: a status without a body;
-/// - `200 => Ok(json)`: a status and its body, read as `json`, `text` or `bytes "content/type"`;
+/// - `200 => Ok(json)`: a status and its body, read as `json`, `text` or `bytes "content/type"`,
+///   or streamed as `sse "text/event-stream"` (`rt::stream::EventStream`), `jsonl
+///   "application/x-ndjson"` (`rt::stream::JsonLines`, also for JSON Lines and
+///   `application/json-seq`) or `byte_stream "content/type"` (`rt::stream::ByteStream`);
 /// - `200 => Ok { body: json, headers: OkHeaders { rate = "X-Rate" req } }`: with response
 ///   headers, each `req`uired or `opt`ional;
 /// - `(400..=499) => Failed { status, body: json }`: a range or `_`, the variant keeping the
 ///   status it came with; these are matched after the exact codes, in the order given.
 ///
+/// A streamed entry is chosen when its status matches and the response's `Content-Type` is its
+/// content type, or whatever it is when the entry is marked `only` (`sse "text/event-stream"
+/// only`: the status documents no other). So one status can list a JSON body and an event stream
+/// (`200 => Ok(json), 200 => Events(sse "text/event-stream")`): the stream when the server
+/// answers `text/event-stream`, JSON otherwise. An exact code claims its status: ranges and `_`
+/// are not tried for it. Among ranges, the first whose status matches decides; list a range's
+/// streamed entries before its buffered one.
+///
 /// A status the table does not list is the client's `Error::UnexpectedStatus`. Attributes
 /// before the name (the operation's `cfg`) go on both impls.
+///
+/// Every entry is expanded by a few helper rules, one after another, never by a recursion over
+/// the table, so long tables need no `recursion_limit`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! responses {
     (@read $response:ident json) => { $response.json()? };
     (@read $response:ident text) => { $response.text()? };
     (@read $response:ident bytes $content_type:literal) => { $response.bytes()? };
+    (@read $response:ident sse $content_type:literal) => { $response.event_stream() };
+    (@read $response:ident jsonl $content_type:literal) => { $response.json_lines() };
+    (@read $response:ident byte_stream $content_type:literal) => { $response.byte_stream() };
     (@header $response:ident $wire:literal req) => { $response.required_header($wire)? };
     (@header $response:ident $wire:literal opt) => { $response.header($wire)? };
     (@reply $status:expr) => { $crate::server::Reply::empty($status) };
     (@reply $status:expr, $body:ident, json) => { $crate::server::Reply::json($status, &$body) };
     (@reply $status:expr, $body:ident, text) => { $crate::server::Reply::text($status, $body) };
     (@reply $status:expr, $body:ident, bytes $content_type:literal) => { $crate::server::Reply::bytes($status, $content_type, $body) };
-    // A binding named by the caller, so the reply built next to it can use it.
+    (@reply $status:expr, $body:ident, sse $content_type:literal) => { $crate::server::Reply::sse($status, $body) };
+    (@reply $status:expr, $body:ident, jsonl $content_type:literal) => { $crate::server::Reply::json_lines($status, $content_type, $body) };
+    (@reply $status:expr, $body:ident, byte_stream $content_type:literal) => {
+        $crate::server::Reply::byte_stream($status, $content_type, $body)
+    };
+    // A binding named by the caller, so the code built next to it can use it.
     (@bind $shape:ident $binding:ident) => { $binding };
-    // The entries are sorted, one at a time, into four groups by shape: bodiless, body only,
-    // with headers, with their own status.
-    ($(#[$attr:meta])* $name:ident { $($entries:tt)* }) => {
-        $crate::responses!(@sort [$(#[$attr])*] $name [] [] [] [] $($entries)*);
+    (@test $status:ident $code:literal) => { $status == $code };
+    (@test $status:ident $pattern:tt) => { ::core::matches!($status, $pattern) };
+    (@status $pattern:tt $status:ident) => { $status };
+    (@status $pattern:tt) => { $pattern };
+    (@accepts $found:ident $content_type:literal only) => { true };
+    (@accepts $found:ident $content_type:literal) => { $crate::client::content_type_is($found, $content_type) };
+
+    // One entry, for one part of an impl: exact codes, ranges (and `_`), or any.
+    (@entry exact $mode:ident $args:tt $code:literal => $($entry:tt)*) => { $crate::responses!(@shape $mode $args [$code] $($entry)*) };
+    (@entry exact $mode:ident $args:tt $pattern:tt => $($entry:tt)*) => {};
+    (@entry ranged $mode:ident $args:tt $code:literal => $($entry:tt)*) => {};
+    (@entry $part:ident $mode:ident $args:tt $pattern:tt => $($entry:tt)*) => { $crate::responses!(@shape $mode $args [$pattern] $($entry)*) };
+    // Its shape, made uniform: `[status?] [field media content-type? only?] [headers?]`; a tuple
+    // variant's body is field `0`.
+    (@shape $mode:ident $args:tt $pattern:tt $variant:ident) => { $crate::responses!(@media $mode $args $pattern $variant [] [] []) };
+    (@shape $mode:ident $args:tt $pattern:tt $variant:ident ($($media:tt)+)) => {
+        $crate::responses!(@media $mode $args $pattern $variant [] [0 $($media)+] [])
     };
-    (@sort $attrs:tt $name:ident [$($u:tt)*] $t:tt $h:tt $r:tt $code:literal => $variant:ident $(, $($rest:tt)*)?) => {
-        $crate::responses!(@sort $attrs $name [$($u)* $code => $variant,] $t $h $r $($($rest)*)?);
+    // The user's own `status` token, so that the binding and its use match.
+    (@shape $mode:ident $args:tt $pattern:tt $variant:ident { $keep:ident $(, $($fields:tt)*)? }) => {
+        $crate::responses!(@fields $mode $args $pattern $variant [$keep] $($($fields)*)?)
     };
-    (@sort $attrs:tt $name:ident $u:tt [$($t:tt)*] $h:tt $r:tt $code:literal => $variant:ident($($media:tt)+) $(, $($rest:tt)*)?) => {
-        $crate::responses!(@sort $attrs $name $u [$($t)* $code => $variant($($media)+),] $h $r $($($rest)*)?);
+    (@shape $mode:ident $args:tt $pattern:tt $variant:ident { $($fields:tt)* }) => {
+        $crate::responses!(@fields $mode $args $pattern $variant [] $($fields)*)
     };
-    (@sort $attrs:tt $name:ident $u:tt $t:tt [$($h:tt)*] $r:tt $code:literal => $variant:ident { $($shape:tt)* } $(, $($rest:tt)*)?) => {
-        $crate::responses!(@sort $attrs $name $u $t [$($h)* $code => $variant { $($shape)* },] $r $($($rest)*)?);
+    (@fields $mode:ident $args:tt $pattern:tt $variant:ident $status:tt
+        body: $media:ident $($content_type:literal $($only:ident)?)? $(, headers: $headers:ident $fields:tt)? $(,)?) => {
+        $crate::responses!(@media $mode $args $pattern $variant $status [body $media $($content_type $($only)?)?] [$($headers $fields)?])
     };
-    (@sort $attrs:tt $name:ident $u:tt $t:tt $h:tt [$($r:tt)*] $pattern:tt => $variant:ident { $($shape:tt)* } $(, $($rest:tt)*)?) => {
-        $crate::responses!(@sort $attrs $name $u $t $h [$($r)* $pattern => $variant { $($shape)* },] $($($rest)*)?);
+    (@fields $mode:ident $args:tt $pattern:tt $variant:ident $status:tt $(headers: $headers:ident $fields:tt)? $(,)?) => {
+        $crate::responses!(@media $mode $args $pattern $variant $status [] [$($headers $fields)?])
     };
-    (@sort [$($attrs:tt)*] $name:ident [$($u:tt)*] [$($t:tt)*] [$($h:tt)*] [$($r:tt)*]) => {
-        $crate::responses!(@table $($attrs)* $name { $($u)*; $($t)*; $($h)*; $($r)* });
+    // Its class: streamed or not.
+    (@media $mode:ident $args:tt $pattern:tt $variant:ident $status:tt [$field:tt sse $($body:tt)*] $headers:tt) => {
+        $crate::responses!(@do $mode stream $args $pattern $variant $status [$field sse $($body)*] $headers)
+    };
+    (@media $mode:ident $args:tt $pattern:tt $variant:ident $status:tt [$field:tt jsonl $($body:tt)*] $headers:tt) => {
+        $crate::responses!(@do $mode stream $args $pattern $variant $status [$field jsonl $($body)*] $headers)
+    };
+    (@media $mode:ident $args:tt $pattern:tt $variant:ident $status:tt [$field:tt byte_stream $($body:tt)*] $headers:tt) => {
+        $crate::responses!(@do $mode stream $args $pattern $variant $status [$field byte_stream $($body)*] $headers)
+    };
+    (@media $mode:ident $args:tt $pattern:tt $variant:ident $status:tt $body:tt $headers:tt) => {
+        $crate::responses!(@do $mode buffered $args $pattern $variant $status $body $headers)
+    };
+    // `Decode::streams`: a streamed entry that takes the answer says yes; an entry that claims
+    // the status without taking it says no.
+    (@do streams buffered $($entry:tt)*) => {};
+    (@do streams stream ($status:ident $found:ident) [$pattern:tt] $variant:ident $fields:tt
+        [$field:tt $media:ident $content_type:literal $($only:ident)?] $headers:tt) => {
+        if $crate::responses!(@test $status $pattern) && $crate::responses!(@accepts $found $content_type $($only)?) {
+            return true;
+        }
+    };
+    (@do claims $class:ident ($status:ident $found:ident) [$pattern:tt] $($entry:tt)*) => {
+        if $crate::responses!(@test $status $pattern) {
+            return false;
+        }
+    };
+    (@do first stream $($entry:tt)*) => { $crate::responses!(@do streams stream $($entry)*) };
+    (@do first buffered $($entry:tt)*) => { $crate::responses!(@do claims buffered $($entry)*) };
+    // `Decode::decode`: buffered entries only.
+    (@do decode stream $($entry:tt)*) => {};
+    (@do decode buffered ($response:ident $status:ident) [$pattern:tt] $variant:ident [$($keep:ident)?]
+        [$($field:tt $media:ident $($content_type:literal)?)?] [$($headers:ident { $($name:ident = $wire:literal $presence:ident),* })?]) => {
+        if $crate::responses!(@test $status $pattern) {
+            return ::core::result::Result::Ok(Self::$variant {
+                $($keep: $status,)?
+                $($field: $crate::responses!(@read $response $media $($content_type)?),)?
+                $(headers: $headers { $($name: $crate::responses!(@header $response $wire $presence),)* },)?
+            });
+        }
+    };
+    // `Decode::decode_stream`: streamed entries only, their headers read before the body.
+    (@do decode_stream buffered $($entry:tt)*) => {};
+    (@do decode_stream stream ($response:ident $status:ident $found:ident) [$pattern:tt] $variant:ident [$($keep:ident)?]
+        [$field:tt $media:ident $content_type:literal $($only:ident)?]
+        [$($headers:ident { $($name:ident = $wire:literal $presence:ident),* })?]) => {
+        if $crate::responses!(@test $status $pattern) && $crate::responses!(@accepts $found $content_type $($only)?) {
+            $(let headers = $headers { $($name: $crate::responses!(@header $response $wire $presence),)* };)?
+            return ::core::result::Result::Ok(Self::$variant {
+                $($keep: $status,)?
+                $field: $crate::responses!(@read $response $media $content_type),
+                $(headers: $crate::responses!(@bind $headers headers),)?
+            });
+        }
+    };
+    // `Encode::encode`: the variant's pattern, then its reply.
+    (@do pattern $class:ident ($body:ident $bound:ident) $pattern:tt $variant:ident [$($keep:ident)?] [$($field:tt $($media:tt)*)?]
+        [$($headers:ident $fields:tt)?]) => {
+        Self::$variant { $($keep,)? $($field: $body,)? $(headers: $crate::responses!(@bind $headers $bound),)? }
+    };
+    (@do encode $class:ident ($body:ident $bound:ident) [$pattern:tt] $variant:ident [$($keep:ident)?]
+        [$($field:tt $media:ident $($content_type:literal $($only:ident)?)?)?]
+        [$($headers:ident { $($name:ident = $wire:literal $presence:ident),* })?]) => {
+        $crate::responses!(@reply $crate::responses!(@status $pattern $($keep)?) $(, $body, $media $($content_type)?)?)
+            $($(.header($wire, &$bound.$name))*)?
     };
     (
-        @table
         $(#[$attr:meta])*
-        $name:ident {
-            $($unit_code:literal => $unit:ident,)* ;
-            $($tuple_code:literal => $tuple:ident($tuple_media:ident $($tuple_type:literal)?),)* ;
-            $($headed_code:literal => $headed:ident {
-                $(body: $headed_media:ident $($headed_type:literal)?,)?
-                headers: $headed_headers:ident { $($headed_field:ident = $headed_wire:literal $headed_presence:ident),* }
-            },)* ;
-            $($pattern:tt => $ranged:ident {
-                status
-                $(, body: $ranged_media:ident $($ranged_type:literal)?)?
-                $(, headers: $ranged_headers:ident { $($ranged_field:ident = $ranged_wire:literal $ranged_presence:ident),* })?
-            },)*
-        }
+        $name:ident { $($pattern:tt => $variant:ident $(($($tuple:tt)*))? $({ $($braced:tt)* })?),* $(,)? }
     ) => {
         #[cfg(feature = "client")]
         $(#[$attr])*
         impl $crate::client::Decode for $name {
-            #[allow(unreachable_patterns, unreachable_code, clippy::match_single_binding)]
+            #[allow(unused_variables)]
+            fn streams(status: u16, content_type: ::core::option::Option<&str>) -> bool {
+                $($crate::responses!(@entry exact streams (status content_type) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
+                $($crate::responses!(@entry exact claims (status content_type) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
+                $($crate::responses!(@entry ranged first (status content_type) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
+                false
+            }
+
+            #[allow(unused_variables)]
             fn decode(response: $crate::client::RawResponse) -> ::core::result::Result<Self, $crate::client::Error> {
-                ::core::result::Result::Ok(match response.status.as_u16() {
-                    $($unit_code => Self::$unit,)*
-                    $($tuple_code => Self::$tuple($crate::responses!(@read response $tuple_media $($tuple_type)?)),)*
-                    $($headed_code => Self::$headed {
-                        $(body: $crate::responses!(@read response $headed_media $($headed_type)?),)?
-                        headers: $headed_headers { $($headed_field: $crate::responses!(@header response $headed_wire $headed_presence),)* },
-                    },)*
-                    $($pattern => Self::$ranged {
-                        status: response.status.as_u16(),
-                        $(body: $crate::responses!(@read response $ranged_media $($ranged_type)?),)?
-                        $(headers: $ranged_headers { $($ranged_field: $crate::responses!(@header response $ranged_wire $ranged_presence),)* },)?
-                    },)*
-                    _ => return ::core::result::Result::Err(response.unexpected()),
-                })
+                let status = response.status.as_u16();
+                $($crate::responses!(@entry exact decode (response status) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
+                $($crate::responses!(@entry ranged decode (response status) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
+                ::core::result::Result::Err(response.unexpected())
+            }
+
+            #[allow(unused_variables)]
+            fn decode_stream(response: $crate::client::StreamedResponse) -> ::core::result::Result<Self, $crate::client::Error> {
+                let status = response.status.as_u16();
+                let found = response.content_type();
+                let content_type = found.as_deref();
+                $($crate::responses!(
+                    @entry exact decode_stream (response status content_type) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?
+                );)*
+                $($crate::responses!(
+                    @entry ranged decode_stream (response status content_type) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?
+                );)*
+                ::core::result::Result::Err(response.unexpected())
             }
         }
         #[cfg(feature = "server")]
@@ -94,20 +193,10 @@ macro_rules! responses {
         impl $crate::server::Encode for $name {
             fn encode(self) -> $crate::server::Reply {
                 match self {
-                    $(Self::$unit => $crate::responses!(@reply $unit_code),)*
-                    $(Self::$tuple(body) => $crate::responses!(@reply $tuple_code, body, $tuple_media $($tuple_type)?),)*
-                    $(Self::$headed { $(body: $crate::responses!(@bind $headed_media body),)? headers } => {
-                        $crate::responses!(@reply $headed_code $(, body, $headed_media $($headed_type)?)?)
-                            $(.header($headed_wire, &headers.$headed_field))*
-                    })*
-                    $(Self::$ranged {
-                        status
-                        $(, body: $crate::responses!(@bind $ranged_media body))?
-                        $(, headers: $crate::responses!(@bind $ranged_headers headers))?
-                    } => {
-                        $crate::responses!(@reply status $(, body, $ranged_media $($ranged_type)?)?)
-                            $($(.header($ranged_wire, &headers.$ranged_field))*)?
-                    })*
+                    $(
+                        $crate::responses!(@entry any pattern (body headers) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?) =>
+                            $crate::responses!(@entry any encode (body headers) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?),
+                    )*
                 }
             }
         }
