@@ -448,7 +448,21 @@ pub enum Media {
     Form,
     Multipart,
     Text,
+    /// Raw bytes; a response body is read as a stream of chunks, never whole.
     Binary,
+    /// Server-sent events (`text/event-stream`), a response only: the body's type is each
+    /// event's `data`.
+    EventStream,
+    /// JSON Lines, NDJSON or JSON text sequences, a response only: the body's type is each
+    /// item's.
+    JsonLines,
+}
+
+impl Media {
+    /// Whether the body is read as a sequence of items (or chunks) as it arrives.
+    pub fn is_streamed(self) -> bool {
+        matches!(self, Media::Binary | Media::EventStream | Media::JsonLines)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -461,6 +475,10 @@ pub struct Response {
     pub headers: Vec<ResponseHeader>,
     /// Name of the struct holding the typed headers, when there are any.
     pub headers_type: Option<String>,
+    /// A second media type documented for the same status (OpenAI's `text/event-stream` beside
+    /// JSON): chosen only when the answer's `Content-Type` names it, before the status's
+    /// first media type.
+    pub alternative: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

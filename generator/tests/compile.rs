@@ -64,9 +64,11 @@ fn fixtures_compile_without_warnings() {
     let runtime = RuntimeSource::Path(root.join("runtime").display().to_string());
     let manifest = format!(
         "{}\n[dev-dependencies]\n\
-         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\"] }}\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"time\"] }}\n\
          axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
-         reqwest = {{ version = \"0.12\", default-features = false }}\n",
+         reqwest = {{ version = \"0.12\", default-features = false }}\n\
+         futures-util = {{ version = \"0.3\", default-features = false }}\n\
+         bytes = \"1\"\n",
         Manifest::new("fixtures", "fixtures", runtime, [true, true]).to_toml()
     );
     std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();

@@ -427,6 +427,29 @@ pub trait Encode {
     fn encode(self) -> Reply;
 }
 
+/// Whether an `Accept` header prefers the media type `offered` to `over` (both essences, such as
+/// `text/event-stream` and `application/json`): it names `offered` with a quality above zero, and
+/// names `over` at a lower quality or not at all. Wildcards count for neither, so a client that
+/// accepts anything gets the description's first media type.
+pub fn prefers(accept: Option<&str>, offered: &str, over: &str) -> bool {
+    let quality = |wanted: &str| {
+        accept?.split(',').find_map(|item| {
+            let mut parts = item.split(';');
+            let name = parts.next()?.trim();
+            if !name.eq_ignore_ascii_case(wanted) {
+                return None;
+            }
+            let q = parts.find_map(|p| p.trim().strip_prefix("q=").map(|q| q.trim().parse::<f32>().unwrap_or(0.0)));
+            Some(q.unwrap_or(1.0))
+        })
+    };
+    match (quality(offered), quality(over)) {
+        (Some(wanted), Some(other)) => wanted > 0.0 && wanted > other,
+        (Some(wanted), None) => wanted > 0.0,
+        (None, _) => false,
+    }
+}
+
 /// Awaits the implementation's future and encodes its answer: the one async step of every
 /// operation, generic so it is compiled once rather than once per operation.
 #[doc(hidden)]
@@ -620,7 +643,12 @@ impl Reply {
 
     /// A binary body, sent chunk by chunk.
     pub fn byte_stream(status: u16, content_type: &'static str, body: ByteStream) -> Self {
-        Self { body: Some((content_type, Payload::Stream(stream_body(body, Some)))), ..Self::empty(status) }
+        // A body given whole goes out whole, with its `Content-Length`.
+        let payload = match body.as_whole() {
+            Some(whole) => Payload::Whole(whole.to_vec()),
+            None => Payload::Stream(stream_body(body, Some)),
+        };
+        Self { body: Some((content_type, payload)), ..Self::empty(status) }
     }
 
     fn with_header(mut self, name: &'static str, value: &str) -> Self {
@@ -744,6 +772,17 @@ pub async fn method_not_allowed<A: Send + Sync + 'static>(State(shared): State<A
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_prefers_what_it_names_first_by_quality() {
+        let (events, json) = ("text/event-stream", "application/json");
+        assert!(prefers(Some("text/event-stream"), events, json));
+        assert!(prefers(Some("Text/Event-Stream; charset=utf-8, application/json;q=0.5"), events, json));
+        assert!(!prefers(Some("application/json, text/event-stream;q=0.9"), events, json));
+        assert!(!prefers(Some("text/event-stream;q=0"), events, json));
+        assert!(!prefers(Some("*/*"), events, json));
+        assert!(!prefers(None, events, json));
+    }
 
     fn multipart_request(body: &'static str) -> Incoming {
         let mut headers = HeaderMap::new();

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 pub use futures_core::Stream;
-use futures_util::StreamExt as _;
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::sse::{Decoder, SseFrame};
@@ -328,13 +328,47 @@ impl<T: DeserializeOwned + Send + 'static> JsonLines<T> {
 /// A binary body, chunk by chunk as it arrives or is produced.
 pub struct ByteStream {
     inner: Boxed<Bytes>,
+    /// The whole body, when it was given whole: sent with its length, and cheap to send again.
+    whole: Option<Bytes>,
 }
 
-stream_type!(ByteStream, Bytes);
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ByteStream")
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, StreamError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match self.whole.take() {
+            Some(whole) => Poll::Ready(Some(Ok(whole))),
+            None => self.inner.as_mut().poll_next(cx),
+        }
+    }
+}
 
 impl ByteStream {
     pub fn new(chunks: impl Stream<Item = Bytes> + Send + 'static) -> Self {
         Self::try_new(chunks.map(Ok))
+    }
+
+    /// A stream of chunks that may fail, as the implementation of a server produces them.
+    pub fn try_new(chunks: impl Stream<Item = Result<Bytes, StreamError>> + Send + 'static) -> Self {
+        Self { inner: Box::pin(chunks), whole: None }
+    }
+
+    /// The next chunk; `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<Bytes, StreamError>> {
+        StreamExt::next(self).await
+    }
+
+    /// The whole body, when it was given whole and nothing was read yet (an upload from a buffer
+    /// rather than a stream).
+    #[doc(hidden)]
+    pub fn as_whole(&self) -> Option<&Bytes> {
+        self.whole.as_ref()
     }
 
     /// These chunks, all ready.
@@ -369,7 +403,7 @@ impl ByteStream {
 
 impl From<Bytes> for ByteStream {
     fn from(body: Bytes) -> Self {
-        Self::from_items(vec![body])
+        Self { inner: Box::pin(futures_util::stream::empty()), whole: Some(body) }
     }
 }
 
@@ -388,8 +422,12 @@ impl From<&'static [u8]> for ByteStream {
 #[cfg(feature = "client")]
 impl From<ByteStream> for reqwest::Body {
     /// An upload that streams, chunk by chunk.
-    fn from(body: ByteStream) -> Self {
-        reqwest::Body::wrap_stream(body)
+    fn from(mut body: ByteStream) -> Self {
+        match body.whole.take() {
+            // Sent with its `Content-Length`, and replayable.
+            Some(whole) => reqwest::Body::from(whole),
+            None => reqwest::Body::wrap_stream(body),
+        }
     }
 }
 

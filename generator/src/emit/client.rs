@@ -261,7 +261,11 @@ fn body_arg(api: &Api, op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let ty = match body.media {
         Media::Text => quote!(&str),
-        Media::Binary => quote!(&[u8]),
+        // Owned, so an upload can stream from a file or any source (`ByteStream::from_file`,
+        // `ByteStream::new`) or go whole from a buffer (`vec.into()`).
+        Media::Binary | Media::EventStream | Media::JsonLines => {
+            quote!(::openapi_gen_runtime::stream::ByteStream)
+        }
         _ => {
             let ty = rust_type(api, &body.ty, ModelPath::Sibling);
             quote!(&#ty)
@@ -402,8 +406,10 @@ fn emit_body(api: &Api, op: &Operation) -> Option<TokenStream> {
         Media::Form => quote!(.form(#value)),
         Media::Text if body.required => quote!(.raw(#content_type, Some(body.to_owned()))),
         Media::Text => quote!(.raw(#content_type, body.map(str::to_owned))),
-        Media::Binary if body.required => quote!(.raw(#content_type, Some(body.to_vec()))),
-        Media::Binary => quote!(.raw(#content_type, body.map(<[u8]>::to_vec))),
+        // Streams of items are told apart in responses only (`classify_media`).
+        Media::Binary | Media::EventStream | Media::JsonLines => {
+            quote!(.raw(#content_type, #value))
+        }
         Media::Multipart => {
             let form = emit_multipart(api, &body.ty);
             if body.required {

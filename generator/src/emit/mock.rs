@@ -9,7 +9,9 @@ use serde_json::{Map, Value};
 use super::chunks::{Chunk, Chunks, PartKind};
 use super::common::{ident, module_allows};
 use super::features::operation_cfg;
-use crate::ir::{Api, Media, Operation, Response, StatusMatch, Type, TypeKind};
+use super::server::reads_accept;
+use crate::diagnostics::unescape_segment;
+use crate::ir::{Api, Media, Operation, Response, ResponseBody, StatusMatch, Type, TypeKind};
 
 /// Past this depth, built values stop adding optional fields and array items.
 const RICH_DEPTH: usize = 3;
@@ -30,7 +32,22 @@ pub fn emit_mock(api: &Api, tag_features: bool) -> Chunks<'_> {
         let input = ident(&op.names.input);
         let response = ident(&op.names.response);
         let answer = match answered(op) {
-            Some(r) => answer(api, op, r),
+            // A status documented in two media types answers in the one `Accept` prefers.
+            Some(r) => match alternative_of(op, r).filter(|_| reads_accept(op)) {
+                Some(other) => {
+                    let (first, second) = (answer(api, op, r), answer(api, op, other));
+                    let content_type = |r: &Response| r.body.as_ref().map_or(String::new(), |b| b.content_type.clone());
+                    let (offered, over) = (content_type(other), content_type(r));
+                    quote! {
+                        if ::openapi_gen_runtime::server::prefers(_input.accept.as_deref(), #offered, #over) {
+                            #second
+                        } else {
+                            #first
+                        }
+                    }
+                }
+                None => answer(api, op, r),
+            },
             None => {
                 let message = format!("`{}` documents no response", op.wire_name);
                 quote!(panic!(#message))
@@ -96,6 +113,13 @@ pub fn answered(op: &Operation) -> Option<&Response> {
         .or_else(|| op.responses.first())
 }
 
+/// The other media type documented for `response`'s status, when there is one.
+fn alternative_of<'a>(op: &'a Operation, response: &Response) -> Option<&'a Response> {
+    op.responses
+        .iter()
+        .find(|r| r.alternative && r.status == response.status)
+}
+
 /// The status the mock answers with for `response` (`2XX` is 200, `default` 200).
 pub fn status_of(response: &Response) -> u16 {
     match response.status {
@@ -127,15 +151,24 @@ fn answer(api: &Api, op: &Operation, response: &Response) -> TokenStream {
                     _ => String::new(),
                 };
                 let bytes = Literal::byte_string(bytes.as_bytes());
-                quote!(#bytes.to_vec())
+                quote!(::openapi_gen_runtime::stream::ByteStream::from(#bytes.to_vec()))
             }
             _ if body.ty == Type::Binary => quote!(::std::vec::Vec::new()),
             Media::Json | Media::Form | Media::Multipart => {
-                let mut texts: Vec<String> = candidates.iter().map(Value::to_string).collect();
-                texts.push(build_value(api, &body.ty, 0).to_string());
-                texts.dedup();
-                let name = &op.wire_name;
-                quote!(example(#name, &[#(#texts),*]))
+                typed_example(api, op, body, &candidates)
+            }
+            // A stream of one item: the example (a documented event's `data`), else one built.
+            Media::EventStream => {
+                let item = typed_example(api, op, body, &candidates);
+                quote!(::openapi_gen_runtime::stream::EventStream::from_items(
+                    vec![#item]
+                ))
+            }
+            Media::JsonLines => {
+                let item = typed_example(api, op, body, &candidates);
+                quote!(::openapi_gen_runtime::stream::JsonLines::from_items(
+                    vec![#item]
+                ))
             }
         }
     });
@@ -168,6 +201,21 @@ fn answer(api: &Api, op: &Operation, response: &Response) -> TokenStream {
     quote!(operations::#enum_name::#variant { #status #body #headers })
 }
 
+/// The first of the documented examples that reads as the body's type, else a value built
+/// from its schema.
+fn typed_example(
+    api: &Api,
+    op: &Operation,
+    body: &ResponseBody,
+    candidates: &[Value],
+) -> TokenStream {
+    let mut texts: Vec<String> = candidates.iter().map(Value::to_string).collect();
+    texts.push(build_value(api, &body.ty, 0).to_string());
+    texts.dedup();
+    let name = &op.wire_name;
+    quote!(example(#name, &[#(#texts),*]))
+}
+
 /// The documented examples of a JSON response body, best first: the media type's own, then its
 /// schema's (an inline schema's, or the named type's). Text bodies' examples are not kept in the
 /// IR, so a text body is built.
@@ -178,6 +226,7 @@ fn example_candidates(api: &Api, op: &Operation, response: &Response) -> Vec<Val
         StatusMatch::Default => "default".to_owned(),
     };
     let content = format!("{}/responses/{key}/content/", op.pointer);
+    let body = response.body.as_ref();
     // A schema's examples sit at its own pointer (`example`) or under it (3.1 `examples/<n>`).
     let of_schema = |rest: &str| rest.is_empty() || rest.starts_with("/examples/");
     let (mut found, mut schema) = (Vec::new(), Vec::new());
@@ -185,10 +234,16 @@ fn example_candidates(api: &Api, op: &Operation, response: &Response) -> Vec<Val
         let Some(rest) = example.pointer.strip_prefix(&content) else {
             continue;
         };
-        // `<escaped media type>/example` or `<escaped media type>/schema[/examples/<n>]`.
-        let Some((_, tail)) = rest.split_once('/') else {
+        // `<escaped media type>/example` or `<escaped media type>/schema[/examples/<n>]`, of the
+        // body's own media type (a status may document JSON and a stream of events).
+        let Some((media, tail)) = rest.split_once('/') else {
             continue;
         };
+        let media = unescape_segment(media);
+        let essence = media.split(';').next().unwrap_or_default().trim();
+        if body.is_some_and(|b| !essence.eq_ignore_ascii_case(&b.content_type)) {
+            continue;
+        }
         if tail == "example" {
             found.push(example.value.clone());
         } else if tail.strip_prefix("schema").is_some_and(of_schema) {

@@ -14,6 +14,19 @@ use crate::ir::{Api, Media, Operation, Response, ResponseBody, StatusMatch, Type
 
 /// The file's head, then one chunk per operation.
 pub fn emit_operations(api: &Api, tag_features: bool) -> Chunks<'_> {
+    // The stream types a response can hold, at hand for the code that reads or writes them.
+    let streams = api
+        .operations
+        .iter()
+        .flat_map(|op| &op.responses)
+        .any(|r| r.body.as_ref().is_some_and(|b| b.media.is_streamed()))
+        .then(|| {
+            quote!(
+                pub use ::openapi_gen_runtime::stream::{
+                    ByteStream, Event, EventStream, JsonLines, StreamError,
+                };
+            )
+        });
     let head = quote! {
         //! What each operation can answer: one enum per operation with a variant per documented
         //! status, shared by the client and the server.
@@ -21,6 +34,7 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> Chunks<'_> {
         use super::model;
         #[allow(unused_imports)]
         use ::openapi_gen_runtime as rt;
+        #streams
     };
     let items = api.operations.iter().map(move |op| {
         let cfg = if tag_features {
@@ -42,12 +56,19 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> Chunks<'_> {
 
 /// The Rust type of a response body.
 fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
+    let item = || rust_type(api, &body.ty, ModelPath::Sibling);
     match body.media {
         Media::Text => quote!(String),
-        Media::Binary => quote!(Vec<u8>),
-        Media::Json | Media::Form | Media::Multipart => {
-            rust_type(api, &body.ty, ModelPath::Sibling)
+        Media::Binary => quote!(rt::stream::ByteStream),
+        Media::EventStream => {
+            let item = item();
+            quote!(rt::stream::EventStream<#item>)
         }
+        Media::JsonLines => {
+            let item = item();
+            quote!(rt::stream::JsonLines<#item>)
+        }
+        Media::Json | Media::Form | Media::Multipart => item(),
     }
 }
 
@@ -87,12 +108,25 @@ fn emit_response_enum(api: &Api, op: &Operation) -> TokenStream {
         op.path
     );
     let docs = doc_attrs(&[Some(&summary)]);
+    let alternatives: Vec<StatusMatch> = op
+        .responses
+        .iter()
+        .filter(|r| r.alternative)
+        .map(|r| r.status)
+        .collect();
     let variants = op.responses.iter().map(|r| {
         let variant = ident(&r.rust_name);
         let status = match r.status {
             StatusMatch::Code(code) => format!("{code}"),
             StatusMatch::Range(h) => format!("{h}XX"),
             StatusMatch::Default => "Any other status".to_owned(),
+        };
+        // A status read in two media types says which one each variant holds.
+        let status = match &r.body {
+            Some(body) if alternatives.contains(&r.status) => {
+                format!("{status}, as `{}`", body.content_type)
+            }
+            _ => status,
         };
         let heading = match &r.doc {
             Some(doc) => format!("{status}: {doc}"),
@@ -115,9 +149,19 @@ fn emit_response_enum(api: &Api, op: &Operation) -> TokenStream {
         });
         quote!(#docs #variant { #status_field #body_field #headers_field },)
     });
+    // A stream is read once, as it arrives: it can be neither cloned nor compared.
+    let streamed = op
+        .responses
+        .iter()
+        .any(|r| r.body.as_ref().is_some_and(|b| b.media.is_streamed()));
+    let derives = if streamed {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq)]
+        #derives
         pub enum #name {
             #(#variants)*
         }
@@ -149,30 +193,35 @@ fn emit_headers_struct(api: &Api, response: &Response) -> Option<TokenStream> {
     })
 }
 
-/// Whether a body type is JSON-encoded (as opposed to text or raw bytes).
-fn is_json(body: &ResponseBody) -> bool {
-    !matches!(body.media, Media::Text | Media::Binary) && body.ty != Type::Binary
+/// How the table names a body's encoding: `json`, `text`, `bytes "<type>"` (read whole), or a
+/// stream (`byte_stream`, `sse`, `jsonl`) with its content type, marked `only` when it is the one
+/// media type of its status and so read whatever `Content-Type` the answer names.
+fn table_media(response: &Response, body: &ResponseBody) -> TokenStream {
+    let content_type = &body.content_type;
+    let only = (!response.alternative).then(|| quote!(only));
+    match body.media {
+        Media::Text => quote!(text),
+        Media::Binary => quote!(byte_stream #content_type #only),
+        Media::EventStream => quote!(sse #content_type #only),
+        Media::JsonLines => quote!(jsonl #content_type #only),
+        Media::Json | Media::Form | Media::Multipart if body.ty == Type::Binary => {
+            quote!(bytes #content_type)
+        }
+        Media::Json | Media::Form | Media::Multipart => quote!(json),
+    }
 }
 
 /// The `rt::responses!` call of an operation: its variants as a table of status, name and
 /// shape. Exact codes come first, then ranges, then `default`: the order the client matches
-/// them in.
+/// them in; a status's alternative media type comes before its first, so that the first is what
+/// any other `Content-Type` reads as.
 fn emit_response_table(op: &Operation, cfg: &TokenStream) -> TokenStream {
     let name = ident(&op.names.response);
-    let mut entries: Vec<(u8, TokenStream)> = Vec::new();
+    let mut entries: Vec<(u8, bool, TokenStream)> = Vec::new();
     for r in &op.responses {
         let variant = ident(&r.rust_name);
         let shape = VariantShape::of(r);
-        let media = r.body.as_ref().map(|b| {
-            if is_json(b) {
-                quote!(json)
-            } else if b.media == Media::Text {
-                quote!(text)
-            } else {
-                let content_type = &b.content_type;
-                quote!(bytes #content_type)
-            }
-        });
+        let media = r.body.as_ref().map(|b| table_media(r, b));
         let headers = r.headers_type.as_ref().map(|h| {
             let h = ident(h);
             let fields = r.headers.iter().map(|header| {
@@ -211,9 +260,9 @@ fn emit_response_table(op: &Operation, cfg: &TokenStream) -> TokenStream {
             let headers = headers.map(|h| quote!(, headers: #h));
             quote!(#pattern => #variant { status #body #headers })
         };
-        entries.push((rank, entry));
+        entries.push((rank, !r.alternative, entry));
     }
-    entries.sort_by_key(|(rank, _)| *rank);
-    let entries = entries.into_iter().map(|(_, e)| e);
+    entries.sort_by_key(|(rank, first, _)| (*rank, *first));
+    let entries = entries.into_iter().map(|(.., e)| e);
     quote!(rt::responses!(#cfg #name { #(#entries),* });)
 }

@@ -193,12 +193,19 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
     let body = op.body.as_ref().map(|b| {
         let ty = match b.media {
             Media::Text => quote!(String),
-            Media::Binary => quote!(Vec<u8>),
+            Media::Binary | Media::EventStream | Media::JsonLines => quote!(Vec<u8>),
             _ => rust_type(api, &b.ty, ModelPath::Sibling),
         };
         let ty = if b.required { ty } else { quote!(Option<#ty>) };
         let docs = doc_attrs(&[b.doc.as_deref()]);
         quote!(#docs pub body: #ty,)
+    });
+    let accept = reads_accept(op).then(|| {
+        quote! {
+            /// The request's `Accept` header: this operation answers one status in more than one
+            /// media type, and the variant returned picks which.
+            pub accept: Option<String>,
+        }
     });
     let heading = format!(
         "Everything a `{}` request carries, parsed and validated.",
@@ -212,8 +219,15 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
             pub credentials: Credentials,
             #(#params)*
             #body
+            #accept
         }
     }
+}
+
+/// Whether the operation's input carries the request's `Accept` header: when a status is
+/// documented in two media types (JSON or events), unless a parameter already has the name.
+pub fn reads_accept(op: &Operation) -> bool {
+    op.responses.iter().any(|r| r.alternative) && op.params.iter().all(|p| p.rust_name != "accept")
 }
 
 fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
@@ -259,7 +273,7 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
             Media::Form => quote!(req.form()?),
             Media::Multipart => quote!(req.multipart()?),
             Media::Text => quote!(req.text()?),
-            Media::Binary => quote!(req.bytes()?),
+            Media::Binary | Media::EventStream | Media::JsonLines => quote!(req.bytes()?),
         };
         if b.required {
             quote!(body: rt::required(#read, "body", "")?,)
@@ -268,12 +282,14 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let checks = emit_checks(op);
+    let accept = reads_accept(op).then(|| quote!(accept: req.header("accept")?,));
     quote! {
         fn #handler<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
             let input = #input {
                 credentials: credentials(&req, #security)?,
                 #(#params)*
                 #body
+                #accept
             };
             #checks
             rt::respond(api.#method(input))

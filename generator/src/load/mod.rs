@@ -12,6 +12,7 @@ mod integers;
 mod kind;
 mod openapi31;
 mod repair;
+mod sequential;
 mod swagger2;
 mod yaml;
 
@@ -206,6 +207,10 @@ fn read_spec(
     bundled: bool,
 ) -> Result<LoadedSpec, Diagnostics> {
     let mut warnings = Diagnostics::default();
+    let mut value = value;
+    if version == Version::V31 {
+        sequential::item_schemas(&mut value);
+    }
     let value = match version {
         Version::V30 => value,
         Version::V31 => openapi31::normalize(value, label, &source, &mut origins, &mut warnings),

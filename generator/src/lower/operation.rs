@@ -413,34 +413,85 @@ fn param_type<'a>(
     }
 }
 
-/// Picks the media type to use from a content map: JSON first, then forms, text and bytes.
-fn pick_media(
-    content: &indexmap::IndexMap<String, MediaType>,
-) -> Option<(&String, &MediaType, Media)> {
-    let classify = |name: &str| {
-        let essence = media_essence(name).to_ascii_lowercase();
-        if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
-            Some((0, Media::Json))
-        } else if essence == "application/x-www-form-urlencoded" {
-            Some((1, Media::Form))
-        } else if essence == "multipart/form-data" {
-            Some((2, Media::Multipart))
-        } else if essence.starts_with("text/") {
-            Some((3, Media::Text))
-        } else if essence == "application/octet-stream"
-            || essence.starts_with("image/")
-            || essence.starts_with("application/")
-        {
-            Some((4, Media::Binary))
-        } else {
-            None
+/// What a media type's name says about its encoding, with its rank (lower is preferred);
+/// `None` for one no reader handles. Streams of items are told apart only in `responses`, where
+/// the client reads them as they arrive; a request body of that kind is text or bytes.
+fn classify_media(name: &str, responses: bool) -> Option<(u8, Media)> {
+    let essence = media_essence(name).to_ascii_lowercase();
+    if responses {
+        if essence == "text/event-stream" {
+            return Some((5, Media::EventStream));
         }
-    };
+        if SEQUENTIAL_JSON.contains(&essence.as_str()) {
+            return Some((5, Media::JsonLines));
+        }
+    }
+    if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+        Some((0, Media::Json))
+    } else if essence == "application/x-www-form-urlencoded" {
+        Some((1, Media::Form))
+    } else if essence == "multipart/form-data" {
+        Some((2, Media::Multipart))
+    } else if essence.starts_with("text/") {
+        Some((3, Media::Text))
+    } else if essence == "application/octet-stream"
+        || essence.starts_with("image/")
+        || essence.starts_with("audio/")
+        || essence.starts_with("video/")
+        || essence.starts_with("application/")
+    {
+        Some((4, Media::Binary))
+    } else {
+        None
+    }
+}
+
+/// Media types whose body is a sequence of JSON values (one per line, or RS-separated).
+const SEQUENTIAL_JSON: &[&str] = &[
+    "application/jsonl",
+    "application/x-jsonl",
+    "application/jsonlines",
+    "application/x-jsonlines",
+    "application/x-ndjson",
+    "application/ndjson",
+    "application/json-seq",
+    "application/geo+json-seq",
+];
+
+/// A media type chosen from a content map: its name, its object and how it is encoded.
+type Chosen<'a> = (&'a String, &'a MediaType, Media);
+
+/// Picks the media type to use from a request body's content map: JSON first, then forms, text
+/// and bytes.
+fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<Chosen<'_>> {
     content
         .iter()
-        .filter_map(|(name, media)| classify(name).map(|(rank, kind)| (rank, name, media, kind)))
+        .filter_map(|(name, media)| {
+            classify_media(name, false).map(|(rank, kind)| (rank, name, media, kind))
+        })
         .min_by_key(|(rank, ..)| *rank)
         .map(|(_, name, media, kind)| (name, media, kind))
+}
+
+/// The media types a response is read in: the preferred one (as for a request body, then
+/// streams of items), and a stream of items documented beside it, which the client picks when
+/// the answer's `Content-Type` names it (OpenAI's JSON or `text/event-stream` for one `200`).
+fn pick_response_media(
+    content: &indexmap::IndexMap<String, MediaType>,
+) -> (Option<Chosen<'_>>, Option<Chosen<'_>>) {
+    let ranked: Vec<(u8, Chosen<'_>)> = content
+        .iter()
+        .filter_map(|(name, media)| {
+            classify_media(name, true).map(|(rank, kind)| (rank, (name, media, kind)))
+        })
+        .collect();
+    let Some(first) = ranked.iter().min_by_key(|(rank, _)| *rank).map(|(_, c)| *c) else {
+        return (None, None);
+    };
+    let alternative = ranked.iter().map(|(_, c)| *c).find(|(name, _, kind)| {
+        matches!(kind, Media::EventStream | Media::JsonLines) && *name != first.0
+    });
+    (Some(first), alternative)
 }
 
 /// `application/json; charset=utf-8` -> `application/json`.
@@ -467,6 +518,20 @@ fn media_type<'a>(
             Some(schema) => lowerer.type_of(schema, hint, &join(pointer, &["schema"])),
             None => Type::Any,
         },
+        // The schema describes each item (each event's `data`), the convention real documents
+        // follow (and 3.2's `itemSchema`, which loading puts there). An event's data without a
+        // schema, or a binary one, is its text.
+        Media::EventStream | Media::JsonLines => {
+            let ty = match &media.schema {
+                Some(schema) => lowerer.type_of(schema, hint, &join(pointer, &["schema"])),
+                None => Type::Any,
+            };
+            match (kind, ty) {
+                (Media::EventStream, Type::Any | Type::Binary) => Type::String,
+                (_, Type::Binary) => Type::Any,
+                (_, ty) => ty,
+            }
+        }
     }
 }
 
@@ -482,7 +547,7 @@ fn record_media_example(
     let Some(value) = media.example.clone().filter(|v| !v.is_null()) else {
         return;
     };
-    if kind == Media::Json {
+    if matches!(kind, Media::Json | Media::EventStream | Media::JsonLines) {
         let pointer = join(pointer, &["example"]);
         lowerer.examples.entry(pointer.clone()).or_insert(Example {
             pointer,
@@ -583,26 +648,36 @@ fn lower_responses<'a>(
             continue;
         };
         let (rust_name, _) = variant_names.claim(&status_variant(status));
-        let body = match pick_media(&response.content) {
-            Some((content_type, media, kind)) => {
-                let media_pointer = join(&at, &["content", content_type]);
-                let ty = media_type(
-                    lowerer,
-                    media,
-                    kind,
-                    &format!("{stem}{rust_name}Body"),
-                    &media_pointer,
-                );
-                let example_at = join(&defined_at, &["content", content_type]);
-                record_media_example(lowerer, media, kind, &ty, &example_at);
-                Some(ResponseBody {
-                    media: kind,
-                    content_type: media_essence(content_type),
-                    ty,
-                })
+        let (first, alternative) = pick_response_media(&response.content);
+        let read_body = |lowerer: &mut Lowerer<'a>, chosen: Chosen<'a>, variant: &str| {
+            let (content_type, media, kind) = chosen;
+            let media_pointer = join(&at, &["content", content_type]);
+            let ty = media_type(
+                lowerer,
+                media,
+                kind,
+                &format!("{stem}{variant}Body"),
+                &media_pointer,
+            );
+            let example_at = join(&defined_at, &["content", content_type]);
+            record_media_example(lowerer, media, kind, &ty, &example_at);
+            ResponseBody {
+                media: kind,
+                content_type: media_essence(content_type),
+                ty,
             }
-            None => None,
         };
+        let body = first.map(|chosen| read_body(lowerer, chosen, &rust_name));
+        let alternative = alternative.map(|chosen| {
+            let suffix = if chosen.2 == Media::EventStream {
+                "Events"
+            } else {
+                "Lines"
+            };
+            let (name, _) = variant_names.claim(&format!("{rust_name}{suffix}"));
+            let body = read_body(lowerer, chosen, &name);
+            (name, body)
+        });
         let mut header_names = Namespace::new();
         let mut headers = Vec::new();
         for (name, header) in &response.headers {
@@ -633,14 +708,27 @@ fn lower_responses<'a>(
         }
         let headers_type = (!headers.is_empty())
             .then(|| lowerer.claim_type_name(&format!("{stem}{rust_name}Headers"), &at));
+        let doc = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
         out.push(Response {
             status,
             rust_name,
-            doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+            doc: doc.clone(),
             body,
-            headers,
-            headers_type,
+            headers: headers.clone(),
+            headers_type: headers_type.clone(),
+            alternative: false,
         });
+        if let Some((name, body)) = alternative {
+            out.push(Response {
+                status,
+                rust_name: name,
+                doc,
+                body: Some(body),
+                headers,
+                headers_type,
+                alternative: true,
+            });
+        }
     }
     out
 }

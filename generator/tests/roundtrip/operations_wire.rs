@@ -37,7 +37,7 @@ impl Api for Items {
     }
 
     async fn post_blobs(self: Arc<Self>, input: PostBlobsInput) -> PostBlobsResponse {
-        PostBlobsResponse::Ok(input.body.into_iter().rev().collect())
+        PostBlobsResponse::Ok(input.body.into_iter().rev().collect::<Vec<u8>>().into())
     }
 
     async fn put_item_form(self: Arc<Self>, input: PutItemFormInput) -> PutItemFormResponse {
@@ -82,8 +82,8 @@ async fn every_response_and_body_shape_crosses_the_wire() {
     let missing = client.get_item(4, &tags, &GetItemOptions::default()).await.unwrap();
     assert_eq!(missing, GetItemResponse::NotFound);
 
-    let blob = client.post_blobs(&[1, 2, 3]).await.unwrap();
-    assert_eq!(blob, PostBlobsResponse::Ok(vec![3, 2, 1]));
+    let PostBlobsResponse::Ok(blob) = client.post_blobs(vec![1, 2, 3].into()).await.unwrap();
+    assert_eq!(&blob.collect().await.unwrap()[..], [3, 2, 1]);
     assert_eq!(client.put_text(Some("héllo")).await.unwrap(), PutTextResponse::Ok);
     let form = PutItemFormBody { name: "a b&c".to_owned() };
     assert_eq!(client.put_item_form(5, &form).await.unwrap(), PutItemFormResponse::NoContent);

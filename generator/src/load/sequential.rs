@@ -1,0 +1,162 @@
+//! OpenAPI 3.2's `itemSchema`: the schema of each item of a sequential media type (server-sent
+//! events, JSON Lines, JSON text sequences), put where lowering reads a stream's item type.
+//!
+//! Real 3.0 and 3.1 documents describe a stream by its media type's `schema`, read as the schema
+//! of each event's `data` (or of each line): that is the convention lowering follows. A 3.2
+//! `itemSchema` says the same more precisely, so it is brought to that shape: for
+//! `text/event-stream` it describes the whole event (`event`, `data`, `id`, `retry`), whose
+//! `data` is typed through `contentSchema` when it carries JSON; for the others it describes
+//! each item as is.
+
+use serde_yaml::{Mapping, Value};
+
+/// Keys under which no media type is found: schemas and examples are left untouched.
+const NOT_DESCRIPTIONS: &[&str] = &["schema", "schemas", "itemSchema", "example", "examples"];
+
+/// Rewrites every media type with an `itemSchema` (in paths, webhooks and components) so that
+/// its `schema` is the schema of one item, as lowering reads it.
+pub(crate) fn item_schemas(document: &mut Value) {
+    let schemas = document
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    visit(document, &schemas, 0);
+}
+
+/// Past this depth the description is not walked further (split documents are bundled into
+/// one, but no real description nests media types this deep).
+const MAX_DEPTH: usize = 64;
+
+fn visit(value: &mut Value, schemas: &Value, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let Value::Mapping(map) = value else { return };
+    if let Some(Value::Mapping(content)) = map.get_mut("content") {
+        for (name, media) in content.iter_mut() {
+            if let (Some(name), Value::Mapping(media)) = (name.as_str(), media) {
+                lift_item_schema(name, media, schemas);
+            }
+        }
+    }
+    for (key, child) in map.iter_mut() {
+        if key.as_str().is_some_and(|k| NOT_DESCRIPTIONS.contains(&k)) {
+            continue;
+        }
+        visit(child, schemas, depth + 1);
+    }
+}
+
+/// Puts the item schema of one media type in its `schema`.
+fn lift_item_schema(name: &str, media: &mut Mapping, schemas: &Value) {
+    let Some(item) = media.remove("itemSchema") else {
+        return;
+    };
+    let essence = name.split(';').next().unwrap_or(name).trim();
+    let schema = if essence.eq_ignore_ascii_case("text/event-stream") {
+        event_data(&item, schemas)
+    } else {
+        item
+    };
+    media.insert(Value::from("schema"), schema);
+}
+
+/// The schema of an event's `data`, from the schema of the whole event: its `data` property's
+/// `contentSchema` (the JSON it carries), else the property itself; text when nothing says
+/// more. A union of events gives the union of their data.
+fn event_data(event: &Value, schemas: &Value) -> Value {
+    let event = resolve(event, schemas);
+    for keyword in ["oneOf", "anyOf"] {
+        if let Some(Value::Sequence(branches)) = event.get(keyword) {
+            let data: Vec<Value> = branches.iter().map(|b| event_data(b, schemas)).collect();
+            let mut union = Mapping::new();
+            union.insert(Value::from(keyword), Value::Sequence(data));
+            return Value::Mapping(union);
+        }
+    }
+    let text = || {
+        let mut string = Mapping::new();
+        string.insert(Value::from("type"), Value::from("string"));
+        Value::Mapping(string)
+    };
+    let Some(data) = event.get("properties").and_then(|p| p.get("data")) else {
+        return text();
+    };
+    let data = resolve(data, schemas);
+    if let Some(content) = data.get("contentSchema") {
+        return content.clone();
+    }
+    match data.get("type").and_then(Value::as_str) {
+        Some("string") | None if data.get("properties").is_none() => text(),
+        _ => data.clone(),
+    }
+}
+
+/// A local `$ref` to a component schema, followed once; anything else as it is.
+fn resolve<'a>(schema: &'a Value, schemas: &'a Value) -> &'a Value {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .and_then(|name| schemas.get(name))
+        .unwrap_or(schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lifted(yaml: &str) -> Value {
+        let mut document: Value = serde_yaml::from_str(yaml).unwrap();
+        item_schemas(&mut document);
+        document
+    }
+
+    #[test]
+    fn event_data_is_typed_by_its_content_schema() {
+        let document = lifted(
+            r##"
+paths:
+  /chat:
+    post:
+      responses:
+        "200":
+          content:
+            text/event-stream:
+              itemSchema:
+                oneOf:
+                  - $ref: "#/components/schemas/Delta"
+                  - properties:
+                      event: {const: ping}
+                      data: {type: string}
+            application/jsonl:
+              itemSchema: {type: integer}
+components:
+  schemas:
+    Delta:
+      properties:
+        event: {const: delta}
+        data:
+          contentMediaType: application/json
+          contentSchema: {$ref: "#/components/schemas/Chunk"}
+"##,
+        );
+        let content = &document["paths"]["/chat"]["post"]["responses"]["200"]["content"];
+        let events = &content["text/event-stream"];
+        assert!(events.get("itemSchema").is_none());
+        let union = events["schema"]["oneOf"].as_sequence().unwrap();
+        assert_eq!(union[0]["$ref"], Value::from("#/components/schemas/Chunk"));
+        assert_eq!(union[1]["type"], Value::from("string"));
+        assert_eq!(
+            content["application/jsonl"]["schema"]["type"],
+            Value::from("integer")
+        );
+    }
+
+    #[test]
+    fn schemas_are_not_walked() {
+        let yaml = "components:\n  schemas:\n    A:\n      properties:\n        content:\n          properties:\n            x:\n              itemSchema: {type: string}\n";
+        assert_eq!(lifted(yaml), serde_yaml::from_str::<Value>(yaml).unwrap());
+    }
+}
