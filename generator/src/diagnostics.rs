@@ -198,7 +198,7 @@ pub mod catalog {
             "#/openapi",
             format!("unsupported OpenAPI version `{found}`"),
         )
-        .with_hint("this generator reads OpenAPI 3.0.x and 3.1.x documents and Swagger 2.0")
+        .with_hint("this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x documents and Swagger 2.0")
     }
 
     pub fn swagger_version(found: &str) -> Diagnostic {
@@ -229,6 +229,11 @@ pub mod catalog {
             pointer,
             format!("{what} has no equivalent in the generated types: {consequence}"),
         )
+    }
+
+    /// An OpenAPI 3.2 addition the generator cannot use where it is written.
+    pub fn unsupported_32(pointer: &str, what: &str, consequence: &str) -> Diagnostic {
+        Diagnostic::warning(pointer, format!("{what} (OpenAPI 3.2): {consequence}"))
     }
 
     /// A spot the 3.0 model refuses whose meaning is still plain, read as that meaning.

@@ -23,6 +23,9 @@ pub struct Api {
     /// Requests the API sends to its subscribers (OpenAPI 3.1 `webhooks`), sorted by
     /// `rust_name`; each `path` is `/<webhook name>`, the route a generated receiver serves.
     pub webhooks: Vec<Operation>,
+    /// Requests the API sends back to a URL its caller gave (operations' `callbacks`), sorted by
+    /// `rust_name`; each `path` is `/<callback name>`, the route a generated receiver serves.
+    pub callbacks: Vec<Operation>,
     /// Every tag any operation uses, sorted; operations without a tag get [`UNTAGGED`].
     pub tags: Vec<Tag>,
     /// A schema type is named like a std item (`Option`, `String`...), so `model.rs` must spell
@@ -329,7 +332,7 @@ pub enum Type {
     Any,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Method {
     Get,
     Put,
@@ -339,11 +342,18 @@ pub enum Method {
     Head,
     Patch,
     Trace,
+    /// OpenAPI 3.2's `query` (the HTTP QUERY method: a safe request with a body).
+    Query,
+    /// A method of OpenAPI 3.2's `additionalOperations`, as written (an HTTP token).
+    Other(String),
 }
 
 impl Method {
-    pub fn as_str(self) -> &'static str {
+    /// The method as sent on the wire (`GET`, `QUERY`, `PURGE`).
+    pub fn as_str(&self) -> &str {
         match self {
+            Method::Query => "QUERY",
+            Method::Other(name) => name,
             Method::Get => "GET",
             Method::Put => "PUT",
             Method::Post => "POST",
@@ -414,6 +424,8 @@ pub struct Param {
 pub enum ParamLocation {
     Path,
     Query,
+    /// OpenAPI 3.2 `in: querystring`: the whole query string is the one value, form-encoded.
+    QueryString,
     Header,
     Cookie,
 }
@@ -423,6 +435,7 @@ impl ParamLocation {
         match self {
             ParamLocation::Path => "path",
             ParamLocation::Query => "query",
+            ParamLocation::QueryString => "querystring",
             ParamLocation::Header => "header",
             ParamLocation::Cookie => "cookie",
         }
@@ -655,7 +668,7 @@ pub fn served_operations(operations: &[Operation]) -> Vec<bool> {
     for index in order {
         let op = &operations[index];
         served[index] =
-            server_routable(&op.path) && taken.insert((route_shape(&op.path), op.method));
+            server_routable(&op.path) && taken.insert((route_shape(&op.path), op.method.clone()));
     }
     served
 }

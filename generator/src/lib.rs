@@ -242,7 +242,7 @@ fn emit_phase(
         .map(|f| f.contents.lines().count())
         .sum();
     let summary = Summary {
-        operations: api.operations.len() + api.webhooks.len(),
+        operations: api.operations.len() + api.webhooks.len() + api.callbacks.len(),
         types: api.types.defs.len(),
         fallbacks,
         lines,

@@ -188,6 +188,13 @@ fn param_text(name: &str, value: &serde_json::Value) -> Result<String, Error> {
     param_string(value).map_err(|e| Error::InvalidRequest(format!("parameter `{name}` cannot be serialized: {e}")))
 }
 
+/// The method of an operation written under OpenAPI 3.2's `query` or `additionalOperations`
+/// (`QUERY`, `PURGE`): a method `reqwest` has no constant for.
+#[doc(hidden)]
+pub fn method(name: &'static str) -> reqwest::Method {
+    reqwest::Method::from_bytes(name.as_bytes()).expect("the generator emits only method names that are HTTP tokens")
+}
+
 /// Query parameters in the order the operation declares them.
 #[derive(Debug, Default)]
 #[doc(hidden)]
@@ -215,6 +222,21 @@ impl Query {
             Some(other) => self.0.push((name.to_owned(), param_text(name, &other)?)),
         }
         Ok(())
+    }
+
+    /// Adds an OpenAPI 3.2 `querystring` parameter: the fields of an object, each as a pair
+    /// (an array as one pair per item); `None` adds nothing.
+    pub fn push_all<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        match param_value(name, value)? {
+            None => Ok(()),
+            Some(serde_json::Value::Object(fields)) => {
+                for (key, field) in &fields {
+                    self.push_delimited(key, field, None)?;
+                }
+                Ok(())
+            }
+            Some(_) => Err(Error::InvalidRequest(format!("parameter `{name}` is a query string, so it must be an object"))),
+        }
     }
 
     /// Puts the parameters on the request.
@@ -486,6 +508,17 @@ impl Request {
     pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T, explode: bool) -> Self {
         if self.builder.is_ok() {
             if let Err(e) = self.query.push(name, value, explode) {
+                self.builder = Err(e);
+            }
+        }
+        self
+    }
+
+    /// An OpenAPI 3.2 `querystring` parameter: an object whose fields make the query string
+    /// (see [`Query::push_all`]).
+    pub fn query_string<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        if self.builder.is_ok() {
+            if let Err(e) = self.query.push_all(name, value) {
                 self.builder = Err(e);
             }
         }

@@ -209,6 +209,17 @@ impl Incoming {
         }
     }
 
+    /// An OpenAPI 3.2 `querystring` parameter: the whole query string, form-encoded, read as one
+    /// value (`None` when the query string is empty); `name` names it in errors.
+    pub fn query_string<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
+        if self.query.is_empty() {
+            return Ok(None);
+        }
+        let bad = |e: &dyn std::fmt::Display| Rejection::bad_request(format!("invalid query string: {e}"), format!("query.{name}"));
+        let text = serde_urlencoded::to_string(&self.query).map_err(|e| bad(&e))?;
+        serde_urlencoded::from_str(&text).map(Some).map_err(|e| bad(&e))
+    }
+
     pub fn query<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
         match self.query.iter().find(|(k, _)| k == name) {
             Some((_, v)) => Self::parse(v, "query", name).map(Some),
@@ -706,36 +717,73 @@ pub type Handler<A> = fn(Arc<A>, Incoming) -> Started;
 
 /// One route: a method of a path, and its generated handler.
 #[doc(hidden)]
-pub type Route<A> = (&'static str, MethodFilter, Handler<A>);
+pub type Route<A> = (&'static str, RouteMethod, Handler<A>);
+
+/// The method a route answers: one axum routes itself, or another one by name (OpenAPI 3.2's
+/// `query` and `additionalOperations`), which axum's `MethodFilter` cannot express.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RouteMethod {
+    Filter(MethodFilter),
+    Named(&'static str),
+}
+
+/// A method axum cannot filter by, by name, and its handler.
+type NamedRoute<A> = (&'static str, Handler<A>);
 
 /// The methods, as the route table names them.
 #[doc(hidden)]
-pub const GET: MethodFilter = MethodFilter::GET;
+pub const GET: RouteMethod = RouteMethod::Filter(MethodFilter::GET);
 #[doc(hidden)]
-pub const PUT: MethodFilter = MethodFilter::PUT;
+pub const PUT: RouteMethod = RouteMethod::Filter(MethodFilter::PUT);
 #[doc(hidden)]
-pub const POST: MethodFilter = MethodFilter::POST;
+pub const POST: RouteMethod = RouteMethod::Filter(MethodFilter::POST);
 #[doc(hidden)]
-pub const DELETE: MethodFilter = MethodFilter::DELETE;
+pub const DELETE: RouteMethod = RouteMethod::Filter(MethodFilter::DELETE);
 #[doc(hidden)]
-pub const OPTIONS: MethodFilter = MethodFilter::OPTIONS;
+pub const OPTIONS: RouteMethod = RouteMethod::Filter(MethodFilter::OPTIONS);
 #[doc(hidden)]
-pub const HEAD: MethodFilter = MethodFilter::HEAD;
+pub const HEAD: RouteMethod = RouteMethod::Filter(MethodFilter::HEAD);
 #[doc(hidden)]
-pub const PATCH: MethodFilter = MethodFilter::PATCH;
+pub const PATCH: RouteMethod = RouteMethod::Filter(MethodFilter::PATCH);
 #[doc(hidden)]
-pub const TRACE: MethodFilter = MethodFilter::TRACE;
+pub const TRACE: RouteMethod = RouteMethod::Filter(MethodFilter::TRACE);
 
 /// The axum router of a route table: each route reads its request whole (within the body
 /// limit), runs its handler and answers rejections as JSON; other paths get `404` and other
 /// methods `405`. Axum merges the methods registered for one path. Every handler is a `fn`
-/// pointer, so every route has the same handler type.
+/// pointer, so every route has the same handler type. Methods axum has no filter for are
+/// served by the path's method fallback, which picks the handler by the method's name.
 #[doc(hidden)]
 pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[Route<A>]) -> axum::Router {
     let mut router = axum::Router::new();
+    let mut named: Vec<(&'static str, Vec<NamedRoute<A>>)> = Vec::new();
     for &(path, method, handler) in routes {
-        router = router
-            .route(path, axum::routing::on(method, move |state: State<Arc<Shared<A>>>, request: Request| serve(state, request, handler)));
+        match method {
+            RouteMethod::Filter(filter) => {
+                router = router.route(
+                    path,
+                    axum::routing::on(filter, move |state: State<Arc<Shared<A>>>, request: Request| serve(state, request, handler)),
+                );
+            }
+            RouteMethod::Named(name) => match named.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, methods)) => methods.push((name, handler)),
+                None => named.push((path, vec![(name, handler)])),
+            },
+        }
+    }
+    for (path, methods) in named {
+        let methods: Arc<[NamedRoute<A>]> = methods.into();
+        let by_name = move |state: State<Arc<Shared<A>>>, request: Request| {
+            let found = methods.iter().find(|(name, _)| request.method().as_str() == *name).map(|(_, handler)| *handler);
+            async move {
+                match found {
+                    Some(handler) => serve(state, request, handler).await,
+                    None => method_not_allowed(state).await,
+                }
+            }
+        };
+        router = router.route(path, axum::routing::MethodRouter::new().fallback(by_name));
     }
     router
         .fallback(not_found::<A>)

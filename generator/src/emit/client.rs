@@ -10,8 +10,8 @@ use super::common::{
 };
 use super::features::operation_cfg;
 use crate::ir::{
-    Api, ApiKeyLocation, Media, Operation, Param, ParamLocation, Presence, SecurityKind, Type,
-    TypeKind,
+    Api, ApiKeyLocation, Media, Method, Operation, Param, ParamLocation, Presence, SecurityKind,
+    Type, TypeKind,
 };
 use crate::names;
 
@@ -336,6 +336,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
                 let explode = p.explode;
                 Some(quote!(.query(#wire, #value, #explode)))
             }
+            ParamLocation::QueryString => Some(quote!(.query_string(#wire, #value))),
             ParamLocation::Header => Some(quote!(.header(#wire, #value))),
             ParamLocation::Cookie => Some(quote!(.cookie(#wire, #value))),
         }
@@ -356,7 +357,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
             Some(quote!(.check("body", #node, &body)))
         }));
     let security = security_alternatives(api, op);
-    let http_method = format_ident!("{}", op.method.as_str());
+    let http_method = http_method(&op.method);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let docs = operation_docs(api, op);
     // The answer is decoded by the response enum's `Decode` impl (from its `responses!`
@@ -365,7 +366,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         #docs
         #deprecated
         pub fn #method(&self, #(#args,)* #body_param #options_param) -> Call<#response> {
-            self.request(Method::#http_method, #template, &[#(#path_args),*], #security)
+            self.request(#http_method, #template, &[#(#path_args),*], #security)
                 #(#params)*
                 #body
                 #(#checks)*
@@ -471,5 +472,20 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
         let mut form = rt::reqwest::multipart::Form::new();
         #(#parts)*
         Ok(request.multipart(form))
+    }
+}
+
+/// The client's expression for an operation's method: a `reqwest` constant, or the runtime's
+/// `method` function for a method it has no constant for.
+fn http_method(method: &Method) -> TokenStream {
+    match method {
+        Method::Query | Method::Other(_) => {
+            let name = method.as_str();
+            quote!(rt::method(#name))
+        }
+        fixed => {
+            let name = format_ident!("{}", fixed.as_str());
+            quote!(Method::#name)
+        }
     }
 }

@@ -249,6 +249,7 @@ mod tests {
             types: TypeSpace { defs },
             operations: Vec::new(),
             webhooks: Vec::new(),
+            callbacks: Vec::new(),
             tags: Vec::new(),
             examples: Vec::new(),
             model_shadows_std: false,

@@ -93,39 +93,93 @@ fn emit_files<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
             super::mock::emit_mock(api, tag_features)
         }));
     }
-    if !api.webhooks.is_empty() {
-        // Webhooks get the same operations, client and server files in a module of their own,
-        // over the API's models: the emitters see a copy of the API whose operations are the
-        // webhooks. The copy belongs to the jobs, so its chunks cannot outlive a job's call:
-        // each of these files is built whole (an API has few webhooks).
-        let hooks = Arc::new(Api {
-            operations: api.webhooks.clone(),
-            webhooks: Vec::new(),
-            ..api.clone()
-        });
-        jobs.push(EmitJob::new(format!("{src}webhooks/mod.rs"), move || {
-            chunks::whole(emit_webhooks_root(config))
-        }));
-        let copy = hooks.clone();
-        jobs.push(EmitJob::new(
-            format!("{src}webhooks/operations.rs"),
-            move || whole_of(super::operations::emit_operations(&copy, tag_features)),
-        ));
-        if config.client {
-            let copy = hooks.clone();
-            jobs.push(EmitJob::new(
-                format!("{src}webhooks/client.rs"),
-                move || whole_of(super::client::emit_client(&copy, tag_features)),
-            ));
-        }
-        if config.server {
-            jobs.push(EmitJob::new(
-                format!("{src}webhooks/server.rs"),
-                move || whole_of(super::server::emit_server(&hooks, tag_features)),
-            ));
+    for side in SideModule::ALL {
+        if !side.operations(api).is_empty() {
+            side_module_jobs(&mut jobs, side, api, config, src, tag_features);
         }
     }
     jobs
+}
+
+/// Requests the API sends rather than serves, each kind in a module of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SideModule {
+    /// OpenAPI 3.1 `webhooks`, in `webhooks/`.
+    Webhooks,
+    /// Operations' `callbacks`, in `callbacks/`.
+    Callbacks,
+}
+
+impl SideModule {
+    const ALL: [SideModule; 2] = [SideModule::Webhooks, SideModule::Callbacks];
+
+    fn name(self) -> &'static str {
+        match self {
+            SideModule::Webhooks => "webhooks",
+            SideModule::Callbacks => "callbacks",
+        }
+    }
+
+    fn operations(self, api: &Api) -> &[crate::ir::Operation] {
+        match self {
+            SideModule::Webhooks => &api.webhooks,
+            SideModule::Callbacks => &api.callbacks,
+        }
+    }
+}
+
+/// A side module gets the same operations, client and server files as the API, over the API's
+/// models: the emitters see a copy of the API whose operations are the module's. The copy
+/// belongs to the jobs, so its chunks cannot outlive a job's call: each of these files is built
+/// whole (an API has few webhooks and callbacks).
+fn side_module_jobs<'a>(
+    jobs: &mut Vec<EmitJob<'a>>,
+    side: SideModule,
+    api: &'a Api,
+    config: &'a Config,
+    src: &str,
+    tag_features: bool,
+) {
+    let dir = format!("{src}{}/", side.name());
+    let copy = Arc::new(Api {
+        operations: side.operations(api).to_vec(),
+        webhooks: Vec::new(),
+        callbacks: Vec::new(),
+        ..api.clone()
+    });
+    jobs.push(EmitJob::new(format!("{dir}mod.rs"), move || {
+        chunks::whole(emit_side_root(side, config))
+    }));
+    let ops = copy.clone();
+    jobs.push(EmitJob::new(format!("{dir}operations.rs"), move || {
+        whole_of(super::operations::emit_operations(&ops, tag_features))
+    }));
+    if config.client {
+        // A callback's URL is known only at run time: the sending client is given all of it as
+        // its base URL, so its requests have no path of their own.
+        let ops = match side {
+            SideModule::Webhooks => copy.clone(),
+            SideModule::Callbacks => Arc::new(Api {
+                operations: copy
+                    .operations
+                    .iter()
+                    .map(|op| crate::ir::Operation {
+                        path: String::new(),
+                        ..op.clone()
+                    })
+                    .collect(),
+                ..(*copy).clone()
+            }),
+        };
+        jobs.push(EmitJob::new(format!("{dir}client.rs"), move || {
+            whole_of(super::client::emit_client(&ops, tag_features))
+        }));
+    }
+    if config.server {
+        jobs.push(EmitJob::new(format!("{dir}server.rs"), move || {
+            whole_of(super::server::emit_server(&copy, tag_features))
+        }));
+    }
 }
 
 /// A file built at once from chunks that borrow what the caller holds.
@@ -212,23 +266,32 @@ fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
             pub mod validation;
         )
     });
-    let webhooks = (!api.webhooks.is_empty()).then(|| {
-        // Compiled when any webhook's tag is: with none, its client would be dead code.
-        let cfg = match config.layout {
-            Layout::Crate { .. } => {
-                let mut tags: Vec<String> =
-                    api.webhooks.iter().flat_map(|op| op.tags.clone()).collect();
-                tags.sort();
-                tags.dedup();
-                super::features::operation_cfg(api, &tags)
-            }
-            Layout::Module | Layout::SingleFile { .. } => TokenStream::new(),
-        };
-        quote!(
-            #cfg
-            pub mod webhooks;
-        )
-    });
+    let sides: Vec<TokenStream> = SideModule::ALL
+        .into_iter()
+        .filter(|side| !side.operations(api).is_empty())
+        .map(|side| {
+            // Compiled when any of its operations' tags is: with none, its client would be
+            // dead code.
+            let cfg = match config.layout {
+                Layout::Crate { .. } => {
+                    let mut tags: Vec<String> = side
+                        .operations(api)
+                        .iter()
+                        .flat_map(|op| op.tags.clone())
+                        .collect();
+                    tags.sort();
+                    tags.dedup();
+                    super::features::operation_cfg(api, &tags)
+                }
+                Layout::Module | Layout::SingleFile { .. } => TokenStream::new(),
+            };
+            let name = super::common::ident(side.name());
+            quote!(
+                #cfg
+                pub mod #name;
+            )
+        })
+        .collect();
     let unused_lints = match config.layout {
         Layout::Crate { .. } => quote!(#![allow(unused_imports)]),
         Layout::Module | Layout::SingleFile { .. } => TokenStream::new(),
@@ -244,7 +307,7 @@ fn emit_root(api: &Api, config: &Config, example_tests: bool) -> TokenStream {
         #server
         #mock
         #validation
-        #webhooks
+        #(#sides)*
         #example_tests
     }
 }
@@ -269,16 +332,32 @@ fn half_modules(config: &Config) -> (TokenStream, TokenStream, TokenStream) {
     (client, server, mock)
 }
 
-/// `webhooks/mod.rs`: the requests the API sends to its subscribers, as their own operations,
+/// `webhooks/mod.rs` or `callbacks/mod.rs`: the requests the API sends, as their own operations,
 /// client (for the sending side) and server (for the receiving side), over the API's models.
-fn emit_webhooks_root(config: &Config) -> TokenStream {
+fn emit_side_root(side: SideModule, config: &Config) -> TokenStream {
     let (client, server, _) = half_modules(config);
+    let doc = match side {
+        SideModule::Webhooks => quote! {
+            //! Webhooks: the requests this API sends to its subscribers (OpenAPI `webhooks`).
+            //!
+            //! `server` receives them: implement its `Api` and serve its `router`, which routes each
+            //! webhook at `/<webhook name>` (nest it under the path you registered). `client` sends
+            //! them, for a test or for the API's own side.
+        },
+        SideModule::Callbacks => quote! {
+            //! Callbacks: the requests this API sends back to a URL its caller gave (OpenAPI
+            //! `callbacks`, e.g. `{$request.body#/callbackUrl}`).
+            //!
+            //! `server` receives them: implement its `Api` and serve its `router`, which routes each
+            //! callback at `/<callback name>` (nest it under the URL you gave the API). `client`
+            //! sends them: build it with the callback URL the caller gave as its base URL (one
+            //! client per URL); its methods add no path. The operations are named after the
+            //! operation that declares the callback and the callback (`subscribe` + `onData`:
+            //! `subscribe_on_data`).
+        },
+    };
     quote! {
-        //! Webhooks: the requests this API sends to its subscribers (OpenAPI `webhooks`).
-        //!
-        //! `server` receives them: implement its `Api` and serve its `router`, which routes each
-        //! webhook at `/<webhook name>` (nest it under the path you registered). `client` sends
-        //! them, for a test or for the API's own side.
+        #doc
         #[allow(unused_imports)]
         use super::model;
         #[cfg(any(feature = "client", feature = "server"))]

@@ -2,7 +2,7 @@
 //! validates requests before they reach the implementation.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 use super::chunks::{Chunk, Chunks, PartKind};
 use super::common::{
@@ -11,7 +11,7 @@ use super::common::{
 };
 use super::features::operation_cfg;
 use crate::ir::{
-    route_shape, served_operations, Api, ApiKeyLocation, Media, Operation, ParamLocation,
+    route_shape, served_operations, Api, ApiKeyLocation, Media, Method, Operation, ParamLocation,
     SecurityKind, Type,
 };
 
@@ -258,6 +258,7 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
                 quote!(req.query_array(#wire, #explode)?)
             }
             (ParamLocation::Query, _) => quote!(req.query(#wire)?),
+            (ParamLocation::QueryString, _) => quote!(req.query_string(#wire)?),
             (ParamLocation::Header, _) => quote!(req.header(#wire)?),
             (ParamLocation::Cookie, _) => quote!(req.cookie(#wire)?),
         };
@@ -354,7 +355,13 @@ fn emit_routes(api: &Api, tag_features: bool) -> Chunk<'_> {
             TokenStream::new()
         };
         let handler = format_ident!("on_{}", crate::names::stem(&op.rust_name));
-        let method = format_ident!("{}", op.method.as_str());
+        let method = match &op.method {
+            Method::Query | Method::Other(_) => {
+                let name = op.method.as_str();
+                quote!(rt::RouteMethod::Named(#name))
+            }
+            fixed => format_ident!("{}", fixed.as_str()).to_token_stream(),
+        };
         let path = spelling[&route_shape(&op.path)];
         quote!(#cfg (#path, #method, #handler),)
     });

@@ -789,7 +789,7 @@ const SECTIONS: &[&str] = &[
 fn copies_parent(version: Version) -> Option<&'static str> {
     match version {
         Version::Swagger2 => None,
-        Version::V30 | Version::V31 => Some("components"),
+        Version::V30 | Version::V31 | Version::V32 => Some("components"),
     }
 }
 

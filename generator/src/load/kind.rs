@@ -41,7 +41,12 @@ pub(crate) enum Kind {
     Tag,
     /// A description: text, which some split specs keep in a file of its own (`$ref: intro.md`).
     Text,
-    /// Anything else (example values, extensions, callbacks, links): not searched for `$ref`s.
+    /// An operation's (or `components`') map of callbacks; each callback maps runtime
+    /// expressions to path items, as `paths` maps templates to them.
+    Callbacks,
+    /// OpenAPI 3.2 `additionalOperations`: method names to operations.
+    Operations,
+    /// Anything else (example values, extensions, links): not searched for `$ref`s.
     Opaque,
 }
 
@@ -52,9 +57,11 @@ impl Kind {
         match (self, key) {
             // In maps keyed by names (headers, properties, ...) `x-` starts a name, not an
             // extension.
-            (Headers | Schemas | Encodings | Examples | Parameters | RequestBodies, _) => {
-                self.entry()
-            }
+            (
+                Headers | Schemas | Encodings | Examples | Parameters | RequestBodies | Callbacks
+                | Operations,
+                _,
+            ) => self.entry(),
             (_, k) if k.starts_with("x-") => Opaque,
             (Root | Root2, "info") => Info,
             (Root | Root2, "tags") => Tags,
@@ -73,6 +80,10 @@ impl Kind {
             (Response, "schema") => Schema,
             (Root, "paths" | "webhooks") => Paths,
             (Components, "pathItems") => Paths,
+            (Components | Operation, "callbacks") => Callbacks,
+            (PathItem, "query") => Operation,
+            (PathItem, "additionalOperations") => Operations,
+            (MediaType, "itemSchema") => Schema,
             (Root, "components") => Components,
             (Components, "schemas") => Schemas,
             (Components, "parameters") => Parameters,
@@ -127,6 +138,8 @@ impl Kind {
             Kind::Examples => Kind::Example,
             Kind::Parameters => Kind::Parameter,
             Kind::RequestBodies => Kind::RequestBody,
+            Kind::Callbacks => Kind::Paths,
+            Kind::Operations => Kind::Operation,
             other => other,
         }
     }
@@ -135,7 +148,7 @@ impl Kind {
     pub(crate) fn root(version: Version) -> Kind {
         match version {
             Version::Swagger2 => Kind::Root2,
-            Version::V30 | Version::V31 => Kind::Root,
+            Version::V30 | Version::V31 | Version::V32 => Kind::Root,
         }
     }
 
@@ -147,7 +160,7 @@ impl Kind {
             (Version::Swagger2, Kind::Parameter) => Some("parameters"),
             (Version::Swagger2, Kind::Response) => Some("responses"),
             (Version::Swagger2, _) => None,
-            (Version::V30 | Version::V31, _) => self.section(),
+            (Version::V30 | Version::V31 | Version::V32, _) => self.section(),
         }
     }
 
@@ -176,6 +189,20 @@ pub(crate) fn visit_schemas(
     kind: Kind,
     visit: &mut dyn FnMut(&mut Value, &str),
 ) {
+    visit_kinds(value, kind, &mut |value, kind, pointer| {
+        if kind == Kind::Schema {
+            visit(value, pointer);
+        }
+    });
+}
+
+/// Calls `visit` on every value under `value` (a value of `kind`) that is not opaque, children
+/// before their parent, with its kind and JSON pointer (the same walk as [`visit_schemas`]).
+pub(crate) fn visit_kinds(
+    value: &mut Value,
+    kind: Kind,
+    visit: &mut dyn FnMut(&mut Value, Kind, &str),
+) {
     let mut pointer = String::from("#");
     walk(value, kind, &mut pointer, 0, visit);
 }
@@ -185,19 +212,20 @@ fn walk(
     kind: Kind,
     pointer: &mut String,
     depth: usize,
-    visit: &mut dyn FnMut(&mut Value, &str),
+    visit: &mut dyn FnMut(&mut Value, Kind, &str),
 ) {
     if depth > MAX_DEPTH || kind == Kind::Opaque {
         return;
     }
-    let mut descend = |key: &str, child: &mut Value, visit: &mut dyn FnMut(&mut Value, &str)| {
-        let child_kind = kind.child(key);
-        let length = pointer.len();
-        pointer.push('/');
-        pointer.push_str(&escape_segment(key));
-        walk(child, child_kind, pointer, depth + 1, visit);
-        pointer.truncate(length);
-    };
+    let mut descend =
+        |key: &str, child: &mut Value, visit: &mut dyn FnMut(&mut Value, Kind, &str)| {
+            let child_kind = kind.child(key);
+            let length = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&escape_segment(key));
+            walk(child, child_kind, pointer, depth + 1, visit);
+            pointer.truncate(length);
+        };
     match value {
         Value::Mapping(map) => {
             for (key, child) in map.iter_mut() {
@@ -227,9 +255,7 @@ fn walk(
         Value::Tagged(tagged) => walk(&mut tagged.value, kind, pointer, depth, visit),
         _ => {}
     }
-    if kind == Kind::Schema {
-        visit(value, pointer);
-    }
+    visit(value, kind, pointer);
 }
 
 #[cfg(test)]

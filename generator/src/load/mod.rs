@@ -2,15 +2,18 @@
 //! only code that touches spec files.
 //!
 //! YAML goes through serde_yaml, JSON through serde_json, both into one `serde_yaml::Value`. The pipeline: parse the root, detect
-//! its version, bundle external references in (`bundle.rs`), bring a 3.1 document (`openapi31.rs`)
-//! or a Swagger 2.0 one (`swagger2.rs`) to the 3.0 model, then read `openapiv3`. Later phases see
+//! its version, bundle external references in (`bundle.rs`), bring a 3.2 or 3.1 document
+//! (`openapi32.rs`, `openapi31.rs`) or a Swagger 2.0 one (`swagger2.rs`) to the 3.0 model, move
+//! callbacks into `paths` (`callbacks.rs`), then read `openapiv3`. Later phases see
 //! one OpenAPI 3.0 document with local references only, whatever the user wrote.
 
 mod bundle;
+mod callbacks;
 mod deep_schemas;
 mod integers;
 mod kind;
 mod openapi31;
+mod openapi32;
 mod repair;
 mod sequential;
 mod swagger2;
@@ -22,8 +25,10 @@ use openapiv3::OpenAPI;
 
 pub use bundle::Origin;
 use bundle::{bundle, Document};
+pub(crate) use callbacks::CALLBACK_MARKER;
 use deep_schemas::check_deep_schemas;
 pub(crate) use openapi31::{EXAMPLES_MARKER, WEBHOOK_MARKER};
+pub(crate) use openapi32::{METHOD_MARKER, PATH_MARKER, QUERYSTRING_MARKER};
 
 use crate::diagnostics::{catalog, Diagnostic, Diagnostics, Position};
 
@@ -214,6 +219,11 @@ fn read_spec(
     let value = match version {
         Version::V30 => value,
         Version::V31 => openapi31::normalize(value, label, &source, &mut origins, &mut warnings),
+        Version::V32 => {
+            let mut value = value;
+            openapi32::prepare(&mut value);
+            openapi31::normalize(value, label, &source, &mut origins, &mut warnings)
+        }
         Version::Swagger2 => {
             match swagger2::convert(value, label, &source, &mut origins, &mut warnings) {
                 Ok(value) => value,
@@ -225,8 +235,15 @@ fn read_spec(
         }
     };
     let mut value = value;
+    callbacks::hoist_callbacks(&mut value, label, &source, &mut origins, &mut warnings);
+    if version == Version::V32 {
+        openapi32::split_methods(&mut value, label, &source, &mut origins, &mut warnings);
+    }
     repair::repair(&mut value, version, &mut warnings);
     integers::fit_integers(&mut value, &mut warnings);
+    if version == Version::V32 {
+        openapi32::stash_item_schemas(&mut value);
+    }
     let rewritten = bundled || version != Version::V30;
     // The path to an error is tracked so that a rewritten document, whose text no longer matches
     // the value, can still say where the fault is.
@@ -263,6 +280,33 @@ fn read_spec(
             d.file = label.to_owned();
             Err(Diagnostics(vec![d]))
         }
+    }
+}
+
+/// The origin of a piece of the document moved from `from` to `to` (both pointers into the
+/// bundled document): where `from` was written, through the origins known so far.
+fn moved_origin(origins: &[Origin], from: &str, to: &str, label: &str, source: &str) -> Origin {
+    let covering = origins
+        .iter()
+        .filter(|o| from == o.bundled || from.starts_with(&format!("{}/", o.bundled)))
+        .max_by_key(|o| o.bundled.len());
+    match covering {
+        Some(o) => Origin {
+            bundled: to.to_owned(),
+            file: o.file.clone(),
+            source: o.source.clone(),
+            pointer: format!("{}{}", o.pointer, &from[o.bundled.len()..]),
+        },
+        None => Origin {
+            bundled: to.to_owned(),
+            file: label.to_owned(),
+            // Shared with an origin in the same file when there is one.
+            source: origins
+                .iter()
+                .find(|o| o.file == label)
+                .map_or_else(|| source.into(), |o| o.source.clone()),
+            pointer: from.to_owned(),
+        },
     }
 }
 
@@ -340,6 +384,8 @@ pub(crate) enum Version {
     V30,
     /// OpenAPI 3.1.x, normalized to the 3.0 model by `openapi31.rs`.
     V31,
+    /// OpenAPI 3.2.x: 3.1 plus what `openapi32.rs` brings to the 3.0 model.
+    V32,
 }
 
 /// Reads the `openapi`/`swagger` field; an error for a version this generator does not read.
@@ -362,6 +408,7 @@ fn detect_version(document: &serde_yaml::Value) -> Result<Version, Box<Diagnosti
     match field("openapi") {
         Some(found) if found == "3.0" || found.starts_with("3.0.") => Ok(Version::V30),
         Some(found) if found == "3.1" || found.starts_with("3.1.") => Ok(Version::V31),
+        Some(found) if found == "3.2" || found.starts_with("3.2.") => Ok(Version::V32),
         Some(found) => Err(Box::new(catalog::unsupported_version(&found))),
         None if document.as_mapping().is_some() => Err(Box::new(Diagnostic::error(
             "",

@@ -3,8 +3,8 @@
 //!
 //! It runs on every document once it has the 3.0 shape (3.1 and Swagger 2.0 are converted
 //! first), so one pass covers every version: boolean schemas where 3.0 wants an object, JSON
-//! Schema `definitions` containers, scalars where a keyword takes text, a callback given by
-//! `$ref`, and an operation that documents no response.
+//! Schema `definitions` containers, scalars where a keyword takes text, and an operation that
+//! documents no response.
 
 use serde_yaml::{Mapping, Value};
 
@@ -26,12 +26,6 @@ pub(crate) fn repair(document: &mut Value, version: Version, warnings: &mut Diag
     visit_schemas(document, Kind::Root, &mut |schema, pointer| {
         repair_schema(schema, pointer, warnings);
     });
-    let callbacks = document
-        .get("components")
-        .and_then(|c| c.get("callbacks"))
-        .and_then(Value::as_mapping)
-        .cloned()
-        .unwrap_or_default();
     let Some(Value::Mapping(paths)) = document.get_mut("paths") else {
         return;
     };
@@ -53,7 +47,7 @@ pub(crate) fn repair(document: &mut Value, version: Version, warnings: &mut Diag
                 Some(_) => false,
             };
             if undocumented {
-                if version != Version::V31 || operation.contains_key("responses") {
+                if version == Version::V30 || operation.contains_key("responses") {
                     warnings.push(catalog::repaired(
                         &pointer,
                         "the operation documents no response",
@@ -68,9 +62,6 @@ pub(crate) fn repair(document: &mut Value, version: Version, warnings: &mut Diag
                 let mut responses = Mapping::new();
                 responses.insert(Value::from("default"), Value::Mapping(any));
                 operation.insert(Value::from("responses"), Value::Mapping(responses));
-            }
-            if let Some(Value::Mapping(own)) = operation.get_mut("callbacks") {
-                inline_callbacks(own, &callbacks, &format!("{pointer}/callbacks"), warnings);
             }
         }
     }
@@ -149,39 +140,6 @@ fn repair_schema(schema: &mut Value, pointer: &str, warnings: &mut Diagnostics) 
     }
 }
 
-/// Puts each callback given as `$ref: '#/components/callbacks/<name>'` in place; one that
-/// resolves to nothing is dropped with a warning (callbacks generate no code yet).
-fn inline_callbacks(
-    own: &mut Mapping,
-    components: &Mapping,
-    pointer: &str,
-    warnings: &mut Diagnostics,
-) {
-    let mut dropped = Vec::new();
-    for (name, callback) in own.iter_mut() {
-        let Some(reference) = callback.get("$ref").and_then(Value::as_str) else {
-            continue;
-        };
-        let target = reference
-            .strip_prefix("#/components/callbacks/")
-            .and_then(|name| components.get(crate::diagnostics::unescape_segment(name)))
-            .filter(|found| found.get("$ref").is_none());
-        match target {
-            Some(found) => *callback = found.clone(),
-            None => dropped.push((name.clone(), reference.to_owned())),
-        }
-    }
-    for (name, reference) in dropped {
-        own.remove(&name);
-        let at = format!("{pointer}/{}", escape_segment(name.as_str().unwrap_or("")));
-        warnings.push(catalog::repaired(
-            &at,
-            &format!("the callback `$ref: {reference}` does not name a callback in `#/components/callbacks`"),
-            "it is ignored",
-        ));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,19 +197,10 @@ mod tests {
     }
 
     #[test]
-    fn callbacks_by_reference_and_missing_responses() {
-        let (document, places) = repaired(
-            "paths:\n  /a:\n    post:\n      callbacks:\n        onEvent: {$ref: '#/components/callbacks/Event'}\n        lost: {$ref: '#/components/callbacks/Nope'}\ncomponents:\n  callbacks:\n    Event:\n      '{$request.body#/url}':\n        post: {responses: {'200': {description: ok}}}\n",
-        );
+    fn missing_responses() {
+        let (document, places) = repaired("paths:\n  /a:\n    post: {}\n");
         let operation = &document["paths"]["/a"]["post"];
         assert!(operation["responses"].get("default").is_some());
-        assert!(operation["callbacks"]["onEvent"]
-            .get("{$request.body#/url}")
-            .is_some());
-        assert!(operation["callbacks"].get("lost").is_none());
-        assert_eq!(
-            places,
-            ["#/paths/~1a/post", "#/paths/~1a/post/callbacks/lost"]
-        );
+        assert_eq!(places, ["#/paths/~1a/post"]);
     }
 }

@@ -101,18 +101,28 @@ pub fn lower_api_owned(spec: OpenAPI) -> Result<Lowered, Diagnostics> {
         .collect();
     let types = sort_types(defs, &mut operations, &mut examples);
     let model_shadows_std = names::shadows_std(types.defs.iter().map(|d| d.rust_name.as_str()));
-    let webhook_paths: Vec<&str> = spec
-        .paths
-        .paths
-        .iter()
-        .filter(|(_, item)| {
-            matches!(item, ReferenceOr::Item(item) if item.extensions.contains_key(crate::load::WEBHOOK_MARKER))
-        })
-        .map(|(path, _)| path.as_str())
-        .collect();
+    // Webhooks and callbacks were moved into `paths` by the loader, each path item marked.
+    let marked = |marker: &str| -> Vec<String> {
+        spec.paths
+            .paths
+            .iter()
+            .filter(|(_, item)| {
+                matches!(item, ReferenceOr::Item(item) if item.extensions.contains_key(marker))
+            })
+            .map(|(key, _)| format!("{}/", crate::diagnostics::join("#/paths", &[key])))
+            .collect()
+    };
+    let (webhook_items, callback_items) = (
+        marked(crate::load::WEBHOOK_MARKER),
+        marked(crate::load::CALLBACK_MARKER),
+    );
+    let under = |items: &[String], op: &Operation| items.iter().any(|p| op.pointer.starts_with(p));
     let (webhooks, operations): (Vec<Operation>, Vec<Operation>) = operations
         .into_iter()
-        .partition(|op| webhook_paths.contains(&op.path.as_str()));
+        .partition(|op| under(&webhook_items, op));
+    let (callbacks, operations): (Vec<Operation>, Vec<Operation>) = operations
+        .into_iter()
+        .partition(|op| under(&callback_items, op));
     let api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -129,6 +139,7 @@ pub fn lower_api_owned(spec: OpenAPI) -> Result<Lowered, Diagnostics> {
         types,
         operations,
         webhooks,
+        callbacks,
         tags: all_tags,
         model_shadows_std,
         examples,

@@ -69,13 +69,9 @@ pub(crate) fn lower_operations<'a>(
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        for (method, op) in methods(item) {
+        for (_, slot, op) in methods(item) {
             if let Some(id) = &op.operation_id {
-                let pointer = format!(
-                    "#/paths/{}/{}",
-                    escape_segment(path),
-                    method.as_str().to_ascii_lowercase()
-                );
+                let pointer = format!("#/paths/{}/{slot}", escape_segment(path));
                 seen_ids.entry(id.clone()).or_insert(pointer);
                 explicit_names.insert(names::field_name(id));
                 explicit_names.insert(names::type_name(id));
@@ -83,8 +79,8 @@ pub(crate) fn lower_operations<'a>(
         }
     }
     let mut operations = Vec::new();
-    for (path, item) in &spec.paths.paths {
-        let path_pointer = format!("#/paths/{}", escape_segment(path));
+    for (key, item) in &spec.paths.paths {
+        let path_pointer = format!("#/paths/{}", escape_segment(key));
         let ReferenceOr::Item(item) = item else {
             lowerer.error(
                 Diagnostic::error(&path_pointer, "path item `$ref`s are not supported")
@@ -92,8 +88,9 @@ pub(crate) fn lower_operations<'a>(
             );
             continue;
         };
-        for (method, op) in methods(item) {
-            let pointer = join(&path_pointer, &[&method.as_str().to_ascii_lowercase()]);
+        let path = written_path(key, item);
+        for (method, slot, op) in methods(item) {
+            let pointer = join(&path_pointer, &[slot]);
             let wire_name = match &op.operation_id {
                 Some(id) => {
                     let first = &seen_ids[id];
@@ -108,7 +105,7 @@ pub(crate) fn lower_operations<'a>(
                     id.clone()
                 }
                 None => {
-                    let wanted = synthesize_id(method, path);
+                    let wanted = synthesize_id(&method, path);
                     let mut candidate = wanted.clone();
                     let mut n = 2;
                     while seen_ids.contains_key(&candidate)
@@ -184,24 +181,48 @@ struct OperationSite<'a, 'p> {
     pointer: &'p str,
 }
 
-fn methods(item: &PathItem) -> Vec<(Method, &openapiv3::Operation)> {
+/// A path item's operations: method, the field it is written under, operation. A path item the
+/// loader made for an operation of OpenAPI 3.2's `query` or `additionalOperations` holds it
+/// under `get` and names its method in [`crate::load::METHOD_MARKER`].
+fn methods(item: &PathItem) -> Vec<(Method, &'static str, &openapiv3::Operation)> {
+    let marked = item
+        .extensions
+        .get(crate::load::METHOD_MARKER)
+        .and_then(serde_json::Value::as_str)
+        .map(|name| match name {
+            "QUERY" => Method::Query,
+            other => Method::Other(other.to_owned()),
+        });
     [
-        (Method::Get, &item.get),
-        (Method::Put, &item.put),
-        (Method::Post, &item.post),
-        (Method::Delete, &item.delete),
-        (Method::Options, &item.options),
-        (Method::Head, &item.head),
-        (Method::Patch, &item.patch),
-        (Method::Trace, &item.trace),
+        (Method::Get, "get", &item.get),
+        (Method::Put, "put", &item.put),
+        (Method::Post, "post", &item.post),
+        (Method::Delete, "delete", &item.delete),
+        (Method::Options, "options", &item.options),
+        (Method::Head, "head", &item.head),
+        (Method::Patch, "patch", &item.patch),
+        (Method::Trace, "trace", &item.trace),
     ]
     .into_iter()
-    .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
+    .filter_map(|(m, slot, op)| {
+        op.as_ref()
+            .map(|op| (marked.clone().unwrap_or(m), slot, op))
+    })
     .collect()
 }
 
+/// The path a path item was written under: its key in `paths`, or for one the loader made for
+/// an operation of another method (see [`methods`]), the path it names in
+/// [`crate::load::PATH_MARKER`].
+pub(crate) fn written_path<'a>(key: &'a str, item: &'a PathItem) -> &'a str {
+    item.extensions
+        .get(crate::load::PATH_MARKER)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or(key)
+}
+
 /// `DELETE /rest/organizations/{organizationId}` -> `delete_rest_organizations_by_organizationId`.
-fn synthesize_id(method: Method, path: &str) -> String {
+fn synthesize_id(method: &Method, path: &str) -> String {
     let mut id = method.as_str().to_ascii_lowercase();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         id.push('_');
@@ -383,6 +404,13 @@ fn is_transport_header(name: &str) -> bool {
 
 fn location_of(param: &Parameter) -> ParamLocation {
     match param {
+        Parameter::Query { parameter_data, .. }
+            if parameter_data
+                .extensions
+                .contains_key(crate::load::QUERYSTRING_MARKER) =>
+        {
+            ParamLocation::QueryString
+        }
         Parameter::Query { .. } => ParamLocation::Query,
         Parameter::Header { .. } => ParamLocation::Header,
         Parameter::Path { .. } => ParamLocation::Path,
