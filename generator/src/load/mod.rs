@@ -213,7 +213,7 @@ fn read_spec(
 ) -> Result<LoadedSpec, Diagnostics> {
     let mut warnings = Diagnostics::default();
     let mut value = value;
-    if version == Version::V31 {
+    if matches!(version, Version::V31 | Version::V32) {
         sequential::item_schemas(&mut value);
     }
     let value = match version {
@@ -241,9 +241,6 @@ fn read_spec(
     }
     repair::repair(&mut value, version, &mut warnings);
     integers::fit_integers(&mut value, &mut warnings);
-    if version == Version::V32 {
-        openapi32::stash_item_schemas(&mut value);
-    }
     let rewritten = bundled || version != Version::V30;
     // The path to an error is tracked so that a rewritten document, whose text no longer matches
     // the value, can still say where the fault is.

@@ -3,7 +3,7 @@
 //!
 //! Operations under methods 3.0 does not know (`query`, `additionalOperations`) move to path
 //! items of their own, marked with their method and path; a `querystring` parameter becomes a
-//! marked `query` one; a media type's `itemSchema` is kept as the `x-oas-item-schema` extension.
+//! marked `query` one. A media type's `itemSchema` is lifted into its `schema` by `sequential.rs`.
 //! What the generator does not use (tag `parent`/`kind`, `$self`, the device authorization flow,
 //! `itemEncoding`, ...) is left for the 3.0 reader to skip; README's "OpenAPI 3.2" table lists it.
 
@@ -19,9 +19,6 @@ pub(crate) const METHOD_MARKER: &str = "x-openapi-gen-method";
 pub(crate) const PATH_MARKER: &str = "x-openapi-gen-path";
 /// On a `query` parameter that was `in: querystring`: the whole query string is its value.
 pub(crate) const QUERYSTRING_MARKER: &str = "x-openapi-gen-querystring";
-/// On a media type: its `itemSchema` (the schema of each item of a sequential body), as written
-/// once normalized, for lowering to read.
-pub(crate) const ITEM_SCHEMA: &str = "x-oas-item-schema";
 
 /// The methods a 3.0 path item holds operations under, as 3.2's `additionalOperations` must not
 /// name them.
@@ -123,20 +120,6 @@ pub(crate) fn split_methods(
     }
 }
 
-/// Before the 3.0 reader: each media type's `itemSchema` moves to the [`ITEM_SCHEMA`] extension
-/// (the reader keeps only `x-` keys), where lowering finds it.
-pub(crate) fn stash_item_schemas(document: &mut Value) {
-    visit_kinds(document, Kind::Root, &mut |value, kind, _| {
-        if kind != Kind::MediaType {
-            return;
-        }
-        let Value::Mapping(map) = value else { return };
-        if let Some(schema) = map.remove("itemSchema") {
-            map.insert(Value::from(ITEM_SCHEMA), schema);
-        }
-    });
-}
-
 /// Whether `name` is an HTTP method token (RFC 9110 `tchar`s).
 fn is_token(name: &str) -> bool {
     !name.is_empty()
@@ -184,13 +167,14 @@ mod tests {
             "paths:\n  /a:\n    get:\n      parameters: [{name: q, in: querystring, content: {application/x-www-form-urlencoded: {schema: {type: object}}}}]\n      responses:\n        '200':\n          description: ok\n          content:\n            text/event-stream: {itemSchema: {type: object}, itemEncoding: {contentType: text/plain}}\n",
         );
         prepare(&mut document);
-        stash_item_schemas(&mut document);
+        super::super::sequential::item_schemas(&mut document);
         let op = &document["paths"]["/a"]["get"];
         assert_eq!(op["parameters"][0]["in"], Value::from("query"));
         assert_eq!(op["parameters"][0][QUERYSTRING_MARKER], Value::Bool(true));
         let media = &op["responses"]["200"]["content"]["text/event-stream"];
         assert!(media.get("itemSchema").is_none());
         assert!(media.get("itemEncoding").is_none());
-        assert_eq!(media[ITEM_SCHEMA]["type"], Value::from("object"));
+        // An event whose schema says nothing of its `data` carries text.
+        assert_eq!(media["schema"]["type"], Value::from("string"));
     }
 }

@@ -10,42 +10,24 @@
 
 use serde_yaml::{Mapping, Value};
 
-/// Keys under which no media type is found: schemas and examples are left untouched.
-const NOT_DESCRIPTIONS: &[&str] = &["schema", "schemas", "itemSchema", "example", "examples"];
+use super::kind::{visit_kinds, Kind};
+use crate::diagnostics::unescape_segment;
 
-/// Rewrites every media type with an `itemSchema` (in paths, webhooks and components) so that
-/// its `schema` is the schema of one item, as lowering reads it.
+/// Rewrites every media type with an `itemSchema` (wherever the description holds media types)
+/// so that its `schema` is the schema of one item, as lowering reads it.
 pub(crate) fn item_schemas(document: &mut Value) {
     let schemas = document
         .get("components")
         .and_then(|c| c.get("schemas"))
         .cloned()
         .unwrap_or(Value::Null);
-    visit(document, &schemas, 0);
-}
-
-/// Past this depth the description is not walked further (split documents are bundled into
-/// one, but no real description nests media types this deep).
-const MAX_DEPTH: usize = 64;
-
-fn visit(value: &mut Value, schemas: &Value, depth: usize) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let Value::Mapping(map) = value else { return };
-    if let Some(Value::Mapping(content)) = map.get_mut("content") {
-        for (name, media) in content.iter_mut() {
-            if let (Some(name), Value::Mapping(media)) = (name.as_str(), media) {
-                lift_item_schema(name, media, schemas);
-            }
-        }
-    }
-    for (key, child) in map.iter_mut() {
-        if key.as_str().is_some_and(|k| NOT_DESCRIPTIONS.contains(&k)) {
-            continue;
-        }
-        visit(child, schemas, depth + 1);
-    }
+    visit_kinds(document, Kind::Root, &mut |value, kind, pointer| {
+        let (Kind::MediaType, Value::Mapping(media)) = (kind, value) else {
+            return;
+        };
+        let name = unescape_segment(pointer.rsplit('/').next().unwrap_or_default());
+        lift_item_schema(&name, media, &schemas);
+    });
 }
 
 /// Puts the item schema of one media type in its `schema`.

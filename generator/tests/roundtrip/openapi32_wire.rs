@@ -1,6 +1,8 @@
 //! OpenAPI 3.2 over loopback HTTP: the `QUERY` method and an `additionalOperations` method
 //! (`PURGE`) reach their handlers, a `querystring` parameter crosses as the whole query string,
-//! and a callback's client sends to the URL it is given while its server receives it.
+//! a callback's client sends to the URL it is given while its server receives it, and a
+//! stream described by `itemSchema` arrives as events typed through `contentSchema`, or as JSON
+//! Lines when the request's `Accept` asks for them.
 
 mod support;
 
@@ -45,8 +47,14 @@ impl Api for Items {
     async fn send_batch(self: Arc<Self>, _: SendBatchInput) -> SendBatchResponse {
         SendBatchResponse::NoContent
     }
-    async fn stream_events(self: Arc<Self>, _: StreamEventsInput) -> StreamEventsResponse {
-        StreamEventsResponse::Ok(String::new())
+    async fn stream_events(self: Arc<Self>, input: StreamEventsInput) -> StreamEventsResponse {
+        let events = vec![Event { kind: "created".to_owned() }, Event { kind: "deleted".to_owned() }];
+        let lines = openapi_gen_runtime::server::prefers(input.accept.as_deref(), "application/jsonl", "text/event-stream");
+        if lines {
+            StreamEventsResponse::OkLines(JsonLines::from_items(events))
+        } else {
+            StreamEventsResponse::Ok(EventStream::from_items(events))
+        }
     }
     async fn subscribe(self: Arc<Self>, _: SubscribeInput) -> SubscribeResponse {
         SubscribeResponse::Created
@@ -156,4 +164,24 @@ impl callbacks::server::Api for ReceiverRef {
     ) -> callbacks::operations::SubscribeOnDataResponse {
         callbacks::server::Api::subscribe_on_data(self.0.clone(), input).await
     }
+}
+
+#[tokio::test]
+async fn item_schemas_type_events_and_lines() {
+    let base = serve(router(Items)).await;
+    let StreamEventsResponse::Ok(events) = Client::new(base.clone()).stream_events().await.unwrap() else {
+        panic!("events by default");
+    };
+    let kinds: Vec<String> = events.collect().await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["created", "deleted"]);
+
+    // Asked for JSON Lines, the server sends them, and the client reads them by `Content-Type`.
+    let response = reqwest::Client::new()
+        .get(format!("{base}/events"))
+        .header("accept", "application/jsonl")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "application/jsonl");
+    assert_eq!(response.text().await.unwrap(), "{\"kind\":\"created\"}\n{\"kind\":\"deleted\"}\n");
 }
