@@ -4,7 +4,6 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::ops::Deref;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -71,13 +70,10 @@ impl<T> Event<T> {
         self.retry = Some(retry);
         self
     }
-}
 
-impl<T> Deref for Event<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.data
+    /// The event's data, without the fields that came with it.
+    pub fn into_data(self) -> T {
+        self.data
     }
 }
 

@@ -148,7 +148,7 @@ async fn one_status_is_json_or_events_by_content_type() {
     };
     let mut text = String::new();
     while let Some(event) = events.next().await {
-        text.push_str(&event.unwrap().delta);
+        text.push_str(&event.unwrap().data.delta);
     }
     assert_eq!(text, "say hello world");
 }
@@ -162,7 +162,7 @@ async fn typed_events_keep_their_name_and_id() {
     assert_eq!((first.event.as_deref(), first.id.as_deref()), (Some("change"), Some("5")));
     assert!(matches!(&first.data, Happening::Created(c) if c.id == "5"));
     let second = events.next().await.unwrap().unwrap();
-    assert!(matches!(&*second, Happening::Deleted(d) if d.id == "6"));
+    assert!(matches!(&second.data, Happening::Deleted(d) if d.id == "6"));
     assert!(events.next().await.is_none());
 }
 
@@ -260,13 +260,13 @@ async fn openai_framing_ends_at_done_and_keeps_bad_items() {
     let CreateCompletionResponse::OkEvents(mut events) = client.create_completion(&request).await.unwrap() else {
         panic!("events");
     };
-    assert_eq!(events.next().await.unwrap().unwrap().delta, "Hel");
+    assert_eq!(events.next().await.unwrap().unwrap().data.delta, "Hel");
     match events.next().await.unwrap() {
         Err(StreamError::Decode { raw, .. }) => assert_eq!(raw, "{\"id\":\"c1\"}"),
         other => panic!("an item that does not decode is an error item, got {other:?}"),
     }
     // Two `data:` lines are one value, joined by a line feed.
-    assert_eq!(events.next().await.unwrap().unwrap().delta, "lo");
+    assert_eq!(events.next().await.unwrap().unwrap().data.delta, "lo");
     assert!(events.next().await.is_none(), "`[DONE]` ends the stream");
 
     // A documented error status still reads as its variant.
