@@ -48,8 +48,19 @@ impl Api for Items {
         SendBatchResponse::NoContent
     }
     async fn stream_events(self: Arc<Self>, input: StreamEventsInput) -> StreamEventsResponse {
-        let events = vec![Event { kind: "created".to_owned() }, Event { kind: "deleted".to_owned() }];
-        let lines = openapi_gen_runtime::server::prefers(input.accept.as_deref(), "application/jsonl", "text/event-stream");
+        let events = vec![
+            Event {
+                kind: "created".to_owned(),
+            },
+            Event {
+                kind: "deleted".to_owned(),
+            },
+        ];
+        let lines = openapi_gen_runtime::server::prefers(
+            input.accept.as_deref(),
+            "application/jsonl",
+            "text/event-stream",
+        );
         if lines {
             StreamEventsResponse::OkLines(JsonLines::from_items(events))
         } else {
@@ -87,7 +98,10 @@ async fn query_and_other_methods_reach_their_handlers() {
     assert_eq!(refused.status(), 405);
     // QUERY as another client sends it.
     let raw = reqwest::Client::new()
-        .request(reqwest::Method::from_bytes(b"QUERY").unwrap(), format!("{base}/items"))
+        .request(
+            reqwest::Method::from_bytes(b"QUERY").unwrap(),
+            format!("{base}/items"),
+        )
         .header("content-type", "application/json")
         .body(r#"{"name":"wool"}"#)
         .send()
@@ -104,10 +118,7 @@ async fn a_querystring_parameter_is_the_whole_query_string() {
         q: "wool & silk".to_owned(),
         limit: Some(10),
     };
-    let SearchResponse::Ok(read) = Client::new(base.clone())
-        .search(&criteria)
-        .await
-        .unwrap();
+    let SearchResponse::Ok(read) = Client::new(base.clone()).search(&criteria).await.unwrap();
     assert_eq!(read, criteria);
     let text = reqwest::get(format!("{base}/search?q=wool&limit=3"))
         .await
@@ -169,10 +180,17 @@ impl callbacks::server::Api for ReceiverRef {
 #[tokio::test]
 async fn item_schemas_type_events_and_lines() {
     let base = serve(router(Items)).await;
-    let StreamEventsResponse::Ok(events) = Client::new(base.clone()).stream_events().await.unwrap() else {
+    let StreamEventsResponse::Ok(events) = Client::new(base.clone()).stream_events().await.unwrap()
+    else {
         panic!("events by default");
     };
-    let kinds: Vec<String> = events.collect().await.unwrap().into_iter().map(|e| e.kind).collect();
+    let kinds: Vec<String> = events
+        .collect()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
     assert_eq!(kinds, ["created", "deleted"]);
 
     // Asked for JSON Lines, the server sends them, and the client reads them by `Content-Type`.
@@ -183,5 +201,8 @@ async fn item_schemas_type_events_and_lines() {
         .await
         .unwrap();
     assert_eq!(response.headers()["content-type"], "application/jsonl");
-    assert_eq!(response.text().await.unwrap(), "{\"kind\":\"created\"}\n{\"kind\":\"deleted\"}\n");
+    assert_eq!(
+        response.text().await.unwrap(),
+        "{\"kind\":\"created\"}\n{\"kind\":\"deleted\"}\n"
+    );
 }

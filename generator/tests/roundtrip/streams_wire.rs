@@ -25,8 +25,8 @@ use fixtures::streams::operations::{
     TailLogsResponse, TicksResponse, UploadResponse, WatchEventsResponse,
 };
 use fixtures::streams::server::{
-    router, Api, CreateCompletionInput, DownloadInput, RecordsInput, SpeakInput, TailLogsInput,
-    TicksInput, UploadInput, WatchEventsInput, router_with_config, ServerConfig,
+    router, router_with_config, Api, CreateCompletionInput, DownloadInput, RecordsInput,
+    ServerConfig, SpeakInput, TailLogsInput, TicksInput, UploadInput, WatchEventsInput,
 };
 
 /// 40 MiB: more than the client's 32 MiB limit for a body it reads whole.
@@ -47,29 +47,51 @@ impl Drop for DropFlag {
 struct Streams;
 
 impl Api for Streams {
-    async fn create_completion(self: Arc<Self>, input: CreateCompletionInput) -> CreateCompletionResponse {
+    async fn create_completion(
+        self: Arc<Self>,
+        input: CreateCompletionInput,
+    ) -> CreateCompletionResponse {
         let prompt = input.body.prompt;
         if input.body.stream != Some(true) {
-            return CreateCompletionResponse::Ok(Completion { id: "c1".into(), text: prompt });
+            return CreateCompletionResponse::Ok(Completion {
+                id: "c1".into(),
+                text: prompt,
+            });
         }
         let chunks: Vec<Chunk> = prompt
             .split_inclusive(' ')
-            .map(|word| Chunk { id: "c1".into(), delta: word.to_owned() })
+            .map(|word| Chunk {
+                id: "c1".into(),
+                delta: word.to_owned(),
+            })
             .collect();
         CreateCompletionResponse::OkEvents(EventStream::new(stream::iter(chunks)))
     }
 
     async fn watch_events(self: Arc<Self>, input: WatchEventsInput) -> WatchEventsResponse {
-        let after: usize = input.last_event_id.and_then(|id| id.parse().ok()).unwrap_or(0);
+        let after: usize = input
+            .last_event_id
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0);
         let events = (after + 1..=after + 2).map(|n| {
             let happening = if n % 2 == 1 {
-                Happening::Created(Created { r#type: CreatedType::Created, id: n.to_string() })
+                Happening::Created(Created {
+                    r#type: CreatedType::Created,
+                    id: n.to_string(),
+                })
             } else {
-                Happening::Deleted(Deleted { r#type: DeletedType::Deleted, id: n.to_string() })
+                Happening::Deleted(Deleted {
+                    r#type: DeletedType::Deleted,
+                    id: n.to_string(),
+                })
             };
-            Event::new(happening).with_id(n.to_string()).with_event("change")
+            Event::new(happening)
+                .with_id(n.to_string())
+                .with_event("change")
         });
-        WatchEventsResponse::Ok(EventStream::from_events(stream::iter(events.collect::<Vec<_>>())))
+        WatchEventsResponse::Ok(EventStream::from_events(stream::iter(
+            events.collect::<Vec<_>>(),
+        )))
     }
 
     async fn ticks(self: Arc<Self>, _input: TicksInput) -> TicksResponse {
@@ -87,8 +109,14 @@ impl Api for Streams {
 
     async fn tail_logs(self: Arc<Self>, _input: TailLogsInput) -> TailLogsResponse {
         let lines = vec![
-            LogLine { level: LogLineLevel::Info, message: "started".into() },
-            LogLine { level: LogLineLevel::Error, message: "line\nbreak".into() },
+            LogLine {
+                level: LogLineLevel::Info,
+                message: "started".into(),
+            },
+            LogLine {
+                level: LogLineLevel::Error,
+                message: "line\nbreak".into(),
+            },
         ];
         TailLogsResponse::Ok(JsonLines::new(stream::iter(lines)))
     }
@@ -116,17 +144,23 @@ impl Api for Streams {
         });
         DownloadResponse::Ok {
             body: ByteStream::new(chunks),
-            headers: DownloadOkHeaders { content_disposition: Some("attachment; filename=big.bin".into()) },
+            headers: DownloadOkHeaders {
+                content_disposition: Some("attachment; filename=big.bin".into()),
+            },
         }
     }
 
     async fn upload(self: Arc<Self>, input: UploadInput) -> UploadResponse {
-        UploadResponse::Ok(UploadOkBody { size: input.body.len() as i64 })
+        UploadResponse::Ok(UploadOkBody {
+            size: input.body.len() as i64,
+        })
     }
 
     async fn speak(self: Arc<Self>, input: SpeakInput) -> SpeakResponse {
         if input.body == "events" {
-            SpeakResponse::OkEvents(EventStream::new(stream::iter(vec![AudioDelta { audio: "YWI=".into() }])))
+            SpeakResponse::OkEvents(EventStream::new(stream::iter(vec![AudioDelta {
+                audio: "YWI=".into(),
+            }])))
         } else {
             SpeakResponse::Ok(ByteStream::from(input.body.into_bytes()))
         }
@@ -136,14 +170,23 @@ impl Api for Streams {
 #[tokio::test]
 async fn one_status_is_json_or_events_by_content_type() {
     let client = Client::new(serve(router(Streams)).await);
-    let whole = CompletionRequest { prompt: "say hello world".into(), stream: None };
-    let CreateCompletionResponse::Ok(completion) = client.create_completion(&whole).await.unwrap() else {
+    let whole = CompletionRequest {
+        prompt: "say hello world".into(),
+        stream: None,
+    };
+    let CreateCompletionResponse::Ok(completion) = client.create_completion(&whole).await.unwrap()
+    else {
         panic!("a JSON answer is read as JSON");
     };
     assert_eq!(completion.text, "say hello world");
 
-    let streamed = CompletionRequest { stream: Some(true), ..whole };
-    let CreateCompletionResponse::OkEvents(mut events) = client.create_completion(&streamed).await.unwrap() else {
+    let streamed = CompletionRequest {
+        stream: Some(true),
+        ..whole
+    };
+    let CreateCompletionResponse::OkEvents(mut events) =
+        client.create_completion(&streamed).await.unwrap()
+    else {
         panic!("an event stream is read as events");
     };
     let mut text = String::new();
@@ -156,10 +199,15 @@ async fn one_status_is_json_or_events_by_content_type() {
 #[tokio::test]
 async fn typed_events_keep_their_name_and_id() {
     let client = Client::new(serve(router(Streams)).await);
-    let options = WatchEventsOptions { last_event_id: Some("4".into()) };
+    let options = WatchEventsOptions {
+        last_event_id: Some("4".into()),
+    };
     let WatchEventsResponse::Ok(mut events) = client.watch_events(&options).await.unwrap();
     let first = events.next().await.unwrap().unwrap();
-    assert_eq!((first.event.as_deref(), first.id.as_deref()), (Some("change"), Some("5")));
+    assert_eq!(
+        (first.event.as_deref(), first.id.as_deref()),
+        (Some("change"), Some("5"))
+    );
     assert!(matches!(&first.data, Happening::Created(c) if c.id == "5"));
     let second = events.next().await.unwrap().unwrap();
     assert!(matches!(&second.data, Happening::Deleted(d) if d.id == "6"));
@@ -169,7 +217,9 @@ async fn typed_events_keep_their_name_and_id() {
 #[tokio::test]
 async fn json_lines_and_json_text_sequences_arrive_as_values() {
     let client = Client::new(serve(router(Streams)).await);
-    let TailLogsResponse::Ok(lines) = client.tail_logs().await.unwrap() else { panic!("200") };
+    let TailLogsResponse::Ok(lines) = client.tail_logs().await.unwrap() else {
+        panic!("200")
+    };
     let lines = lines.collect().await.unwrap();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1].message, "line\nbreak");
@@ -180,19 +230,34 @@ async fn json_lines_and_json_text_sequences_arrive_as_values() {
     let base = client.base_url().to_owned();
     let response = reqwest::get(format!("{base}/records")).await.unwrap();
     assert_eq!(response.headers()["content-type"], "application/json-seq");
-    assert_eq!(&response.bytes().await.unwrap()[..], b"\x1e1\n\x1e2\n\x1e3\n");
-    let logs = reqwest::get(format!("{base}/logs")).await.unwrap().text().await.unwrap();
+    assert_eq!(
+        &response.bytes().await.unwrap()[..],
+        b"\x1e1\n\x1e2\n\x1e3\n"
+    );
+    let logs = reqwest::get(format!("{base}/logs"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(logs.lines().count(), 2);
 }
 
 #[tokio::test]
 async fn a_download_larger_than_the_buffered_limit_streams() {
     let client = Client::new(serve(router(Streams)).await);
-    let options = DownloadOptions { size: Some(LARGE as i64) };
-    let DownloadResponse::Ok { mut body, headers } = client.download("big.bin", &options).await.unwrap() else {
+    let options = DownloadOptions {
+        size: Some(LARGE as i64),
+    };
+    let DownloadResponse::Ok { mut body, headers } =
+        client.download("big.bin", &options).await.unwrap()
+    else {
         panic!("200");
     };
-    assert_eq!(headers.content_disposition.as_deref(), Some("attachment; filename=big.bin"));
+    assert_eq!(
+        headers.content_disposition.as_deref(),
+        Some("attachment; filename=big.bin")
+    );
     let mut received = 0u64;
     while let Some(chunk) = body.next().await {
         let chunk = chunk.unwrap();
@@ -200,7 +265,10 @@ async fn a_download_larger_than_the_buffered_limit_streams() {
         received += chunk.len() as u64;
     }
     assert_eq!(received, LARGE);
-    assert!(matches!(client.download("other", &options).await.unwrap(), DownloadResponse::NotFound));
+    assert!(matches!(
+        client.download("other", &options).await.unwrap(),
+        DownloadResponse::NotFound
+    ));
 }
 
 #[tokio::test]
@@ -209,19 +277,29 @@ async fn an_upload_streams_from_its_source() {
     let client = Client::new(serve(router_with_config(Streams, config)).await);
     let chunk = Bytes::from(vec![1u8; 1024 * 1024]);
     let chunks = stream::iter((0..LARGE / (1024 * 1024)).map(move |_| chunk.clone()));
-    let UploadResponse::Ok(arrived) = client.upload("big.bin", ByteStream::new(chunks)).await.unwrap();
+    let UploadResponse::Ok(arrived) = client
+        .upload("big.bin", ByteStream::new(chunks))
+        .await
+        .unwrap();
     assert_eq!(arrived.size as u64, LARGE);
     // From a buffer, whole.
-    let UploadResponse::Ok(arrived) = client.upload("small.bin", b"abc".to_vec().into()).await.unwrap();
+    let UploadResponse::Ok(arrived) = client
+        .upload("small.bin", b"abc".to_vec().into())
+        .await
+        .unwrap();
     assert_eq!(arrived.size, 3);
 }
 
 #[tokio::test]
 async fn bytes_or_events_for_one_status() {
     let client = Client::new(serve(router(Streams)).await);
-    let SpeakResponse::Ok(audio) = client.speak("raw audio").await.unwrap() else { panic!("bytes") };
+    let SpeakResponse::Ok(audio) = client.speak("raw audio").await.unwrap() else {
+        panic!("bytes")
+    };
     assert_eq!(&audio.collect().await.unwrap()[..], b"raw audio");
-    let SpeakResponse::OkEvents(events) = client.speak("events").await.unwrap() else { panic!("events") };
+    let SpeakResponse::OkEvents(events) = client.speak("events").await.unwrap() else {
+        panic!("events")
+    };
     let deltas = events.collect().await.unwrap();
     assert_eq!(deltas[0].audio, "YWI=");
 }
@@ -232,7 +310,10 @@ async fn text_events_round_trip_and_a_hang_up_drops_the_stream() {
     let TicksResponse::Ok(mut ticks) = client.ticks().await.unwrap();
     let first = ticks.next().await.unwrap().unwrap();
     assert_eq!(first.data, "tick 0\nline two");
-    assert_eq!(ticks.next().await.unwrap().unwrap().data, "tick 1\nline two");
+    assert_eq!(
+        ticks.next().await.unwrap().unwrap().data,
+        "tick 1\nline two"
+    );
     drop(ticks);
     for _ in 0..200 {
         if TICKS_DROPPED.load(Ordering::SeqCst) {
@@ -240,10 +321,17 @@ async fn text_events_round_trip_and_a_hang_up_drops_the_stream() {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert!(TICKS_DROPPED.load(Ordering::SeqCst), "the server kept the stream of a client that hung up");
+    assert!(
+        TICKS_DROPPED.load(Ordering::SeqCst),
+        "the server kept the stream of a client that hung up"
+    );
     let sent = TICKS_SENT.load(Ordering::SeqCst);
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(TICKS_SENT.load(Ordering::SeqCst), sent, "the stream is still polled");
+    assert_eq!(
+        TICKS_SENT.load(Ordering::SeqCst),
+        sent,
+        "the stream is still polled"
+    );
 }
 
 /// A server written by hand, framing as OpenAI does: `data:` lines, a comment, an event that
@@ -256,8 +344,13 @@ async fn openai_framing_ends_at_done_and_keeps_bad_items() {
         axum::routing::post(move || async move { ([("content-type", "text/event-stream")], body) }),
     );
     let client = Client::new(serve(app).await);
-    let request = CompletionRequest { prompt: "hi".into(), stream: Some(true) };
-    let CreateCompletionResponse::OkEvents(mut events) = client.create_completion(&request).await.unwrap() else {
+    let request = CompletionRequest {
+        prompt: "hi".into(),
+        stream: Some(true),
+    };
+    let CreateCompletionResponse::OkEvents(mut events) =
+        client.create_completion(&request).await.unwrap()
+    else {
         panic!("events");
     };
     assert_eq!(events.next().await.unwrap().unwrap().data.delta, "Hel");
@@ -272,11 +365,19 @@ async fn openai_framing_ends_at_done_and_keeps_bad_items() {
     // A documented error status still reads as its variant.
     let problem = axum::Router::new().route(
         "/logs",
-        axum::routing::get(|| async { (axum::http::StatusCode::BAD_GATEWAY, axum::Json(serde_json::json!({"detail": "down"}))) }),
+        axum::routing::get(|| async {
+            (
+                axum::http::StatusCode::BAD_GATEWAY,
+                axum::Json(serde_json::json!({"detail": "down"})),
+            )
+        }),
     );
     let client = Client::new(serve(problem).await);
     match client.tail_logs().await.unwrap() {
-        TailLogsResponse::Default { status: 502, body: Problem { detail } } => assert_eq!(detail.as_deref(), Some("down")),
+        TailLogsResponse::Default {
+            status: 502,
+            body: Problem { detail },
+        } => assert_eq!(detail.as_deref(), Some("down")),
         other => panic!("{other:?}"),
     }
 }

@@ -12,7 +12,9 @@ use openai_full::model::{
     CreateChatCompletionRequest, CreateChatCompletionStreamResponse, CreateResponse,
     ResponseStreamEvent,
 };
-use openai_full::operations::{CreateChatCompletionResponse2, CreateResponseResponse, EventStream, StreamError};
+use openai_full::operations::{
+    CreateChatCompletionResponse2, CreateResponseResponse, EventStream, StreamError,
+};
 use openapi_gen_runtime::server::axum::{self, response::IntoResponse};
 use openapi_gen_runtime::server::Encode;
 
@@ -74,7 +76,13 @@ async fn text_of(mut chunks: EventStream<CreateChatCompletionStreamResponse>) ->
         assert_eq!(chunk.id, "chatcmpl-123");
         count += 1;
         let delta = &chunk.choices[0].delta;
-        text.push_str(delta.content.as_ref().and_then(|c| c.as_deref()).unwrap_or_default());
+        text.push_str(
+            delta
+                .content
+                .as_ref()
+                .and_then(|c| c.as_deref())
+                .unwrap_or_default(),
+        );
     }
     assert_eq!(count, 4);
     text
@@ -88,8 +96,14 @@ async fn chat_completion_chunks_as_openai_frames_them() {
     }
     body.push_str("data: [DONE]\n\n");
     let client = Client::new(serve(events_route("/chat/completions", body)).await);
-    match client.create_chat_completion(&chat_request()).await.unwrap() {
-        CreateChatCompletionResponse2::OkEvents(chunks) => assert_eq!(text_of(chunks).await, "Hello!"),
+    match client
+        .create_chat_completion(&chat_request())
+        .await
+        .unwrap()
+    {
+        CreateChatCompletionResponse2::OkEvents(chunks) => {
+            assert_eq!(text_of(chunks).await, "Hello!")
+        }
         other => panic!("a `text/event-stream` answer is read as events, got {other:?}"),
     }
 }
@@ -99,14 +113,24 @@ async fn chat_completion_chunks_through_the_generated_framing() {
     let app = axum::Router::new().route(
         "/chat/completions",
         axum::routing::post(|| async {
-            let chunks: Vec<CreateChatCompletionStreamResponse> =
-                hello_chunks().into_iter().map(|c| serde_json::from_value(c).unwrap()).collect();
-            CreateChatCompletionResponse2::OkEvents(EventStream::new(stream::iter(chunks))).encode().into_response()
+            let chunks: Vec<CreateChatCompletionStreamResponse> = hello_chunks()
+                .into_iter()
+                .map(|c| serde_json::from_value(c).unwrap())
+                .collect();
+            CreateChatCompletionResponse2::OkEvents(EventStream::new(stream::iter(chunks)))
+                .encode()
+                .into_response()
         }),
     );
     let client = Client::new(serve(app).await);
-    match client.create_chat_completion(&chat_request()).await.unwrap() {
-        CreateChatCompletionResponse2::OkEvents(chunks) => assert_eq!(text_of(chunks).await, "Hello!"),
+    match client
+        .create_chat_completion(&chat_request())
+        .await
+        .unwrap()
+    {
+        CreateChatCompletionResponse2::OkEvents(chunks) => {
+            assert_eq!(text_of(chunks).await, "Hello!")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -115,13 +139,20 @@ async fn chat_completion_chunks_through_the_generated_framing() {
 /// `type`. The description is read as text: no YAML reader here takes all of it (one bound is
 /// below `i64::MIN`), and the few lines needed are plain.
 fn documented_events() -> BTreeMap<String, serde_json::Value> {
-    let path = std::env::var("OPENAI_SPEC").unwrap_or_else(|_| "../../../shared/specs/openai-openapi.yaml".to_owned());
+    let path = std::env::var("OPENAI_SPEC")
+        .unwrap_or_else(|_| "../../../shared/specs/openai-openapi.yaml".to_owned());
     let text = std::fs::read_to_string(&path).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     // A component schema's block: its lines, up to the next component.
     let block = |name: &str| -> &[&str] {
-        let start = lines.iter().position(|l| *l == format!("    {name}:")).unwrap_or_else(|| panic!("{name}"));
-        let len = lines[start + 1..].iter().position(|l| l.len() > 4 && !l.starts_with("     ")).unwrap();
+        let start = lines
+            .iter()
+            .position(|l| *l == format!("    {name}:"))
+            .unwrap_or_else(|| panic!("{name}"));
+        let len = lines[start + 1..]
+            .iter()
+            .position(|l| l.len() > 4 && !l.starts_with("     "))
+            .unwrap();
         &lines[start + 1..start + 1 + len]
     };
     let members = block("ResponseStreamEvent")
@@ -131,16 +162,27 @@ fn documented_events() -> BTreeMap<String, serde_json::Value> {
     let mut events = BTreeMap::new();
     for name in members {
         let schema = block(name);
-        let Some(meta) = schema.iter().position(|l| l.trim() == "x-oaiMeta:") else { continue };
+        let Some(meta) = schema.iter().position(|l| l.trim() == "x-oaiMeta:") else {
+            continue;
+        };
         // A literal or folded block: either way JSON text, where line ends are spaces.
-        let Some(at) = schema.iter().skip(meta).position(|l| matches!(l.trim(), "example: |" | "example: >")).map(|i| i + meta)
+        let Some(at) = schema
+            .iter()
+            .skip(meta)
+            .position(|l| matches!(l.trim(), "example: |" | "example: >"))
+            .map(|i| i + meta)
         else {
             continue;
         };
         let indent = schema[at].len() - schema[at].trim_start().len();
-        let example: Vec<&str> =
-            schema[at + 1..].iter().take_while(|l| l.len() - l.trim_start().len() > indent).copied().collect();
-        let Ok(example) = serde_json::from_str::<serde_json::Value>(&example.join("\n")) else { continue };
+        let example: Vec<&str> = schema[at + 1..]
+            .iter()
+            .take_while(|l| l.len() - l.trim_start().len() > indent)
+            .copied()
+            .collect();
+        let Ok(example) = serde_json::from_str::<serde_json::Value>(&example.join("\n")) else {
+            continue;
+        };
         events.insert(example["type"].as_str().unwrap().to_owned(), example);
     }
     events
@@ -149,15 +191,23 @@ fn documented_events() -> BTreeMap<String, serde_json::Value> {
 #[tokio::test]
 async fn the_responses_event_union_is_told_apart_by_type() {
     let events = documented_events();
-    assert!(events.len() >= 50, "only {} documented events", events.len());
+    assert!(
+        events.len() >= 50,
+        "only {} documented events",
+        events.len()
+    );
     let mut body = String::new();
     for (kind, example) in &events {
         body.push_str(&format!("event: {kind}\ndata: {example}\n\n"));
     }
     let client = Client::new(serve(events_route("/responses", body)).await);
-    let request: CreateResponse =
-        serde_json::from_value(serde_json::json!({"model": "gpt-4o", "input": "Hi", "stream": true})).unwrap();
-    let CreateResponseResponse::OkEvents(mut stream) = client.create_response(&request).await.unwrap() else {
+    let request: CreateResponse = serde_json::from_value(
+        serde_json::json!({"model": "gpt-4o", "input": "Hi", "stream": true}),
+    )
+    .unwrap();
+    let CreateResponseResponse::OkEvents(mut stream) =
+        client.create_response(&request).await.unwrap()
+    else {
         panic!("events");
     };
     let mut read = Vec::new();
@@ -168,7 +218,10 @@ async fn the_responses_event_union_is_told_apart_by_type() {
         // What the example reads as on its own: a few documented examples contradict their
         // schema (a missing required field), and those must come out as error items that carry
         // the raw text, without ending the stream.
-        match (event, serde_json::from_value::<ResponseStreamEvent>(example.clone())) {
+        match (
+            event,
+            serde_json::from_value::<ResponseStreamEvent>(example.clone()),
+        ) {
             (Ok(event), Ok(expected)) => {
                 assert_eq!(event.event.as_deref(), Some(kind.as_str()));
                 assert_eq!(event.data, expected, "{kind}");
@@ -177,12 +230,19 @@ async fn the_responses_event_union_is_told_apart_by_type() {
                 assert_eq!(written["type"], serde_json::Value::from(kind.clone()));
                 decoded += 1;
             }
-            (Err(StreamError::Decode { raw, .. }), Err(_)) => assert_eq!(raw, example.to_string(), "{kind}"),
-            (event, expected) => panic!("{kind}: the stream read {event:?}, the example alone {expected:?}"),
+            (Err(StreamError::Decode { raw, .. }), Err(_)) => {
+                assert_eq!(raw, example.to_string(), "{kind}")
+            }
+            (event, expected) => {
+                panic!("{kind}: the stream read {event:?}, the example alone {expected:?}")
+            }
         }
         read.push(kind);
     }
-    eprintln!("{decoded} of {} documented events decoded; the others' examples contradict their schema", events.len());
+    eprintln!(
+        "{decoded} of {} documented events decoded; the others' examples contradict their schema",
+        events.len()
+    );
     assert!(decoded >= 40, "only {decoded} events decoded");
     assert_eq!(read, events.keys().cloned().collect::<Vec<_>>());
 }
