@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
-use axum::http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, WWW_AUTHENTICATE};
+use axum::http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, TRANSFER_ENCODING, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -149,6 +149,9 @@ pub struct Incoming {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
+    /// The body of a route that reads it as a stream, not yet read (see [`Incoming::byte_stream`]).
+    unread: std::sync::Mutex<Option<Body>>,
+    limit: usize,
 }
 
 /// Splits a query string into decoded pairs. Unlike a lossy decoder, a name or value whose
@@ -171,8 +174,9 @@ fn parse_query(raw: &str) -> Result<Vec<(String, String)>, Rejection> {
 }
 
 impl Incoming {
-    /// Reads the request, refusing bodies over `limit` bytes and undecodable paths or queries.
-    pub async fn read(request: Request, limit: usize) -> Result<Self, Rejection> {
+    /// Reads the request, refusing bodies over `limit` bytes and undecodable paths or queries; a
+    /// `streamed` body is left unread, for the handler to take as a stream.
+    pub async fn read(request: Request, limit: usize, streamed: bool) -> Result<Self, Rejection> {
         let (mut parts, body) = request.into_parts();
         let path = RawPathParams::from_request_parts(&mut parts, &())
             .await
@@ -187,8 +191,39 @@ impl Incoming {
         if declared.is_some_and(|n| n > limit as u64) {
             return Err(too_large());
         }
+        let headers = parts.headers;
+        if streamed {
+            // No body at all is an absent one, as for a buffered body.
+            let absent = declared == Some(0) || (declared.is_none() && !headers.contains_key(TRANSFER_ENCODING));
+            let unread = std::sync::Mutex::new((!absent).then_some(body));
+            return Ok(Self { path, query, headers, body: Bytes::new(), unread, limit });
+        }
         let body = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
-        Ok(Self { path, query, headers: parts.headers, body })
+        Ok(Self { path, query, headers, body, unread: std::sync::Mutex::new(None), limit })
+    }
+
+    /// The body of a route that streams it, chunk by chunk as it arrives; `None` when the request
+    /// has none. Past the body limit the stream ends with [`StreamError::TooLarge`].
+    pub fn byte_stream(&self) -> Result<Option<ByteStream>, Rejection> {
+        use futures_util::StreamExt as _;
+        let Some(body) = self.unread.lock().map_or(None, |mut unread| unread.take()) else {
+            return Ok(None);
+        };
+        let limit = self.limit;
+        // The bytes seen so far; `None` once the stream has failed, which ends it.
+        let chunks = body.into_data_stream().scan(Some(0usize), move |seen, chunk| {
+            let item = seen.map(|total| match chunk {
+                Ok(bytes) if total + bytes.len() > limit => Err(StreamError::TooLarge { limit }),
+                Ok(bytes) => Ok(bytes),
+                Err(e) => Err(StreamError::Transport(e.to_string())),
+            });
+            *seen = match &item {
+                Some(Ok(bytes)) => seen.map(|total| total + bytes.len()),
+                _ => None,
+            };
+            std::future::ready(item)
+        });
+        Ok(Some(ByteStream::try_new(chunks)))
     }
 
     fn parse<T: DeserializeOwned>(text: &str, location: &str, name: &str) -> Result<T, Rejection> {
@@ -726,10 +761,13 @@ pub type Route<A> = (&'static str, RouteMethod, Handler<A>);
 pub enum RouteMethod {
     Filter(MethodFilter),
     Named(&'static str),
+    /// Either of the others, for an operation whose request body is read as a stream: the router
+    /// hands the body over unread.
+    Streamed(&'static RouteMethod),
 }
 
-/// A method axum cannot filter by, by name, and its handler.
-type NamedRoute<A> = (&'static str, Handler<A>);
+/// A method axum cannot filter by, by name, its handler, and whether its body streams.
+type NamedRoute<A> = (&'static str, Handler<A>, bool);
 
 /// The methods, as the route table names them.
 #[doc(hidden)]
@@ -759,26 +797,35 @@ pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[
     let mut router = axum::Router::new();
     let mut named: Vec<(&'static str, Vec<NamedRoute<A>>)> = Vec::new();
     for &(path, method, handler) in routes {
+        let (method, streamed) = match method {
+            RouteMethod::Streamed(inner) => (*inner, true),
+            other => (other, false),
+        };
         match method {
             RouteMethod::Filter(filter) => {
                 router = router.route(
                     path,
-                    axum::routing::on(filter, move |state: State<Arc<Shared<A>>>, request: Request| serve(state, request, handler)),
+                    axum::routing::on(filter, move |state: State<Arc<Shared<A>>>, request: Request| {
+                        serve(state, request, handler, streamed)
+                    }),
                 );
             }
             RouteMethod::Named(name) => match named.iter_mut().find(|(p, _)| *p == path) {
-                Some((_, methods)) => methods.push((name, handler)),
-                None => named.push((path, vec![(name, handler)])),
+                Some((_, methods)) => methods.push((name, handler, streamed)),
+                None => named.push((path, vec![(name, handler, streamed)])),
             },
+            // Not nested by the generator; read as the method it wraps would be.
+            RouteMethod::Streamed(_) => {}
         }
     }
     for (path, methods) in named {
         let methods: Arc<[NamedRoute<A>]> = methods.into();
         let by_name = move |state: State<Arc<Shared<A>>>, request: Request| {
-            let found = methods.iter().find(|(name, _)| request.method().as_str() == *name).map(|(_, handler)| *handler);
+            let found =
+                methods.iter().find(|(name, ..)| request.method().as_str() == *name).map(|(_, handler, streamed)| (*handler, *streamed));
             async move {
                 match found {
-                    Some(handler) => serve(state, request, handler).await,
+                    Some((handler, streamed)) => serve(state, request, handler, streamed).await,
                     None => method_not_allowed(state).await,
                 }
             }
@@ -792,9 +839,14 @@ pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[
 }
 
 /// Reads the request (answering rejections as JSON), runs the handler and answers its reply.
-async fn serve<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>, request: Request, handler: Handler<A>) -> Response {
+async fn serve<A: Send + Sync + 'static>(
+    State(shared): State<Arc<Shared<A>>>,
+    request: Request,
+    handler: Handler<A>,
+    streamed: bool,
+) -> Response {
     let render = shared.config.rejection_body;
-    let incoming = match Incoming::read(request, shared.config.body_limit).await {
+    let incoming = match Incoming::read(request, shared.config.body_limit, streamed).await {
         Ok(incoming) => incoming,
         Err(rejection) => return rejection.respond(render),
     };
@@ -822,6 +874,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_streamed_body_is_read_as_it_arrives_within_the_limit() {
+        let incoming = |chunks: Vec<&'static [u8]>| {
+            let stream = futures_util::stream::iter(chunks.into_iter().map(|c| Ok::<_, std::io::Error>(Bytes::from_static(c))));
+            Incoming {
+                path: Vec::new(),
+                query: Vec::new(),
+                headers: HeaderMap::new(),
+                body: Bytes::new(),
+                unread: std::sync::Mutex::new(Some(Body::from_stream(stream))),
+                limit: 4,
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(async {
+            let whole = incoming(vec![b"ab", b"cd"]);
+            let body = whole.byte_stream().unwrap().unwrap();
+            assert_eq!(&body.collect().await.unwrap()[..], b"abcd");
+            // Taken once.
+            assert!(whole.byte_stream().unwrap().is_none());
+
+            let mut body = incoming(vec![b"ab", b"cde", b"f"]).byte_stream().unwrap().unwrap();
+            assert_eq!(&body.next().await.unwrap().unwrap()[..], b"ab");
+            assert_eq!(body.next().await.unwrap(), Err(StreamError::TooLarge { limit: 4 }));
+            assert!(body.next().await.is_none(), "the stream ends at the limit");
+        });
+    }
+
+    #[test]
     fn accept_prefers_what_it_names_first_by_quality() {
         let (events, json) = ("text/event-stream", "application/json");
         assert!(prefers(Some("text/event-stream"), events, json));
@@ -835,7 +915,14 @@ mod tests {
     fn multipart_request(body: &'static str) -> Incoming {
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("multipart/form-data; boundary=XyZ"));
-        Incoming { path: Vec::new(), query: Vec::new(), headers, body: Bytes::from_static(body.as_bytes()) }
+        Incoming {
+            path: Vec::new(),
+            query: Vec::new(),
+            headers,
+            body: Bytes::from_static(body.as_bytes()),
+            unread: std::sync::Mutex::new(None),
+            limit: usize::MAX,
+        }
     }
 
     #[test]

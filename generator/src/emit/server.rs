@@ -193,7 +193,9 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
     let body = op.body.as_ref().map(|b| {
         let ty = match b.media {
             Media::Text => quote!(String),
-            Media::Binary | Media::EventStream | Media::JsonLines => quote!(Vec<u8>),
+            Media::Binary | Media::EventStream | Media::JsonLines => {
+                quote!(::openapi_gen_runtime::stream::ByteStream)
+            }
             _ => rust_type(api, &b.ty, ModelPath::Sibling),
         };
         let ty = if b.required { ty } else { quote!(Option<#ty>) };
@@ -212,9 +214,15 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
         op.wire_name
     );
     let docs = doc_attrs(&[Some(&heading)]);
+    // A body read as it arrives can be neither cloned nor compared.
+    let derives = if streams_body(op) {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq)]
+        #derives
         pub struct #name {
             pub credentials: Credentials,
             #(#params)*
@@ -222,6 +230,12 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
             #accept
         }
     }
+}
+
+/// Whether the operation's request body is handed to the implementation as a stream of bytes,
+/// read as it arrives (within the body limit) rather than buffered first.
+fn streams_body(op: &Operation) -> bool {
+    op.body.as_ref().is_some_and(|b| b.media.is_streamed())
 }
 
 /// Whether the operation's input carries the request's `Accept` header: when a status is
@@ -274,7 +288,7 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
             Media::Form => quote!(req.form()?),
             Media::Multipart => quote!(req.multipart()?),
             Media::Text => quote!(req.text()?),
-            Media::Binary | Media::EventStream | Media::JsonLines => quote!(req.bytes()?),
+            Media::Binary | Media::EventStream | Media::JsonLines => quote!(req.byte_stream()?),
         };
         if b.required {
             quote!(body: rt::required(#read, "body", "")?,)
@@ -361,6 +375,11 @@ fn emit_routes(api: &Api, tag_features: bool) -> Chunk<'_> {
                 quote!(rt::RouteMethod::Named(#name))
             }
             fixed => format_ident!("{}", fixed.as_str()).to_token_stream(),
+        };
+        let method = if streams_body(op) {
+            quote!(rt::RouteMethod::Streamed(&#method))
+        } else {
+            method
         };
         let path = spelling[&route_shape(&op.path)];
         quote!(#cfg (#path, #method, #handler),)

@@ -37,7 +37,8 @@ impl Api for Items {
     }
 
     async fn post_blobs(self: Arc<Self>, input: PostBlobsInput) -> PostBlobsResponse {
-        PostBlobsResponse::Ok(input.body.into_iter().rev().collect::<Vec<u8>>().into())
+        let body = input.body.collect().await.unwrap();
+        PostBlobsResponse::Ok(body.iter().rev().copied().collect::<Vec<u8>>().into())
     }
 
     async fn put_item_form(self: Arc<Self>, input: PutItemFormInput) -> PutItemFormResponse {

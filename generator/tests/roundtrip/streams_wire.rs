@@ -150,10 +150,13 @@ impl Api for Streams {
         }
     }
 
-    async fn upload(self: Arc<Self>, input: UploadInput) -> UploadResponse {
-        UploadResponse::Ok(UploadOkBody {
-            size: input.body.len() as i64,
-        })
+    async fn upload(self: Arc<Self>, mut input: UploadInput) -> UploadResponse {
+        // Counted as it arrives: never held whole.
+        let mut size = 0;
+        while let Some(chunk) = input.body.next().await {
+            size += chunk.unwrap().len() as i64;
+        }
+        UploadResponse::Ok(UploadOkBody { size })
     }
 
     async fn speak(self: Arc<Self>, input: SpeakInput) -> SpeakResponse {
