@@ -91,6 +91,18 @@ pub fn emit_mock(api: &Api, tag_features: bool) -> Chunks<'_> {
                 .find_map(|candidate| ::serde_json::from_str(candidate).ok())
                 .unwrap_or_else(|| panic!("no example of `{operation}` reads as its type"))
         }
+
+        /// Every documented candidate (JSON text) that reads as `T`, the items of a streamed
+        /// answer; with none, the one `built` from the schema.
+        #[allow(dead_code)]
+        fn examples<T: ::serde::de::DeserializeOwned>(operation: &str, documented: &[&str], built: &str) -> Vec<T> {
+            let items: Vec<T> = documented.iter().filter_map(|candidate| ::serde_json::from_str(candidate).ok()).collect();
+            if items.is_empty() {
+                vec![example(operation, &[built])]
+            } else {
+                items
+            }
+        }
     };
     let implementation = Chunk::nested(
         PartKind::ImplItems,
@@ -157,18 +169,14 @@ fn answer(api: &Api, op: &Operation, response: &Response) -> TokenStream {
             Media::Json | Media::Form | Media::Multipart => {
                 typed_example(api, op, body, &candidates)
             }
-            // A stream of one item: the example (a documented event's `data`), else one built.
+            // Every documented example (a documented event's `data`) as an item, else one built.
             Media::EventStream => {
-                let item = typed_example(api, op, body, &candidates);
-                quote!(::openapi_gen_runtime::stream::EventStream::from_items(
-                    vec![#item]
-                ))
+                let items = typed_examples(api, op, body, &candidates);
+                quote!(::openapi_gen_runtime::stream::EventStream::from_items(#items))
             }
             Media::JsonLines => {
-                let item = typed_example(api, op, body, &candidates);
-                quote!(::openapi_gen_runtime::stream::JsonLines::from_items(
-                    vec![#item]
-                ))
+                let items = typed_examples(api, op, body, &candidates);
+                quote!(::openapi_gen_runtime::stream::JsonLines::from_items(#items))
             }
         }
     });
@@ -214,6 +222,21 @@ fn typed_example(
     texts.dedup();
     let name = &op.wire_name;
     quote!(example(#name, &[#(#texts),*]))
+}
+
+/// Every documented example that reads as the body's item type, else one item built from its
+/// schema.
+fn typed_examples(
+    api: &Api,
+    op: &Operation,
+    body: &ResponseBody,
+    candidates: &[Value],
+) -> TokenStream {
+    let mut texts: Vec<String> = candidates.iter().map(Value::to_string).collect();
+    texts.dedup();
+    let built = build_value(api, &body.ty, 0).to_string();
+    let name = &op.wire_name;
+    quote!(examples(#name, &[#(#texts),*], #built))
 }
 
 /// The documented examples of a JSON response body, best first: the media type's own, then its

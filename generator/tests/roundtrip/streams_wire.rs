@@ -384,3 +384,35 @@ async fn openai_framing_ends_at_done_and_keeps_bad_items() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The mock streams the documented examples as items, in the media type `Accept` asks for.
+#[tokio::test]
+async fn the_mock_streams_examples_in_the_media_type_asked_for() {
+    let base = serve(fixtures::streams::mock::router()).await;
+    let request = CompletionRequest {
+        prompt: "hi".into(),
+        stream: Some(true),
+    };
+    let http = reqwest::Client::new();
+    let answer = http
+        .post(format!("{base}/chat"))
+        .header("accept", "text/event-stream")
+        .json(&serde_json::json!({"prompt": "hi"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["content-type"], "text/event-stream");
+    assert_eq!(
+        answer.text().await.unwrap(),
+        "data: {\"id\":\"c1\",\"delta\":\"Hel\"}\n\n"
+    );
+    // Without a preference, the first media type documented: JSON.
+    let client = Client::new(base.clone());
+    assert!(matches!(
+        client.create_completion(&request).await.unwrap(),
+        CreateCompletionResponse::Ok(_)
+    ));
+    // An event stream without an example: one item built from the schema.
+    let TicksResponse::Ok(ticks) = client.ticks().await.unwrap();
+    assert_eq!(ticks.collect().await.unwrap(), vec!["string".to_owned()]);
+}
