@@ -24,15 +24,22 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The incremental parser: [`push`](Self::push) chunks split anywhere (inside a line ending or
 /// a UTF-8 character), get the events each completes.
+///
+/// Lines are read as bytes, straight from the chunk unless one spans chunks: field names, `:`
+/// and line endings are ASCII, never part of a multi-byte character, so this reads what the
+/// spec's decode-then-parse reads. Each value is decoded from UTF-8 once (the data at dispatch),
+/// invalid bytes becoming U+FFFD as the spec's decoder makes them.
 #[derive(Debug, Clone)]
 pub struct Decoder {
-    /// The bytes of the line being read (before the BOM check: the stream's first bytes).
+    /// The start of a line that an earlier chunk ended inside (before the BOM check: the
+    /// stream's first bytes).
     line: Vec<u8>,
     /// Whether the first bytes were checked for a byte order mark.
     started: bool,
     /// The previous chunk ended with CR: an LF starting this one belongs to that line ending.
     after_cr: bool,
-    data: String,
+    /// The event's data lines, each followed by LF, not yet decoded; reused from event to event.
+    data: Vec<u8>,
     event: String,
     last_id: String,
     retry: Option<Duration>,
@@ -55,7 +62,7 @@ impl Decoder {
             line: Vec::new(),
             started: false,
             after_cr: false,
-            data: String::new(),
+            data: Vec::new(),
             event: String::new(),
             last_id: String::new(),
             retry: None,
@@ -110,18 +117,22 @@ impl Decoder {
             }
         }
         while !self.failed {
-            match chunk.iter().position(|b| *b == b'\n' || *b == b'\r') {
+            match memchr::memchr2(b'\n', b'\r', chunk) {
                 None => {
                     self.line.extend_from_slice(chunk);
                     self.check(out);
                     return;
                 }
                 Some(end) => {
-                    self.line.extend_from_slice(&chunk[..end]);
-                    let line = std::mem::take(&mut self.line);
-                    self.process(&line, out);
-                    self.line = line;
-                    self.line.clear();
+                    if self.line.is_empty() {
+                        self.process(&chunk[..end], out);
+                    } else {
+                        self.line.extend_from_slice(&chunk[..end]);
+                        let line = std::mem::take(&mut self.line);
+                        self.process(&line, out);
+                        self.line = line;
+                        self.line.clear();
+                    }
                     self.check(out);
                     if chunk[end] == b'\r' {
                         match chunk.get(end + 1) {
@@ -155,24 +166,24 @@ impl Decoder {
             }
             return;
         }
-        let line = String::from_utf8_lossy(line);
-        if line.starts_with(':') {
+        if line[0] == b':' {
             return;
         }
-        let (field, value) = match line.split_once(':') {
-            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
-            None => (&*line, ""),
+        let (field, value) = match memchr::memchr(b':', line) {
+            Some(colon) => (&line[..colon], line[colon + 1..].strip_prefix(b" ").unwrap_or(&line[colon + 1..])),
+            None => (line, &[][..]),
         };
         match field {
-            "event" => value.clone_into(&mut self.event),
-            "data" => {
-                self.data.push_str(value);
-                self.data.push('\n');
+            b"event" => self.event = text(value),
+            b"data" => {
+                self.data.extend_from_slice(value);
+                self.data.push(b'\n');
             }
-            "id" if !value.contains('\0') => value.clone_into(&mut self.last_id),
-            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+            b"id" if !value.contains(&0) => self.last_id = text(value),
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
                 // Digits beyond what a u64 holds are as good as forever.
-                self.retry = Some(Duration::from_millis(value.parse().unwrap_or(u64::MAX)));
+                let millis = std::str::from_utf8(value).ok().and_then(|digits| digits.parse().ok()).unwrap_or(u64::MAX);
+                self.retry = Some(Duration::from_millis(millis));
             }
             _ => {}
         }
@@ -183,8 +194,12 @@ impl Decoder {
             self.event.clear();
             return None;
         }
-        let mut data = std::mem::take(&mut self.data);
-        data.pop();
+        let data = text(&self.data[..self.data.len() - 1]);
+        self.data.clear();
+        if self.data.capacity() > RETAINED {
+            // One large event does not keep its buffer for the rest of the stream.
+            self.data = Vec::new();
+        }
         let event = std::mem::take(&mut self.event);
         Some(SseFrame {
             event: (!event.is_empty()).then_some(event),
@@ -192,6 +207,17 @@ impl Decoder {
             id: (!self.last_id.is_empty()).then(|| self.last_id.clone()),
             retry: self.retry.take(),
         })
+    }
+}
+
+/// The most data buffer a decoder keeps between events.
+const RETAINED: usize = 64 * 1024;
+
+/// Bytes as text, each invalid sequence replaced by U+FFFD.
+fn text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
 
@@ -291,6 +317,8 @@ mod tests {
             assert_eq!(decode(input), expected, "{input:?}");
         }
         assert_eq!(decode_chunks(&[b"data: a\xFFb\n\n"]), vec![frame("a\u{FFFD}b")]);
+        // A character cut short by the end of a line is replaced alone; the line break stays.
+        assert_eq!(decode_chunks(&[b"data: a\xE2\x82\ndata: \x82b\n", b"\n"]), vec![frame("a\u{FFFD}\n\u{FFFD}b")]);
     }
 
     #[test]

@@ -251,24 +251,38 @@ struct Records {
 }
 
 impl Records {
-    fn push(&mut self, mut chunk: &[u8], out: &mut Vec<Result<Vec<u8>, StreamError>>) -> bool {
-        while let Some(end) = chunk.iter().position(|b| *b == b'\n' || *b == 0x1E) {
-            self.partial.extend_from_slice(&chunk[..end]);
-            if self.partial.len() > self.limit {
-                out.push(Err(StreamError::TooLarge { limit: self.limit }));
+    /// Gives `record` each record `chunk` completes, straight from the chunk unless it began in
+    /// an earlier one. False once one is over the limit (given as `TooLarge`): nothing follows.
+    fn push(&mut self, mut chunk: &[u8], mut record: impl FnMut(Result<&[u8], StreamError>)) -> bool {
+        while let Some(end) = memchr::memchr2(b'\n', 0x1E, chunk) {
+            if self.partial.len() + end > self.limit {
+                record(Err(StreamError::TooLarge { limit: self.limit }));
                 return false;
             }
-            out.push(Ok(std::mem::take(&mut self.partial)));
+            if self.partial.is_empty() {
+                record(Ok(&chunk[..end]));
+            } else {
+                self.partial.extend_from_slice(&chunk[..end]);
+                record(Ok(&self.partial));
+                self.partial.clear();
+                if self.partial.capacity() > RETAINED {
+                    // One large record does not keep its buffer for the rest of the stream.
+                    self.partial = Vec::new();
+                }
+            }
             chunk = &chunk[end + 1..];
         }
-        self.partial.extend_from_slice(chunk);
-        if self.partial.len() > self.limit {
-            out.push(Err(StreamError::TooLarge { limit: self.limit }));
+        if self.partial.len() + chunk.len() > self.limit {
+            record(Err(StreamError::TooLarge { limit: self.limit }));
             return false;
         }
+        self.partial.extend_from_slice(chunk);
         true
     }
 }
+
+/// The most buffer a JSON Lines reader keeps between records.
+const RETAINED: usize = 64 * 1024;
 
 /// A record as `T`; `None` for a blank one.
 fn typed_record<T: DeserializeOwned>(record: &[u8]) -> Option<Result<T, StreamError>> {
@@ -294,26 +308,25 @@ impl<T: DeserializeOwned + Send + 'static> JsonLines<T> {
                     return Some((item, state));
                 }
                 let body = state.body.as_mut()?;
-                let mut records = Vec::new();
                 match body.next().await {
                     Some(Ok(chunk)) => {
-                        if !state.parser.push(&chunk, &mut records) {
+                        let ready = &mut state.ready;
+                        let more = state.parser.push(&chunk, |record| match record {
+                            Ok(record) => ready.extend(typed_record(record)),
+                            Err(e) => ready.push_back(Err(e)),
+                        });
+                        if !more {
                             state.body = None;
                         }
                     }
                     Some(Err(e)) => {
                         state.body = None;
-                        records.push(Err(e));
+                        state.ready.push_back(Err(e));
                     }
                     None => {
                         state.body = None;
-                        records.push(Ok(std::mem::take(&mut state.parser.partial)));
-                    }
-                }
-                for record in records {
-                    match record {
-                        Ok(record) => state.ready.extend(typed_record(&record)),
-                        Err(e) => state.ready.push_back(Err(e)),
+                        let last = std::mem::take(&mut state.parser.partial);
+                        state.ready.extend(typed_record(&last));
                     }
                 }
             }

@@ -43,6 +43,11 @@ pub struct BenchArgs {
     /// `object!` impls against serde's derives (see `models_bench.rs`).
     #[arg(long)]
     models: bool,
+    /// Run only the stream benches: SSE and JSON Lines decoding against a JSON array (criterion,
+    /// `runtime/benches/streams.rs`) and resident memory while 1 GiB streams over loopback
+    /// (`runtime/examples/stream_memory.rs`); see `streams_bench.rs`.
+    #[arg(long, conflicts_with = "models")]
+    streams: bool,
     /// Timed rounds of the model bench (each decodes and encodes the document once per version).
     #[arg(long, default_value_t = 15)]
     model_rounds: usize,
@@ -64,6 +69,10 @@ pub struct RunArgs {
 
 pub fn run(args: &BenchArgs) -> Result<()> {
     let root = workspace_root();
+    if args.streams {
+        // Both parts are release builds of their own, run through cargo.
+        return crate::streams_bench::run();
+    }
     if args.models {
         // The runner is a release build of its own; the generator's speed does not matter here.
         let report = crate::models_bench::run(&root.join(&args.qovery), args.model_rounds)?;
@@ -201,7 +210,7 @@ pub fn run_one(args: &RunArgs) -> Result<()> {
 }
 
 /// The 1-minute load average (Linux only).
-fn load_average() -> Option<f64> {
+pub(crate) fn load_average() -> Option<f64> {
     fs::read_to_string("/proc/loadavg")
         .ok()?
         .split_whitespace()

@@ -1,5 +1,5 @@
 //! Workspace automation: `cargo xtask generate` (and `--check`), `cargo xtask mock`,
-//! `cargo xtask bench`, `cargo xtask corpus`.
+//! `cargo xtask bench` (`--models`, `--streams`), `cargo xtask corpus`.
 //!
 //! Exit codes: 0 success, 1 spec errors or drift, 2 usage or I/O errors.
 
@@ -9,6 +9,7 @@ mod corpus;
 mod generate;
 mod mock;
 mod models_bench;
+mod streams_bench;
 mod synthetic;
 #[cfg(test)]
 mod tidy;
