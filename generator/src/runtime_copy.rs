@@ -29,13 +29,6 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "src/validate.rs",
         include_str!("../../runtime/src/validate.rs"),
     ),
-    // The manifest names this bench (criterion needs `harness = false`), and a workspace member
-    // whose manifest names a missing target does not load: the standalone crate's workspace
-    // takes `runtime/` in as a member.
-    (
-        "benches/streams.rs",
-        include_str!("../../runtime/benches/streams.rs"),
-    ),
 ];
 
 /// The runtime crate under `dir` (`runtime/`), each file stamped with the `@generated` marker

@@ -250,10 +250,10 @@ mod transfer {
                 let (mut count, mut wire) = (0u64, 0u64);
                 while let Some(event) = events.next().await {
                     let event = event?;
-                    if event.seq != count || event.text.len() != EVENT_TEXT {
-                        return Err(format!("event {count} arrived as {}", event.seq).into());
+                    if event.data.seq != count || event.data.text.len() != EVENT_TEXT {
+                        return Err(format!("event {count} arrived as {}", event.data.seq).into());
                     }
-                    wire += frame_len(event.seq);
+                    wire += frame_len(event.data.seq);
                     count += 1;
                 }
                 if count != event_count() {

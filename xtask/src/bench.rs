@@ -44,7 +44,7 @@ pub struct BenchArgs {
     #[arg(long)]
     models: bool,
     /// Run only the stream benches: SSE and JSON Lines decoding against a JSON array (criterion,
-    /// `runtime/benches/streams.rs`) and resident memory while 1 GiB streams over loopback
+    /// `generator/benches/streams.rs`) and resident memory while 1 GiB streams over loopback
     /// (`runtime/examples/stream_memory.rs`); see `streams_bench.rs`.
     #[arg(long, conflicts_with = "models")]
     streams: bool,

@@ -1,5 +1,5 @@
 //! `cargo xtask bench --streams`: the runtime's typed streams, decode speed against a JSON array
-//! (the criterion bench `runtime/benches/streams.rs`) and resident memory while 1 GiB crosses
+//! (the criterion bench `generator/benches/streams.rs`) and resident memory while 1 GiB crosses
 //! loopback (the example `runtime/examples/stream_memory.rs`, which checks its own bound).
 //!
 //! Both run as `cargo` children in release; this file only reads criterion's estimates back and
@@ -24,13 +24,7 @@ pub fn run() -> Result<()> {
     let load_before = crate::bench::load_average();
     cargo(
         &root,
-        &[
-            "bench",
-            "--package",
-            "openapi-gen-runtime",
-            "--bench",
-            "streams",
-        ],
+        &["bench", "--package", "openapi-gen", "--bench", "streams"],
     )?;
     let mut rows = Vec::new();
     for decoder in DECODERS {

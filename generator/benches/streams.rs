@@ -47,7 +47,16 @@ struct Delta {
 /// The items' JSON texts: a role first, a finish reason last, and tokens of varying length
 /// between, some with escapes and non-ASCII text.
 fn items() -> Vec<String> {
-    const WORDS: [&str; 8] = [" the", " stream", "ing", " response", " é", "\\n\\n", " \\\"quoted\\\"", " 42"];
+    const WORDS: [&str; 8] = [
+        " the",
+        " stream",
+        "ing",
+        " response",
+        " é",
+        "\\n\\n",
+        " \\\"quoted\\\"",
+        " 42",
+    ];
     (0..ITEMS)
         .map(|i| {
             let delta = match i {
@@ -67,7 +76,10 @@ fn items() -> Vec<String> {
 /// A body cut into slices as the network would deliver them, each sharing the one buffer.
 fn slices(body: Vec<u8>) -> Vec<Bytes> {
     let body = Bytes::from(body);
-    (0..body.len()).step_by(SLICE).map(|at| body.slice(at..body.len().min(at + SLICE))).collect()
+    (0..body.len())
+        .step_by(SLICE)
+        .map(|at| body.slice(at..body.len().min(at + SLICE)))
+        .collect()
 }
 
 fn decode(c: &mut Criterion) {
@@ -81,8 +93,17 @@ fn decode(c: &mut Criterion) {
     }
     sse.push_str("data: [DONE]\n\n");
     let sse = slices(sse.into_bytes());
-    let lines = slices(items.iter().flat_map(|item| [item.as_bytes(), b"\n"]).flatten().copied().collect());
-    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a current-thread runtime starts");
+    let lines = slices(
+        items
+            .iter()
+            .flat_map(|item| [item.as_bytes(), b"\n"])
+            .flatten()
+            .copied()
+            .collect(),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime starts");
 
     let mut group = c.benchmark_group("streams");
     group.throughput(Throughput::Bytes(array.len() as u64));
@@ -94,7 +115,8 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_function(BenchmarkId::new("sse", ITEMS), |b| {
         b.iter(|| {
-            let mut events = EventStream::<Chunk>::decode(ByteStream::from_items(sse.clone()), LIMIT);
+            let mut events =
+                EventStream::<Chunk>::decode(ByteStream::from_items(sse.clone()), LIMIT);
             let decoded = runtime.block_on(async {
                 let mut decoded = Vec::new();
                 while let Some(event) = events.next().await {
@@ -107,7 +129,8 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_function(BenchmarkId::new("json_lines", ITEMS), |b| {
         b.iter(|| {
-            let mut records = JsonLines::<Chunk>::decode(ByteStream::from_items(lines.clone()), LIMIT);
+            let mut records =
+                JsonLines::<Chunk>::decode(ByteStream::from_items(lines.clone()), LIMIT);
             let decoded = runtime.block_on(async {
                 let mut decoded = Vec::new();
                 while let Some(item) = records.next().await {
