@@ -16,6 +16,14 @@ use crate::diagnostics::unescape_segment;
 /// Rewrites every media type with an `itemSchema` (wherever the description holds media types)
 /// so that its `schema` is the schema of one item, as lowering reads it.
 pub(crate) fn item_schemas(document: &mut Value) {
+    // Most documents have none, and need no copy of their schemas.
+    let mut any = false;
+    visit_kinds(document, Kind::Root, &mut |value, kind, _| {
+        any |= kind == Kind::MediaType && value.get("itemSchema").is_some();
+    });
+    if !any {
+        return;
+    }
     let schemas = document
         .get("components")
         .and_then(|c| c.get("schemas"))
@@ -37,7 +45,7 @@ fn lift_item_schema(name: &str, media: &mut Mapping, schemas: &Value) {
     };
     let essence = name.split(';').next().unwrap_or(name).trim();
     let schema = if essence.eq_ignore_ascii_case("text/event-stream") {
-        event_data(&item, schemas)
+        event_data(&item, schemas, 0, &mut { MAX_EVENT_SCHEMAS })
     } else {
         item
     };
@@ -47,11 +55,18 @@ fn lift_item_schema(name: &str, media: &mut Mapping, schemas: &Value) {
 /// The schema of an event's `data`, from the schema of the whole event: its `data` property's
 /// `contentSchema` (the JSON it carries), else the property itself; text when nothing says
 /// more. A union of events gives the union of their data.
-fn event_data(event: &Value, schemas: &Value) -> Value {
+fn event_data(event: &Value, schemas: &Value, depth: usize, budget: &mut usize) -> Value {
     let event = resolve(event, schemas);
+    *budget = budget.saturating_sub(1);
     for keyword in ["oneOf", "anyOf"] {
-        if let Some(Value::Sequence(branches)) = event.get(keyword) {
-            let data: Vec<Value> = branches.iter().map(|b| event_data(b, schemas)).collect();
+        // Unions of unions are followed a few levels; past that (or around a `$ref` loop) the
+        // event's data is read as text.
+        let room = depth < MAX_UNION_DEPTH && *budget > 0;
+        if let (Some(Value::Sequence(branches)), true) = (event.get(keyword), room) {
+            let data: Vec<Value> = branches
+                .iter()
+                .map(|b| event_data(b, schemas, depth + 1, budget))
+                .collect();
             let mut union = Mapping::new();
             union.insert(Value::from(keyword), Value::Sequence(data));
             return Value::Mapping(union);
@@ -74,6 +89,12 @@ fn event_data(event: &Value, schemas: &Value) -> Value {
         _ => data.clone(),
     }
 }
+
+/// How deep unions of event schemas are followed, and how many event schemas one media type's
+/// union may visit in all (a union whose branches are the union itself would otherwise grow
+/// exponentially with the depth).
+const MAX_UNION_DEPTH: usize = 8;
+const MAX_EVENT_SCHEMAS: usize = 4096;
 
 /// A local `$ref` to a component schema, followed once; anything else as it is.
 fn resolve<'a>(schema: &'a Value, schemas: &'a Value) -> &'a Value {
@@ -134,6 +155,16 @@ components:
             content["application/jsonl"]["schema"]["type"],
             Value::from("integer")
         );
+    }
+
+    #[test]
+    fn a_union_that_contains_itself_ends() {
+        let document = lifted(
+            "paths:\n  /e:\n    get:\n      responses:\n        '200':\n          content:\n            text/event-stream:\n              itemSchema: {$ref: '#/components/schemas/A'}\ncomponents:\n  schemas:\n    A: {oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/A'}]}\n",
+        );
+        let schema = &document["paths"]["/e"]["get"]["responses"]["200"]["content"]
+            ["text/event-stream"]["schema"];
+        assert!(schema.get("oneOf").is_some());
     }
 
     #[test]
