@@ -264,7 +264,7 @@ fn body_arg(api: &Api, op: &Operation) -> Option<TokenStream> {
         // Owned, so an upload can stream from a file or any source (`ByteStream::from_file`,
         // `ByteStream::new`) or go whole from a buffer (`vec.into()`).
         Media::Binary | Media::EventStream | Media::JsonLines => {
-            quote!(::openapi_gen_runtime::stream::ByteStream)
+            quote!(ByteStream)
         }
         _ => {
             let ty = rust_type(api, &body.ty, ModelPath::Sibling);

@@ -14,12 +14,19 @@ use crate::ir::{Api, Media, Operation, Response, ResponseBody, StatusMatch, Type
 
 /// The file's head, then one chunk per operation.
 pub fn emit_operations(api: &Api, tag_features: bool) -> Chunks<'_> {
-    // The stream types a response can hold, at hand for the code that reads or writes them.
+    // The stream types a body can be, at hand for the code that reads or writes them (the client
+    // and server import this module whole).
     let streams = api
         .operations
         .iter()
-        .flat_map(|op| &op.responses)
-        .any(|r| r.body.as_ref().is_some_and(|b| b.media.is_streamed()))
+        .any(|op| {
+            let body = op.body.as_ref().into_iter().map(|b| b.media);
+            let responses = op
+                .responses
+                .iter()
+                .filter_map(|r| r.body.as_ref().map(|b| b.media));
+            body.chain(responses).any(Media::is_streamed)
+        })
         .then(|| {
             quote!(
                 pub use ::openapi_gen_runtime::stream::{
@@ -47,6 +54,8 @@ pub fn emit_operations(api: &Api, tag_features: bool) -> Chunks<'_> {
         let headers = op
             .responses
             .iter()
+            // A status's alternative media type shares the status's headers struct.
+            .filter(|r| !r.alternative)
             .filter_map(|r| emit_headers_struct(api, r))
             .map(|h| quote!(#cfg #h));
         Chunk::Items(quote!(#cfg #response #table #(#headers)*))

@@ -194,7 +194,7 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
         let ty = match b.media {
             Media::Text => quote!(String),
             Media::Binary | Media::EventStream | Media::JsonLines => {
-                quote!(::openapi_gen_runtime::stream::ByteStream)
+                quote!(ByteStream)
             }
             _ => rust_type(api, &b.ty, ModelPath::Sibling),
         };

@@ -21,8 +21,8 @@ use fixtures::streams::model::{
     Event as Happening, LogLine, LogLineLevel, Problem, UploadOkBody,
 };
 use fixtures::streams::operations::{
-    CreateCompletionResponse, DownloadOkHeaders, DownloadResponse, RecordsResponse, SpeakResponse,
-    TailLogsResponse, TicksResponse, UploadResponse, WatchEventsResponse,
+    CreateCompletionResponse, DownloadOkHeaders, DownloadResponse, RecordsResponse, SpeakOkHeaders,
+    SpeakResponse, TailLogsResponse, TicksResponse, UploadResponse, WatchEventsResponse,
 };
 use fixtures::streams::server::{
     router, router_with_config, Api, CreateCompletionInput, DownloadInput, RecordsInput,
@@ -160,12 +160,21 @@ impl Api for Streams {
     }
 
     async fn speak(self: Arc<Self>, input: SpeakInput) -> SpeakResponse {
+        let headers = SpeakOkHeaders {
+            x_voice: Some("alloy".into()),
+        };
         if input.body == "events" {
-            SpeakResponse::OkEvents(EventStream::new(stream::iter(vec![AudioDelta {
-                audio: "YWI=".into(),
-            }])))
+            SpeakResponse::OkEvents {
+                body: EventStream::new(stream::iter(vec![AudioDelta {
+                    audio: "YWI=".into(),
+                }])),
+                headers,
+            }
         } else {
-            SpeakResponse::Ok(ByteStream::from(input.body.into_bytes()))
+            SpeakResponse::Ok {
+                body: ByteStream::from(input.body.into_bytes()),
+                headers,
+            }
         }
     }
 }
@@ -296,13 +305,23 @@ async fn an_upload_streams_from_its_source() {
 #[tokio::test]
 async fn bytes_or_events_for_one_status() {
     let client = Client::new(serve(router(Streams)).await);
-    let SpeakResponse::Ok(audio) = client.speak("raw audio").await.unwrap() else {
+    let SpeakResponse::Ok {
+        body: audio,
+        headers,
+    } = client.speak("raw audio").await.unwrap()
+    else {
         panic!("bytes")
     };
+    assert_eq!(headers.x_voice.as_deref(), Some("alloy"));
     assert_eq!(&audio.collect().await.unwrap()[..], b"raw audio");
-    let SpeakResponse::OkEvents(events) = client.speak("events").await.unwrap() else {
+    let SpeakResponse::OkEvents {
+        body: events,
+        headers,
+    } = client.speak("events").await.unwrap()
+    else {
         panic!("events")
     };
+    assert_eq!(headers.x_voice.as_deref(), Some("alloy"));
     let deltas = events.collect().await.unwrap();
     assert_eq!(deltas[0].audio, "YWI=");
 }
