@@ -217,11 +217,8 @@ fn typed_example(
     body: &ResponseBody,
     candidates: &[Value],
 ) -> TokenStream {
-    let mut texts: Vec<String> = candidates.iter().map(Value::to_string).collect();
-    texts.push(build_value(api, &body.ty, 0).to_string());
-    texts.dedup();
-    let name = &op.wire_name;
-    quote!(example(#name, &[#(#texts),*]))
+    let (name, texts, built) = example_texts(api, op, body, candidates);
+    quote!(example(#name, &[#(#texts,)* #built]))
 }
 
 /// Every documented example that reads as the body's item type, else one item built from its
@@ -232,11 +229,23 @@ fn typed_examples(
     body: &ResponseBody,
     candidates: &[Value],
 ) -> TokenStream {
+    let (name, texts, built) = example_texts(api, op, body, candidates);
+    quote!(examples(#name, &[#(#texts),*], #built))
+}
+
+/// The operation's name, its documented examples as JSON text (without repeats), and the
+/// value built from the body's schema.
+fn example_texts<'a>(
+    api: &Api,
+    op: &'a Operation,
+    body: &ResponseBody,
+    candidates: &[Value],
+) -> (&'a str, Vec<String>, String) {
+    let built = build_value(api, &body.ty, 0).to_string();
     let mut texts: Vec<String> = candidates.iter().map(Value::to_string).collect();
     texts.dedup();
-    let built = build_value(api, &body.ty, 0).to_string();
-    let name = &op.wire_name;
-    quote!(examples(#name, &[#(#texts),*], #built))
+    texts.retain(|t| *t != built);
+    (&op.wire_name, texts, built)
 }
 
 /// The documented examples of a JSON response body, best first: the media type's own, then its

@@ -96,14 +96,17 @@ async fn chat_completion_chunks_as_openai_frames_them() {
     }
     body.push_str("data: [DONE]\n\n");
     let client = Client::new(serve(events_route("/chat/completions", body)).await);
+    assert_eq!(read_hello(&client).await, "Hello!");
+}
+
+/// Asks `client` for a streamed chat completion; the text of its chunks.
+async fn read_hello(client: &Client) -> String {
     match client
         .create_chat_completion(&chat_request())
         .await
         .unwrap()
     {
-        CreateChatCompletionResponse2::OkEvents(chunks) => {
-            assert_eq!(text_of(chunks).await, "Hello!")
-        }
+        CreateChatCompletionResponse2::OkEvents(chunks) => text_of(chunks).await,
         other => panic!("a `text/event-stream` answer is read as events, got {other:?}"),
     }
 }
@@ -123,16 +126,7 @@ async fn chat_completion_chunks_through_the_generated_framing() {
         }),
     );
     let client = Client::new(serve(app).await);
-    match client
-        .create_chat_completion(&chat_request())
-        .await
-        .unwrap()
-    {
-        CreateChatCompletionResponse2::OkEvents(chunks) => {
-            assert_eq!(text_of(chunks).await, "Hello!")
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(read_hello(&client).await, "Hello!");
 }
 
 /// Every event type of the Responses API with a documented example (`x-oaiMeta.example`), by
