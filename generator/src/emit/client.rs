@@ -82,8 +82,12 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
         } else {
             TokenStream::new()
         };
-        let method = emit_method(api, op);
-        quote!(#cfg #method)
+        let method = emit_method(api, op, None);
+        let accepting = accepting_name(api, op).map(|name| {
+            let method = emit_method(api, op, Some(&name));
+            quote!(#cfg #method)
+        });
+        quote!(#cfg #method #accepting)
     });
     let options = api.operations.iter().filter_map(move |op| {
         let cfg = if tag_features {
@@ -278,8 +282,18 @@ fn body_arg(api: &Api, op: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn emit_method(api: &Api, op: &Operation) -> TokenStream {
-    let method = ident(&op.rust_name);
+/// The name of the method that asks for one media type (`<method>_accepting`), for an operation
+/// that answers a status in two (JSON or a stream of events); `None` when there is none, or when
+/// another operation already has the name.
+fn accepting_name(api: &Api, op: &Operation) -> Option<String> {
+    let name = format!("{}_accepting", op.rust_name);
+    let taken = api.operations.iter().any(|o| o.rust_name == name);
+    (op.responses.iter().any(|r| r.alternative) && !taken).then_some(name)
+}
+
+/// An operation's method; `accepting` names the variant that takes the `Accept` header to send.
+fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStream {
+    let method = ident(accepting.unwrap_or(&op.rust_name));
     let response = ident(&op.names.response);
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let has_options = !optional_params(op).is_empty();
@@ -359,14 +373,50 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     let security = security_alternatives(api, op);
     let http_method = http_method(&op.method);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let docs = operation_docs(api, op);
+    let (docs, accept_param, accept) = match accepting {
+        None => (operation_docs(api, op), None, None),
+        Some(_) => {
+            let offered: Vec<String> = op
+                .responses
+                .iter()
+                .filter(|r| r.alternative)
+                .filter_map(|alternative| {
+                    let first = op
+                        .responses
+                        .iter()
+                        .find(|r| !r.alternative && r.status == alternative.status)?;
+                    Some(format!(
+                        "`{}` or `{}`",
+                        first.body.as_ref()?.content_type,
+                        alternative.body.as_ref()?.content_type
+                    ))
+                })
+                .collect();
+            // Written here, not taken from the description, so the link is kept as written.
+            let first = format!(
+                " Like [`{0}`](Self::{0}), asking for the media type `accept` (the `Accept`",
+                op.rust_name
+            );
+            let second = format!(
+                " header): the operation answers {}, and a server that negotiates sends the one asked for.",
+                offered.join(", ")
+            );
+            let docs = quote!(#[doc = #first] #[doc = #second]);
+            (
+                docs,
+                Some(quote!(accept: &str,)),
+                Some(quote!(.header("accept", accept))),
+            )
+        }
+    };
     // The answer is decoded by the response enum's `Decode` impl (from its `responses!`
     // table); the async step is the runtime's `Request::send`, written once.
     quote! {
         #docs
         #deprecated
-        pub fn #method(&self, #(#args,)* #body_param #options_param) -> Call<#response> {
+        pub fn #method(&self, #accept_param #(#args,)* #body_param #options_param) -> Call<#response> {
             self.request(#http_method, #template, &[#(#path_args),*], #security)
+                #accept
                 #(#params)*
                 #body
                 #(#checks)*

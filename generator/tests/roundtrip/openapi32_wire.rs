@@ -194,6 +194,15 @@ async fn item_schemas_type_events_and_lines() {
     assert_eq!(kinds, ["created", "deleted"]);
 
     // Asked for JSON Lines, the server sends them, and the client reads them by `Content-Type`.
+    let client = Client::new(base.clone());
+    let StreamEventsResponse::OkLines(lines) = client
+        .stream_events_accepting("application/jsonl")
+        .await
+        .unwrap()
+    else {
+        panic!("lines");
+    };
+    assert_eq!(lines.collect().await.unwrap().len(), 2);
     let response = reqwest::Client::new()
         .get(format!("{base}/events"))
         .header("accept", "application/jsonl")

@@ -431,6 +431,15 @@ async fn the_mock_streams_examples_in_the_media_type_asked_for() {
         client.create_completion(&request).await.unwrap(),
         CreateCompletionResponse::Ok(_)
     ));
+    // The client asks for events by `Accept`.
+    let asked = client
+        .create_completion_accepting("text/event-stream", &request)
+        .await
+        .unwrap();
+    let CreateCompletionResponse::OkEvents(chunks) = asked else {
+        panic!("events asked for, {asked:?} sent");
+    };
+    assert_eq!(chunks.collect().await.unwrap()[0].delta, "Hel");
     // An event stream without an example: one item built from the schema.
     let TicksResponse::Ok(ticks) = client.ticks().await.unwrap();
     assert_eq!(ticks.collect().await.unwrap(), vec!["string".to_owned()]);
