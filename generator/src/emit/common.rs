@@ -140,12 +140,21 @@ pub fn is_string_like(api: &Api, ty: &Type) -> bool {
 
 /// An operation's docs: summary, description, then method, path and credentials on one line.
 pub fn operation_docs(api: &Api, op: &Operation) -> TokenStream {
-    let route = format!(
-        "`{} {}`, {}.",
-        op.method.as_str(),
-        op.path,
-        security_text(api, op)
-    );
+    // A callback's client sends to the whole URL it is given: its path is empty.
+    let route = if op.path.is_empty() {
+        format!(
+            "`{}` to the client's base URL, {}.",
+            op.method.as_str(),
+            security_text(api, op)
+        )
+    } else {
+        format!(
+            "`{} {}`, {}.",
+            op.method.as_str(),
+            op.path,
+            security_text(api, op)
+        )
+    };
     doc_attrs(&[
         op.summary.as_deref(),
         op.description.as_deref(),
