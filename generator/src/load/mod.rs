@@ -239,9 +239,13 @@ fn read_spec(
     if version == Version::V32 {
         openapi32::split_methods(&mut value, label, &source, &mut origins, &mut warnings);
     }
+    let before_repairs = warnings.len();
     repair::repair(&mut value, version, &mut warnings);
     integers::fit_integers(&mut value, &mut warnings);
-    let rewritten = bundled || version != Version::V30;
+    // A repaired document's text no longer says what was read: reading it again to place an
+    // error would report what the repairs fixed (and a deep schema they fixed takes the reader
+    // exponential time to refuse).
+    let rewritten = bundled || version != Version::V30 || warnings.len() > before_repairs;
     // The path to an error is tracked so that a rewritten document, whose text no longer matches
     // the value, can still say where the fault is.
     let parsed = read_openapi(|| match check_deep_schemas(&value) {
