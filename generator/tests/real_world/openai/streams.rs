@@ -3,6 +3,9 @@
 //! `data: [DONE]`, read as typed chunks by the generated client; the same chunks written by the
 //! generated server's framing; and the Responses API's event union (58 event types told apart by
 //! `type`), each documented example sent as one event and read back as its own variant.
+// Built only with the halves and tags it calls: CI also runs the crate's tests with the models
+// alone.
+#![cfg(all(feature = "client", feature = "server", feature = "tag-chat", feature = "tag-responses"))]
 
 use std::collections::BTreeMap;
 
