@@ -410,25 +410,27 @@ fn emit_all(api: &Api, op: &Operation, name: &str) -> TokenStream {
         let ty = param_arg(api, &p.ty);
         quote!(#name: #ty)
     });
-    // The closure makes a call per page, so it owns the arguments.
+    // The closure makes a call per page, so it owns the arguments: as one tuple under a name no
+    // parameter can take (`input` is reserved), so the locals below shadow no argument it uses.
     let owned = ordered.iter().map(|p| {
         let name = ident(&p.rust_name);
         if crate::emit::common::is_string_like(api, &p.ty) {
-            quote!(let #name = #name.to_owned();)
+            quote!(#name.to_owned())
         } else if is_copy_scalar(&p.ty) {
-            TokenStream::new()
+            quote!(#name)
         } else if let Type::Array(_) = p.ty {
-            quote!(let #name = #name.to_vec();)
+            quote!(#name.to_vec())
         } else {
-            quote!(let #name = #name.clone();)
+            quote!(#name.clone())
         }
     });
-    let call_args = ordered.iter().map(|p| {
-        let name = ident(&p.rust_name);
+    let owned = (!ordered.is_empty()).then(|| quote!(let input = (#(#owned,)*);));
+    let call_args = ordered.iter().enumerate().map(|(index, p)| {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
         if is_copy_scalar(&p.ty) && !crate::emit::common::is_string_like(api, &p.ty) {
-            quote!(#name)
+            quote!(input.#index)
         } else {
-            quote!(&#name)
+            quote!(&input.#index)
         }
     });
     let has_options = !optional_params(op).is_empty();
@@ -585,8 +587,8 @@ fn emit_all(api: &Api, op: &Operation, name: &str) -> TokenStream {
         #[doc = ""]
         #[doc = #how]
         pub fn #method(&self, #(#args,)* #options_param) -> rt::page::Pages<#item, #response> {
+            #owned
             let client = self.clone();
-            #(#owned)*
             #options_copy
             rt::page::pages(move |at: rt::page::PageAt| {
                 #position

@@ -26,6 +26,11 @@ const RESERVED_METHODS: &[&str] = &[
     "default",
     "request",
     "with_max_response_bytes",
+    "with_request_validation",
+    "with_retry",
+    "with_timeout",
+    "with_attempt_timeout",
+    "with_middleware",
 ];
 /// Names the emitted code uses beside parameters: `<Op>Input` fields and the locals of client
 /// methods and server handlers.

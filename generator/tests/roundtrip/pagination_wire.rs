@@ -16,7 +16,7 @@ use support::serve;
 use fixtures::pagination::client::{
     Client, Error, ListCustomOptions, ListCustomersOptions, ListEventsOptions, ListFilesOptions,
     ListItemsOptions, ListMembersOptions, ListNumberedOptions, ListReposOptions,
-    ListVaultsOptions,
+    ListTeamMembersOptions, ListVaultsOptions,
 };
 use fixtures::pagination::model::{
     Item, ListCustomOkBody, ListCustomOkBodyContinuation, ListCustomersOkBody,
@@ -27,12 +27,13 @@ use fixtures::pagination::model::{
 use fixtures::pagination::operations::{
     GetSingleResponse, ListCustomResponse, ListCustomersResponse, ListEventsResponse,
     ListFilesResponse, ListItemsResponse, ListMembersResponse, ListMixedResponse,
-    ListNumberedResponse, ListReposOkHeaders, ListReposResponse, ListVaultsResponse,
+    ListNumberedResponse, ListReposOkHeaders, ListReposResponse, ListTeamMembersResponse,
+    ListVaultsResponse,
 };
 use fixtures::pagination::server::{
     router, Api, GetSingleInput, ListCustomInput, ListCustomersInput, ListEventsInput,
     ListFilesInput, ListItemsInput, ListMembersInput, ListMixedInput, ListNumberedInput,
-    ListReposInput, ListVaultsInput,
+    ListReposInput, ListTeamMembersInput, ListVaultsInput,
 };
 
 const ALL: usize = 9;
@@ -204,6 +205,19 @@ impl Api for Pages {
         })
     }
 
+    async fn list_team_members(
+        self: Arc<Self>,
+        input: ListTeamMembersInput,
+    ) -> ListTeamMembersResponse {
+        self.count();
+        assert_eq!(
+            (input.client.as_str(), input.start.as_str(), input.number),
+            ("t1", "s", 7)
+        );
+        let number = input.page.unwrap_or(1) as usize;
+        ListTeamMembersResponse::Ok(page((number - 1) * PAGE))
+    }
+
     async fn list_mixed(self: Arc<Self>, _: ListMixedInput) -> ListMixedResponse {
         ListMixedResponse::Ok(ListMixedOkBody::default())
     }
@@ -241,6 +255,7 @@ forward! {
     list_numbered(ListNumberedInput) -> ListNumberedResponse;
     list_custom(ListCustomInput) -> ListCustomResponse;
     list_mixed(ListMixedInput) -> ListMixedResponse;
+    list_team_members(ListTeamMembersInput) -> ListTeamMembersResponse;
 }
 
 /// Every item's id, failing on an error item.
@@ -291,6 +306,16 @@ async fn every_convention_reads_all_items_in_order() {
     check("page numbers", items, 4);
     let items = read_ids(client.list_custom_all(&ListCustomOptions::default())).await;
     check("x-pagination rule", items, 3);
+}
+
+#[tokio::test]
+async fn arguments_named_like_the_methods_locals_reach_every_page() {
+    let (client, pages) = start().await;
+    let items =
+        read_ids(client.list_team_members_all("t1", "s", 7, &ListTeamMembersOptions::default()))
+            .await;
+    assert_eq!(items, ids());
+    assert_eq!(pages.requests.load(Ordering::SeqCst), 4);
 }
 
 #[tokio::test]
