@@ -26,6 +26,10 @@ pub const HALF_FEATURES: &[(&str, &str)] = &[
     ("server", "openapi-gen-runtime/server"),
 ];
 
+/// Features every generated crate has, off by default, and the runtime feature each turns on:
+/// `tracing` gives each client call (and server request) a span.
+pub const OPTIONAL_FEATURES: &[(&str, &str)] = &[("tracing", "openapi-gen-runtime/tracing")];
+
 /// Where a generated crate finds the runtime crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeSource {
@@ -41,6 +45,8 @@ pub struct Feature {
     pub name: String,
     pub comment: Option<String>,
     pub enables: Vec<String>,
+    /// Whether `default` lists it.
+    pub default: bool,
 }
 
 /// A generated crate's manifest.
@@ -50,7 +56,7 @@ pub struct Manifest {
     pub description: String,
     /// Named in the `@generated` first line.
     pub spec_label: String,
-    /// In order; all are on by default.
+    /// In order.
     pub features: Vec<Feature>,
     pub runtime: RuntimeSource,
 }
@@ -66,7 +72,14 @@ impl Manifest {
                 name: (*name).to_owned(),
                 comment: None,
                 enables: vec![(*enables).to_owned()],
+                default: true,
             })
+            .chain(OPTIONAL_FEATURES.iter().map(|(name, enables)| Feature {
+                name: (*name).to_owned(),
+                comment: Some("Off by default.".to_owned()),
+                enables: vec![(*enables).to_owned()],
+                default: false,
+            }))
             .collect();
         Self {
             name: name.to_owned(),
@@ -93,12 +106,14 @@ impl Manifest {
                 name: format!("tag-{}", tag.feature_name),
                 comment: Some(format!("Operations tagged `{}`.", tag.wire_name)),
                 enables: Vec::new(),
+                default: true,
             });
         }
         manifest.features.push(Feature {
             name: crate::emit::UNREFERENCED_FEATURE.to_owned(),
             comment: Some("Schemas that no operation uses.".to_owned()),
             enables: Vec::new(),
+            default: true,
         });
         manifest
     }
@@ -133,6 +148,7 @@ impl Manifest {
         let defaults: Vec<String> = self
             .features
             .iter()
+            .filter(|f| f.default)
             .map(|f| format!("\"{}\"", f.name))
             .collect();
         format!(

@@ -112,7 +112,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
         #[allow(unused_imports)]
         use rt::reqwest::Method;
 
-        pub use rt::{Call, Error, RawResponse};
+        pub use rt::{middleware, Call, CallInfo, Error, RawResponse, RetryPolicy, TimeoutKind};
 
         /// The servers the API description lists: `(url, description)`.
         pub const SERVERS: &[(&str, &str)] = &[#(#servers)*];
@@ -130,8 +130,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
             base_url: String,
             http: rt::reqwest::Client,
             credentials: [Option<::openapi_gen_runtime::Secret>; #scheme_count],
-            max_response_bytes: usize,
-            validate_requests: bool,
+            settings: rt::Settings,
         }
 
         impl ::std::default::Default for Client {
@@ -145,20 +144,21 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
         /// The first server of the API description.
         pub const DEFAULT_BASE_URL: &'static str = #default_url;
 
-        /// A client for `base_url` (e.g. `https://api.example.com`, no trailing slash needed).
+        /// A client for `base_url` (e.g. `https://api.example.com`, no trailing slash needed),
+        /// with a connection pool, a 10 s connect timeout and the default [`RetryPolicy`].
         pub fn new(base_url: impl Into<String>) -> Self {
-            Self::with_http_client(base_url, rt::reqwest::Client::new())
+            Self::with_http_client(base_url, rt::default_http_client())
         }
 
-        /// A client that sends through a `reqwest::Client` of your own (timeouts, proxies, TLS).
+        /// A client that sends through a `reqwest::Client` of your own (proxies, TLS, connect
+        /// timeout).
         pub fn with_http_client(base_url: impl Into<String>, http: rt::reqwest::Client) -> Self {
             let base_url: String = base_url.into();
             Self {
                 base_url: base_url.trim_end_matches('/').to_owned(),
                 http,
                 credentials: [#(#none),*],
-                max_response_bytes: rt::DEFAULT_MAX_RESPONSE_BYTES,
-                validate_requests: false,
+                settings: rt::Settings::default(),
             }
         }
 
@@ -167,13 +167,43 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
         /// fails with [`Error::Violations`], listing what the server would refuse with a `400`.
         /// Off by default.
         pub fn with_request_validation(mut self, on: bool) -> Self {
-            self.validate_requests = on;
+            self.settings.validate_requests = on;
             self
         }
 
-        /// Refuses response bodies larger than `bytes` (default 32 MiB).
+        /// Refuses response bodies larger than `bytes` (default 32 MiB); for a stream, items
+        /// larger than that.
         pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
-            self.max_response_bytes = bytes;
+            self.settings.max_response_bytes = bytes;
+            self
+        }
+
+        /// Retries calls by `policy` (default: [`RetryPolicy::default`], two retries);
+        /// [`RetryPolicy::none`] turns retries off.
+        pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+            self.settings.retry = policy;
+            self
+        }
+
+        /// Gives up on a call, retries and waits included, after `timeout`
+        /// ([`TimeoutKind::Call`]). None by default; [`Call::timeout`] sets one call's.
+        pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.settings.timeout = Some(timeout);
+            self
+        }
+
+        /// Gives up on one attempt after `timeout` ([`TimeoutKind::Attempt`]) and retries when
+        /// the policy allows; for a streamed answer it bounds the wait for the head. None by
+        /// default; [`Call::attempt_timeout`] sets one call's.
+        pub fn with_attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.settings.attempt_timeout = Some(timeout);
+            self
+        }
+
+        /// Runs `middleware` around every attempt of every call, after those added before it
+        /// (see [`middleware`]).
+        pub fn with_middleware(mut self, middleware: impl middleware::Middleware) -> Self {
+            self.settings.middleware.push(::std::sync::Arc::new(middleware));
             self
         }
 
@@ -184,13 +214,14 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
 
         #(#setters)*
 
-        /// Starts an operation's request: the path template filled with `args`, and the
+        /// Starts operation `id`'s request: the path template filled with `args`, and the
         /// credentials of the first security alternative the client has.
         #unused
         fn request(
             &self,
+            id: &'static str,
             method: Method,
-            template: &str,
+            template: &'static str,
             args: &[&dyn rt::Arg],
             security: &[&[usize]],
         ) -> rt::Request {
@@ -198,8 +229,8 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
                 let request = self.http.request(method, format!("{}{}", self.base_url, path));
                 rt::authorize(request, &self.credentials, SCHEMES, security)
             });
-            rt::Request::new(request, self.max_response_bytes)
-                .validating(self.validate_requests.then_some(&super::validation::TABLE))
+            rt::Request::new(request, &self.settings, id, template)
+                .validating(&super::validation::TABLE)
         }
     };
     let client = Chunk::nested(
@@ -351,6 +382,9 @@ fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStrea
                 Some(quote!(.query(#wire, #value, #explode)))
             }
             ParamLocation::QueryString => Some(quote!(.query_string(#wire, #value))),
+            ParamLocation::Header if is_idempotency_key(p) => {
+                Some(quote!(.idempotency_key(#wire, #value)))
+            }
             ParamLocation::Header => Some(quote!(.header(#wire, #value))),
             ParamLocation::Cookie => Some(quote!(.cookie(#wire, #value))),
         }
@@ -371,6 +405,7 @@ fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStrea
             Some(quote!(.check("body", #node, &body)))
         }));
     let security = security_alternatives(api, op);
+    let operation_id = &op.wire_name;
     let http_method = http_method(&op.method);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let (docs, accept_param, accept) = match accepting {
@@ -415,7 +450,7 @@ fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStrea
         #docs
         #deprecated
         pub fn #method(&self, #accept_param #(#args,)* #body_param #options_param) -> Call<#response> {
-            self.request(#http_method, #template, &[#(#path_args),*], #security)
+            self.request(#operation_id, #http_method, #template, &[#(#path_args),*], #security)
                 #accept
                 #(#params)*
                 #body
@@ -423,6 +458,16 @@ fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStrea
                 .send()
         }
     }
+}
+
+/// Whether a header parameter is an idempotency key (`Idempotency-Key`, `X-Idempotency-Key`,
+/// `Idempotency-Token`, ...): the client makes one up for a call that gives none, so that the
+/// call may be retried.
+fn is_idempotency_key(param: &Param) -> bool {
+    let name = param.wire_name.to_ascii_lowercase();
+    name.contains("idempotency")
+        && matches!(param.ty, Type::String | Type::Uuid)
+        && param.location == ParamLocation::Header
 }
 
 /// The path parameters, one per placeholder of the template in order, up to the first
