@@ -22,6 +22,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../runtime/src/middleware.rs"),
     ),
     ("src/model.rs", include_str!("../../runtime/src/model.rs")),
+    ("src/page.rs", include_str!("../../runtime/src/page.rs")),
     ("src/params.rs", include_str!("../../runtime/src/params.rs")),
     (
         "src/responses.rs",

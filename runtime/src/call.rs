@@ -147,6 +147,15 @@ impl<T: Decode + 'static> Call<T> {
         self
     }
 
+    /// Sends the request to `url` instead (a next page's, from a `Link` header or a field),
+    /// resolved against the request's own URL; one on another origin fails the call with
+    /// [`Error::InvalidRequest`], since the request carries the client's credentials.
+    #[doc(hidden)]
+    pub fn follow(mut self, url: String) -> Self {
+        self.request.follow = Some(url);
+        self
+    }
+
     /// Sends the call and tells how it went beside its answer (attempts, last status and
     /// headers, time), whether it succeeded or not.
     pub fn with_info(self) -> WithInfo<T> {

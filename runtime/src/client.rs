@@ -22,6 +22,8 @@ pub use reqwest;
 mod call;
 #[path = "middleware.rs"]
 pub mod middleware;
+#[path = "page.rs"]
+pub mod page;
 #[path = "retry.rs"]
 mod retry;
 
@@ -525,6 +527,8 @@ pub struct Request {
     operation: middleware::Operation,
     /// Whether the request carries an idempotency key, so that a `POST` may be sent twice.
     keyed: bool,
+    /// A URL (a next page's) to send to instead, relative to the built one.
+    follow: Option<String>,
     /// Present when the client validates requests.
     violations: Option<crate::validate::Violations>,
 }
@@ -540,6 +544,7 @@ impl Request {
             settings: settings.clone(),
             operation: middleware::Operation { id, path: template },
             keyed: false,
+            follow: None,
         }
     }
 
@@ -668,12 +673,24 @@ impl Request {
     /// building it, or the constraints it breaks.
     #[allow(clippy::type_complexity)]
     fn finish(self) -> Result<(reqwest::Client, Settings, middleware::Operation, bool, reqwest::Request), Error> {
-        let Request { builder, query, cookies, settings, operation, keyed, violations } = self;
+        let Request { builder, query, cookies, settings, operation, keyed, follow, violations } = self;
         if let Some(violations) = violations.filter(|v| !v.is_empty()) {
             return Err(Error::Violations(violations.list));
         }
         let (http, request) = cookies.apply(query.apply(builder?)).build_split();
-        Ok((http, settings, operation, keyed, request?))
+        let mut request = request?;
+        if let Some(follow) = follow {
+            let url = request.url().join(&follow).map_err(|e| Error::InvalidRequest(format!("next page URL: {e}")))?;
+            // The request carries the client's credentials: they go to the API's own origin only.
+            if url.origin() != request.url().origin() {
+                return Err(Error::InvalidRequest(format!(
+                    "the next page is on another origin ({}); it is not followed",
+                    url.origin().ascii_serialization()
+                )));
+            }
+            *request.url_mut() = url;
+        }
+        Ok((http, settings, operation, keyed, request))
     }
 }
 

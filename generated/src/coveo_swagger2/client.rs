@@ -5,7 +5,10 @@ use ::openapi_gen_runtime::client as rt;
 use super::{model, operations::*};
 #[allow(unused_imports)]
 use rt::reqwest::Method;
-pub use rt::{middleware, Call, CallInfo, Error, RawResponse, RetryPolicy, TimeoutKind};
+pub use rt::{
+    middleware, page, reqwest, Call, CallInfo, Error, RawResponse, RetryPolicy,
+    TimeoutKind,
+};
 /// The servers the API description lists: `(url, description)`.
 pub const SERVERS: &[(&str, &str)] = &[("https://platform.cloud.coveo.com", "")];
 /// How each security scheme (by index) is put on a request.
