@@ -300,6 +300,9 @@ pub struct TaggedVariant {
 pub struct UnionVariant {
     pub rust_name: String,
     pub ty: Type,
+    /// The one string this variant stands for, when the member was a string `enum` (or `const`):
+    /// a unit variant that reads and writes that string. `ty` is then [`Type::String`].
+    pub literal: Option<String>,
     /// Set when the variant closes a by-value cycle (`A: oneOf: [$ref: B]`, `B: oneOf: [$ref: A]`)
     /// and must be boxed.
     pub boxed: bool,

@@ -22,6 +22,11 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "ServerConfig",
 ];
 
+/// The suffixes an operation's response enum is named with, in order: `XResponse`, or when a
+/// schema (or an earlier type) already holds that name, `XReply`, then `XOutcome`. Only when
+/// all three are taken does the enum get a numbered name (`XResponse2`).
+pub const RESPONSE_SUFFIXES: &[&str] = &["Response", "Reply", "Outcome"];
+
 /// Keywords that a raw identifier (`r#...`) can stand for.
 const RAW_KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
@@ -117,6 +122,34 @@ pub fn stem(ident: &str) -> &str {
     }
 }
 
+/// `name` without `owner` as a prefix or suffix (prefix first), when what is left is still a
+/// type name of its own: it starts a new word (an upper-case letter), and is not empty.
+/// `ContentText` in `Content` is `Text`, `TextContent` is `Text`; `Contents` stays as it is.
+pub fn strip_affix(name: &str, owner: &str) -> Option<String> {
+    let starts_word = |rest: &str| rest.starts_with(|c: char| c.is_ascii_uppercase());
+    if let Some(rest) = name.strip_prefix(owner) {
+        if starts_word(rest) {
+            return Some(rest.to_owned());
+        }
+    }
+    // A suffix that begins with an upper-case letter begins a word of `name`.
+    let rest = name.strip_suffix(owner)?;
+    (starts_word(rest) && starts_word(owner)).then(|| rest.to_owned())
+}
+
+/// The module names of the string values union unit variants stand for (`auto` for `"auto"`),
+/// one per distinct value, unique, claimed in the values' sorted order.
+pub fn literal_modules<'a>(
+    values: impl Iterator<Item = &'a str>,
+) -> std::collections::BTreeMap<String, String> {
+    let sorted: BTreeSet<&str> = values.collect();
+    let mut ns = Namespace::new();
+    sorted
+        .into_iter()
+        .map(|value| (value.to_owned(), ns.claim(&field_name(value)).0))
+        .collect()
+}
+
 /// Hands out unique names within one namespace (a module, a struct's fields, an enum's variants).
 ///
 /// The first claimant of a name keeps it; later ones get `2`, `3`, ... appended, so the result
@@ -161,6 +194,19 @@ impl Namespace {
                 return (next, true);
             }
             n += 1;
+        }
+    }
+
+    /// Claims the first of `candidates` that is free; when every one is taken, the first one
+    /// numbered as [`Namespace::claim`] does. Returns the name and whether it is numbered.
+    pub fn claim_first(&mut self, candidates: &[String]) -> (String, bool) {
+        if let Some(free) = candidates.iter().find(|c| !self.taken.contains(c.as_str())) {
+            self.taken.insert(free.clone());
+            return (free.clone(), false);
+        }
+        match candidates.first() {
+            Some(first) => self.claim(first),
+            None => self.claim("Value"),
         }
     }
 
@@ -235,6 +281,74 @@ mod tests {
         for (wire, want) in table {
             assert_eq!(variant_name(wire), want, "variant_name({wire:?})");
         }
+    }
+
+    #[test]
+    fn affixes_are_stripped_only_at_word_boundaries() {
+        let table = [
+            ("ContentText", "Content", Some("Text")),
+            ("TextContent", "Content", Some("Text")),
+            ("Content", "Content", None),
+            ("Contents", "Content", None),
+            ("ContentsText", "Content", None),
+            ("Output", "Put", None),
+            ("ShellOutput", "Output", Some("Shell")),
+            ("Content2", "Content", None),
+            ("Other", "Content", None),
+        ];
+        for (name, owner, want) in table {
+            assert_eq!(
+                strip_affix(name, owner).as_deref(),
+                want,
+                "strip_affix({name:?}, {owner:?})"
+            );
+        }
+    }
+
+    #[test]
+    fn literal_modules_are_unique_field_names() {
+        let modules = literal_modules(["auto", "Auto", "type", "", "json_object"].into_iter());
+        let got: Vec<(&str, &str)> = modules
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("", "field"),
+                ("Auto", "auto"),
+                ("auto", "auto2"),
+                ("json_object", "json_object"),
+                ("type", "r#type"),
+            ]
+        );
+    }
+
+    #[test]
+    fn response_enums_take_the_first_free_suffix() {
+        let candidates: Vec<String> = RESPONSE_SUFFIXES
+            .iter()
+            .map(|s| format!("CreateChat{s}"))
+            .collect();
+        let mut ns = Namespace::new();
+        ns.claim("CreateChatResponse");
+        assert_eq!(
+            ns.claim_first(&candidates),
+            ("CreateChatReply".to_owned(), false)
+        );
+        assert_eq!(
+            ns.claim_first(&candidates),
+            ("CreateChatOutcome".to_owned(), false)
+        );
+        assert_eq!(
+            ns.claim_first(&candidates),
+            ("CreateChatResponse2".to_owned(), true)
+        );
+        let mut fresh = Namespace::new();
+        assert_eq!(
+            fresh.claim_first(&candidates),
+            ("CreateChatResponse".to_owned(), false)
+        );
     }
 
     #[test]

@@ -159,6 +159,26 @@ macro_rules! string_enum {
     };
 }
 
+/// One module per string value that a union's unit variant stands for, with the `serialize` and
+/// `deserialize` functions `#[serde(with = "...")]` calls: the variant is written as that string
+/// and read from it alone (`AutoOrCustom::Auto` is `"auto"`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! literals {
+    ($($module:ident = $wire:literal),* $(,)?) => {
+        $(
+            pub mod $module {
+                pub fn serialize<__S: $crate::__private::serde::Serializer>(serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    $crate::__private::model::write_literal($wire, serializer)
+                }
+                pub fn deserialize<'de, __D: $crate::__private::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<(), __D::Error> {
+                    $crate::__private::model::read_literal(deserializer, $wire)
+                }
+            }
+        )*
+    };
+}
+
 /// The impls of an integer enum with an `Unknown(i64)` catch-all: conversions to and from
 /// `i64`, and serde through the integer. Attributes before the name go on every impl.
 #[doc(hidden)]
@@ -652,6 +672,32 @@ impl<'de, T: From<String>> Visitor<'de> for StrEnumVisitor<T> {
             Some(known) => known,
             None => T::from(value),
         })
+    }
+}
+
+/// Writes the one string a union's unit variant stands for (see [`literals!`](crate::literals)).
+pub fn write_literal<S: Serializer>(value: &'static str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(value)
+}
+
+/// Reads the one string a union's unit variant stands for: that string and nothing else.
+pub fn read_literal<'de, D: Deserializer<'de>>(deserializer: D, value: &'static str) -> Result<(), D::Error> {
+    deserializer.deserialize_str(LiteralVisitor(value))
+}
+
+struct LiteralVisitor(&'static str);
+
+impl<'de> Visitor<'de> for LiteralVisitor {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the string {:?}", self.0)
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<(), E> {
+        if value == self.0 {
+            Ok(())
+        } else {
+            Err(E::invalid_value(de::Unexpected::Str(value), &self))
+        }
     }
 }
 

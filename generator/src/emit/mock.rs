@@ -357,7 +357,10 @@ pub fn build_value(api: &Api, ty: &Type, depth: usize) -> Value {
                 value
             }
             TypeKind::Untagged(variants) => match variants.first() {
-                Some(variant) => build_value(api, &variant.ty, depth + 1),
+                Some(variant) => match &variant.literal {
+                    Some(value) => Value::from(value.clone()),
+                    None => build_value(api, &variant.ty, depth + 1),
+                },
                 None => Value::Null,
             },
             TypeKind::Alias(inner) | TypeKind::Newtype(inner) => build_value(api, inner, depth + 1),

@@ -1,5 +1,6 @@
 //! Emits `model.rs`: one serde type per schema (structs, enums, unions, aliases).
 
+use std::collections::BTreeMap;
 use std::iter;
 
 use proc_macro2::TokenStream;
@@ -24,6 +25,21 @@ pub fn emit_model(api: &Api, tag_features: bool, serde: ModelSerde) -> Chunks<'_
         use ::openapi_gen_runtime as rt;
         #serde_import
     };
+    let literals = literal_modules(api);
+    let literal_items = (!literals.is_empty()).then(|| {
+        let entries = literals.iter().map(|(value, module)| {
+            let module = ident(module);
+            quote!(#module = #value)
+        });
+        // One module per string value a union's unit variant stands for, read and written
+        // through `#[serde(with = ...)]`.
+        Chunk::Items(quote! {
+            #[doc(hidden)]
+            pub mod __literal {
+                super::rt::literals!(#(#entries),*);
+            }
+        })
+    });
     let defs = api.types.defs.iter().map(move |def| {
         let cfg = if tag_features {
             reach_cfg(api, &def.reach)
@@ -31,10 +47,26 @@ pub fn emit_model(api: &Api, tag_features: bool, serde: ModelSerde) -> Chunks<'_
             TokenStream::new()
         };
         // The type and each of its impls carry the cfg: an impl of a missing type is an error.
-        let items = emit_def(api, std, def, &cfg, serde);
+        let items = emit_def(api, std, def, &cfg, serde, &literals);
         Chunk::Items(quote!(#(#items)*))
     });
-    Box::new(iter::once(Chunk::Items(head)).chain(defs))
+    Box::new(
+        iter::once(Chunk::Items(head))
+            .chain(literal_items)
+            .chain(defs),
+    )
+}
+
+/// The module of each string value that a union's unit variant stands for.
+fn literal_modules(api: &Api) -> BTreeMap<String, String> {
+    let values = api.types.defs.iter().flat_map(|def| match &def.kind {
+        TypeKind::Untagged(variants) => variants
+            .iter()
+            .filter_map(|v| v.literal.as_deref())
+            .collect(),
+        _ => Vec::new(),
+    });
+    crate::names::literal_modules(values)
 }
 
 /// The items of one type, each under `cfg`: its definition first, then its impls. A runtime
@@ -45,6 +77,7 @@ fn emit_def(
     def: &TypeDef,
     cfg: &TokenStream,
     serde: ModelSerde,
+    literals: &BTreeMap<String, String>,
 ) -> Vec<TokenStream> {
     let name = ident(&def.rust_name);
     // A component named as its type needs no pointer; inline and renamed schemas get one so a
@@ -62,9 +95,9 @@ fn emit_def(
         },
         TypeKind::Enum(e) => emit_enum(std, &name, e, docs, cfg),
         TypeKind::Tagged(t) => with_cfg(emit_tagged(api, std, &name, t, docs)),
-        TypeKind::Untagged(variants) => {
-            with_cfg(vec![emit_untagged(api, std, &name, variants, docs)])
-        }
+        TypeKind::Untagged(variants) => with_cfg(vec![emit_untagged(
+            api, std, &name, variants, docs, literals,
+        )]),
         TypeKind::Alias(ty) => {
             let ty = rust_type(api, ty, ModelPath::Local);
             with_cfg(vec![quote!(#docs pub type #name = #ty;)])
@@ -492,12 +525,22 @@ fn emit_untagged(
     name: &proc_macro2::Ident,
     variants: &[UnionVariant],
     docs: TokenStream,
+    literals: &BTreeMap<String, String>,
 ) -> TokenStream {
-    let names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let types: Vec<_> = variants
-        .iter()
-        .map(|v| boxed_if(std, v.boxed, rust_type(api, &v.ty, ModelPath::Local)))
-        .collect();
+    let variants = variants.iter().map(|v| {
+        let name = ident(&v.rust_name);
+        match v.literal.as_ref().and_then(|value| literals.get(value)) {
+            // A unit variant that reads and writes its one string.
+            Some(module) => {
+                let with = format!("__literal::{module}");
+                quote!(#[serde(with = #with)] #name)
+            }
+            None => {
+                let ty = boxed_if(std, v.boxed, rust_type(api, &v.ty, ModelPath::Local));
+                quote!(#name(#ty))
+            }
+        }
+    });
     let (ser, de) = (std.serialize(), std.deserialize());
     let note = doc_attrs(&[Some(
         "The first variant that accepts the JSON is chosen, most specific first.",
@@ -508,7 +551,7 @@ fn emit_untagged(
         #[derive(Debug, Clone, PartialEq, #ser, #de)]
         #[serde(untagged)]
         pub enum #name {
-            #(#names(#types),)*
+            #(#variants,)*
         }
     }
 }

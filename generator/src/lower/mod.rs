@@ -10,6 +10,7 @@ mod refs;
 mod schema;
 mod security;
 mod tags;
+mod union_names;
 mod validation;
 mod walk;
 
@@ -43,6 +44,8 @@ pub(crate) struct Lowerer<'a> {
     spec: &'a OpenAPI,
     diagnostics: Diagnostics,
     type_names: Namespace,
+    /// The names operation-level types (inputs, options, response enums) claimed.
+    operation_type_names: BTreeSet<String>,
     defs: Vec<TypeDef>,
     states: Vec<State>,
     /// Component schema name -> its reserved id.
@@ -159,6 +162,7 @@ impl<'a> Lowerer<'a> {
             spec,
             diagnostics: Diagnostics::default(),
             type_names: Namespace::new(),
+            operation_type_names: BTreeSet::new(),
             defs: Vec::new(),
             states: Vec::new(),
             components: IndexMap::new(),
@@ -251,10 +255,24 @@ impl<'a> Lowerer<'a> {
 
     /// Claims a name for an operation-level type (input, options, response enum).
     fn claim_type_name(&mut self, candidate: &str, pointer: &str) -> String {
-        let (name, renamed) = self.type_names.claim(candidate);
+        self.claim_first_type_name(&[candidate.to_owned()], pointer)
+    }
+
+    /// Claims the first free of `candidates` for an operation-level type: taking a later one is
+    /// the documented rule (`names::RESPONSE_SUFFIXES`) when a schema holds the first, and only
+    /// a numbered name is reported. When another operation's type holds the first (two
+    /// operation ids that differ only in case), the name is numbered as the method is.
+    fn claim_first_type_name(&mut self, candidates: &[String], pointer: &str) -> String {
+        let first = candidates.first().map_or("", String::as_str).to_owned();
+        let (name, renamed) = if self.operation_type_names.contains(&first) {
+            self.type_names.claim(&first)
+        } else {
+            self.type_names.claim_first(candidates)
+        };
         if renamed {
-            self.warn(catalog::renamed(pointer, "type name", candidate, &name));
+            self.warn(catalog::renamed(pointer, "type name", &first, &name));
         }
+        self.operation_type_names.insert(name.clone());
         name
     }
 

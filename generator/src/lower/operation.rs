@@ -270,7 +270,13 @@ fn lower_operation<'a>(
     let names = OperationNames {
         input: lowerer.claim_type_name(&format!("{type_stem}Input"), pointer),
         options: lowerer.claim_type_name(&format!("{type_stem}Options"), pointer),
-        response: lowerer.claim_type_name(&format!("{type_stem}Response"), pointer),
+        response: lowerer.claim_first_type_name(
+            &names::RESPONSE_SUFFIXES
+                .iter()
+                .map(|suffix| format!("{type_stem}{suffix}"))
+                .collect::<Vec<_>>(),
+            pointer,
+        ),
     };
     let tags = if op.tags.is_empty() {
         vec![UNTAGGED.to_owned()]

@@ -12,6 +12,7 @@ use openapiv3::{
 };
 
 use super::refs::MAX_REF_HOPS;
+use super::union_names::MemberNames;
 use super::walk::Walk;
 use super::{Lowerer, State};
 use crate::diagnostics::{catalog, join};
@@ -813,22 +814,35 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         keyword: &str,
     ) -> TypeKind {
-        let mut ns = Namespace::new();
+        let discriminated = schema.schema_data.discriminator.is_some();
+        let planned = self.name_union_members(members, name, !discriminated);
         let mut variants = Vec::new();
-        for (index, member) in members.iter().enumerate() {
-            if is_null_schema(member) {
-                continue;
+        for (index, names) in planned.members {
+            let member = &members[index];
+            match names {
+                MemberNames::Literals(values) => {
+                    for (value, rust_name) in values {
+                        let variant = UnionVariant {
+                            rust_name,
+                            ty: Type::String,
+                            literal: Some(value),
+                            boxed: false,
+                        };
+                        variants.push((variant, member));
+                    }
+                }
+                MemberNames::Typed { rust_name, hint } => {
+                    let at = join(pointer, &[keyword, &index.to_string()]);
+                    let ty = self.type_of(member, &hint, &at);
+                    let variant = UnionVariant {
+                        rust_name,
+                        ty,
+                        literal: None,
+                        boxed: false,
+                    };
+                    variants.push((variant, member));
+                }
             }
-            let at = join(pointer, &[keyword, &index.to_string()]);
-            let ty = self.type_of(member, &format!("{name}Variant{index}"), &at);
-            let candidate = self.variant_label(&ty, member);
-            let (rust_name, _) = ns.claim(&candidate);
-            let variant = UnionVariant {
-                rust_name,
-                ty,
-                boxed: false,
-            };
-            variants.push((variant, member));
         }
         if let Some(discriminator) = &schema.schema_data.discriminator {
             let all_named = variants.iter().all(|(v, _)| matches!(v.ty, Type::Named(_)));
@@ -892,6 +906,14 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut plain: Vec<UnionVariant> = variants.into_iter().map(|(v, _)| v).collect();
+        if let Some(rust_name) = planned.catch_all {
+            plain.push(UnionVariant {
+                rust_name,
+                ty: Type::String,
+                literal: None,
+                boxed: false,
+            });
+        }
         self.order_untagged(&mut plain, pointer);
         TypeKind::Untagged(plain)
     }
@@ -1028,7 +1050,10 @@ impl<'a> Lowerer<'a> {
             let mut ns = Namespace::new();
             let mut variants: Vec<UnionVariant> = Vec::new();
             for mut leaf in leaves {
-                if variants.iter().any(|v| v.ty == leaf.ty) {
+                if variants
+                    .iter()
+                    .any(|v| v.ty == leaf.ty && v.literal == leaf.literal)
+                {
                     continue;
                 }
                 leaf.rust_name = ns.claim(&leaf.rust_name).0;
@@ -1084,6 +1109,7 @@ impl<'a> Lowerer<'a> {
             TypeKind::Alias(ty) => vec![UnionVariant {
                 rust_name: self.defs[at].rust_name.clone(),
                 ty: ty.clone(),
+                literal: None,
                 boxed: false,
             }],
             _ => Vec::new(),
@@ -1099,33 +1125,17 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// A variant name: the referenced type's name, or the kind of an inline schema.
-    fn variant_label(&self, ty: &Type, member: &ReferenceOr<Schema>) -> String {
-        if let ReferenceOr::Item(schema) = member {
-            if let Some(title) = &schema.schema_data.title {
-                return names::type_name(title);
-            }
-        }
-        match ty {
-            Type::Named(id) => self.defs[id.0].rust_name.clone(),
-            Type::String | Type::Uuid | Type::DateTime | Type::Date | Type::Binary => {
-                "String".to_owned()
-            }
-            Type::Bool => "Boolean".to_owned(),
-            Type::I32 | Type::I64 => "Integer".to_owned(),
-            Type::F32 | Type::F64 => "Number".to_owned(),
-            Type::Array(_) => "Array".to_owned(),
-            Type::Map(_) => "Object".to_owned(),
-            Type::Nullable(inner) => self.variant_label(inner, member),
-            Type::Null => "Null".to_owned(),
-            Type::Any => "Any".to_owned(),
-        }
-    }
-
     /// Orders untagged variants so the most specific one is tried first, and warns about pairs
     /// that accept the same JSON.
     fn order_untagged(&mut self, variants: &mut [UnionVariant], pointer: &str) {
-        let keys: Vec<(u32, String)> = variants.iter().map(|v| self.specificity(&v.ty)).collect();
+        // A string value is tried before anything else that reads strings.
+        let keys: Vec<(u32, String)> = variants
+            .iter()
+            .map(|v| match &v.literal {
+                Some(value) => (700, format!("literal:{value}")),
+                None => self.specificity(&v.ty),
+            })
+            .collect();
         let mut indexed: Vec<(usize, (u32, String))> = keys.into_iter().enumerate().collect();
         indexed.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
         for pair in indexed.windows(2) {
@@ -1439,7 +1449,7 @@ fn only_all_of(any: &AnySchema) -> bool {
 }
 
 /// `{type: "null"}`-like members some specs put in unions; OpenAPI 3.0 spells it `nullable`.
-fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
+pub(crate) fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
     matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(AnySchema { typ: Some(t), .. }), .. }) if t == "null")
 }
 

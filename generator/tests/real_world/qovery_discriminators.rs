@@ -129,7 +129,7 @@ fn jobs_nest_a_second_discriminator() {
     assert_eq!(tags, ["LIFECYCLE", "CRON"]);
     // The job alone reads the same way, and both tags stay in the variant's own fields.
     let cron: JobResponse = round_trip(jobs[1]);
-    assert!(matches!(cron, JobResponse::CronJobResponse(_)));
+    assert!(matches!(cron, JobResponse::Cron(_)));
     let written = serde_json::to_value(&cron).unwrap();
     assert_eq!(
         (

@@ -16,7 +16,7 @@ use openai_full::model::{
     ResponseStreamEvent,
 };
 use openai_full::operations::{
-    CreateChatCompletionResponse2, CreateResponseResponse, EventStream, StreamError,
+    CreateChatCompletionReply, CreateResponseResponse, EventStream, StreamError,
 };
 use openapi_gen_runtime::server::axum::{self, response::IntoResponse};
 use openapi_gen_runtime::server::Encode;
@@ -109,7 +109,7 @@ async fn read_hello(client: &Client) -> String {
         .await
         .unwrap()
     {
-        CreateChatCompletionResponse2::OkEvents(chunks) => text_of(chunks).await,
+        CreateChatCompletionReply::OkEvents(chunks) => text_of(chunks).await,
         other => panic!("a `text/event-stream` answer is read as events, got {other:?}"),
     }
 }
@@ -123,7 +123,7 @@ async fn chat_completion_chunks_through_the_generated_framing() {
                 .into_iter()
                 .map(|c| serde_json::from_value(c).unwrap())
                 .collect();
-            CreateChatCompletionResponse2::OkEvents(EventStream::new(stream::iter(chunks)))
+            CreateChatCompletionReply::OkEvents(EventStream::new(stream::iter(chunks)))
                 .encode()
                 .into_response()
         }),
