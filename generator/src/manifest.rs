@@ -26,6 +26,21 @@ pub const HALF_FEATURES: &[(&str, &str)] = &[
     ("server", "openapi-gen-runtime/server"),
 ];
 
+/// The server's opt-in features (off by default: each costs something when on), what each turns
+/// on, and what it is for; a crate with the server has them all.
+pub const SERVER_FEATURES: &[(&str, &[&str], &str)] = &[
+    (
+        "tracing",
+        &["server", "openapi-gen-runtime/tracing"],
+        "A tracing span per request (operation, route, status, latency) and an event per refusal.",
+    ),
+    (
+        "docs",
+        &["server", "openapi-gen-runtime/docs"],
+        "The router serves the API's description at /openapi.json and a Swagger UI page at /docs.",
+    ),
+];
+
 /// Where a generated crate finds the runtime crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeSource {
@@ -41,6 +56,8 @@ pub struct Feature {
     pub name: String,
     pub comment: Option<String>,
     pub enables: Vec<String>,
+    /// Whether `default` lists it.
+    pub default: bool,
 }
 
 /// A generated crate's manifest.
@@ -66,8 +83,22 @@ impl Manifest {
                 name: (*name).to_owned(),
                 comment: None,
                 enables: vec![(*enables).to_owned()],
+                default: true,
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let mut features = features;
+        if halves[1] {
+            features.extend(
+                SERVER_FEATURES
+                    .iter()
+                    .map(|(name, enables, comment)| Feature {
+                        name: (*name).to_owned(),
+                        comment: Some((*comment).to_owned()),
+                        enables: enables.iter().map(|e| (*e).to_owned()).collect(),
+                        default: false,
+                    }),
+            );
+        }
         Self {
             name: name.to_owned(),
             description: String::new(),
@@ -93,12 +124,14 @@ impl Manifest {
                 name: format!("tag-{}", tag.feature_name),
                 comment: Some(format!("Operations tagged `{}`.", tag.wire_name)),
                 enables: Vec::new(),
+                default: true,
             });
         }
         manifest.features.push(Feature {
             name: crate::emit::UNREFERENCED_FEATURE.to_owned(),
             comment: Some("Schemas that no operation uses.".to_owned()),
             enables: Vec::new(),
+            default: true,
         });
         manifest
     }
@@ -133,6 +166,7 @@ impl Manifest {
         let defaults: Vec<String> = self
             .features
             .iter()
+            .filter(|f| f.default)
             .map(|f| format!("\"{}\"", f.name))
             .collect();
         format!(

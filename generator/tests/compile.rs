@@ -87,6 +87,21 @@ fn fixtures_compile_without_warnings() {
         cargo(&["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"]),
         "the fixtures' generated code does not compile warning-free; see the output above"
     );
+    // The server's opt-in features: every fixture's description embedded and served, and the
+    // router traced.
+    assert!(
+        cargo(&[
+            "clippy",
+            "--quiet",
+            "--lib",
+            "--features",
+            "docs,tracing",
+            "--",
+            "-D",
+            "warnings"
+        ]),
+        "the fixtures' generated code does not compile warning-free with `docs` and `tracing`"
+    );
     assert!(
         cargo(&["test", "--quiet"]),
         "the fixtures' models do not round-trip; see the failing tests above"
