@@ -105,14 +105,14 @@ async fn the_docs_page_loads_swagger_ui_for_the_description() {
         .unwrap()
         .starts_with("text/html"));
     let html = page.text().await.unwrap();
-    assert!(html.contains("/docs/swagger-ui-bundle.js"), "{html}");
-    assert!(html.contains("url: '/openapi.json'"), "{html}");
+    assert!(html.contains("/docs/assets/swagger-ui-bundle.js"), "{html}");
+    assert!(html.contains(r#"fetch("/openapi.json")"#), "{html}");
     assert!(html.contains("<title>Coveo Platform API — Organizations</title>"));
-    let script = get(format!("http://{address}/docs/swagger-ui-bundle.js")).await;
+    let script = get(format!("http://{address}/docs/assets/swagger-ui-bundle.js")).await;
     assert_eq!(script.status(), 200);
     assert!(script.text().await.unwrap().contains("SwaggerUIBundle"));
     assert_eq!(
-        get(format!("http://{address}/docs/swagger-ui.css"))
+        get(format!("http://{address}/docs/assets/swagger-ui.css"))
             .await
             .status(),
         200
@@ -136,7 +136,7 @@ async fn the_paths_are_the_users_choice_and_docs_can_be_off() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("url: '/api/spec.json'"), "{html}");
+    assert!(html.contains(r#"fetch("/api/spec.json")"#), "{html}");
     assert_eq!(
         get(format!("http://{address}/openapi.json")).await.status(),
         404

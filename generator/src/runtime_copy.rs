@@ -12,6 +12,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../../runtime/Cargo.toml")),
     ("src/lib.rs", include_str!("../../runtime/src/lib.rs")),
     ("src/client.rs", include_str!("../../runtime/src/client.rs")),
+    ("src/docs.rs", include_str!("../../runtime/src/docs.rs")),
     (
         "src/examples.rs",
         include_str!("../../runtime/src/examples.rs"),

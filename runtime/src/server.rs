@@ -95,32 +95,6 @@ impl ServerConfig {
     }
 }
 
-/// The `docs` feature: the API's description, and a Swagger UI page whose assets the
-/// `swagger-ui-dist` crate ships.
-#[cfg(feature = "docs")]
-mod docs {
-    use axum::http::header::CONTENT_TYPE;
-
-    use super::ServerConfig;
-
-    /// The routes of the description and the page; none without a description or a path.
-    pub(super) fn routes(config: &ServerConfig) -> axum::Router {
-        let mut router = axum::Router::new();
-        let (Some((description, title)), Some(path)) = (config.description, &config.description_path) else {
-            return router;
-        };
-        router = router.route(path, axum::routing::get(move || async move { ([(CONTENT_TYPE, "application/json")], description) }));
-        if let Some(page) = &config.docs_path {
-            router = router.merge(swagger_ui_dist::generate_routes(swagger_ui_dist::ApiDefinition {
-                uri_prefix: page.clone(),
-                api_definition: swagger_ui_dist::OpenApiSource::Uri(path.clone()),
-                title: Some(title.to_owned()),
-            }));
-        }
-        router
-    }
-}
-
 impl ServerConfig {
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
@@ -1154,7 +1128,7 @@ pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[
         router = router.route(path, axum::routing::MethodRouter::new().fallback(by_name));
     }
     #[cfg(feature = "docs")]
-    let docs = docs::routes(&config);
+    let docs = crate::docs::routes(&config);
     let router = router
         .fallback(not_found::<A>)
         .method_not_allowed_fallback(method_not_allowed::<A>)
