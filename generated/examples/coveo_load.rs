@@ -80,12 +80,16 @@ fn start(server: Server, body: axum::body::Bytes) -> anyhow::Result<SocketAddr> 
                 Server::HandWrittenService => {
                     let service = std::sync::Arc::new(coveo_service::CoveoService::new());
                     seed_service(&service).await;
-                    axum::Router::new().route(
-                        "/rest/organizations",
-                        axum::routing::get(move |request: axum::extract::Request| {
-                            list_by_hand(service.clone(), request)
-                        }),
-                    )
+                    axum::Router::new()
+                        .route(
+                            "/rest/organizations",
+                            axum::routing::get(move |request: axum::extract::Request| {
+                                list_by_hand(service.clone(), request)
+                            }),
+                        )
+                        // Behind the same authentication layer as the generated router, so the
+                        // gap between them is the router's own.
+                        .layer(coveo_service::PrincipalLayer)
                 }
                 Server::Generated | Server::GeneratedWithLog => {
                     // As the `coveo_server` example serves it.
@@ -107,12 +111,12 @@ fn start(server: Server, body: axum::body::Bytes) -> anyhow::Result<SocketAddr> 
     Ok(address)
 }
 
-/// What the authentication layer and the generated route for `GET /rest/organizations` do,
-/// written by hand against the same service: the bearer token and its principal, the call, the
-/// JSON answer.
+/// What the generated route for `GET /rest/organizations` does, written by hand against the
+/// same service behind the same authentication layer: the bearer token, the call with the
+/// request's context (the layer's principal), the JSON answer.
 async fn list_by_hand(
     service: std::sync::Arc<coveo_service::CoveoService>,
-    mut request: axum::extract::Request,
+    request: axum::extract::Request,
 ) -> axum::response::Response {
     use api::server::Api as _;
     use axum::response::IntoResponse as _;
@@ -124,9 +128,6 @@ async fn list_by_hand(
     let credentials = api::server::Credentials {
         bearer_auth: token.map(openapi_gen_runtime::Secret::new),
     };
-    if let Some(principal) = coveo_service::Principal::from_headers(request.headers()) {
-        request.extensions_mut().insert(principal);
-    }
     let input = api::server::ListOrganizationsInput {
         credentials,
         request: api::server::RequestContext::from_request(request),

@@ -1139,20 +1139,21 @@ pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[
 }
 
 /// Reads the request (answering rejections as JSON), runs the handler and answers its reply;
-/// with the `tracing` feature, inside a span for the request.
-async fn serve<A: Send + Sync + 'static>(
+/// with the `tracing` feature, inside a span for the request. Without it, this is
+/// `serve_untraced` itself: no future wraps it.
+fn serve<A: Send + Sync + 'static>(
     state: State<Arc<Shared<A>>>,
     request: Request,
     handler: Handler<A>,
     streamed: bool,
     site: Site,
-) -> Response {
+) -> impl Future<Output = Response> + Send {
     #[cfg(feature = "tracing")]
-    return trace::serve(site, request, |request| serve_untraced(state, request, handler, streamed)).await;
+    return trace::serve(site, request, move |request| serve_untraced(state, request, handler, streamed));
     #[cfg(not(feature = "tracing"))]
     {
         let _ = site;
-        serve_untraced(state, request, handler, streamed).await
+        serve_untraced(state, request, handler, streamed)
     }
 }
 
