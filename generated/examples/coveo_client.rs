@@ -2,12 +2,15 @@
 //!
 //! Subcommands: `create NAME`, `list`, `delete ORGANIZATION_ID`. Every documented error
 //! response, and every failure to get one, ends the program with a non-zero exit status.
+//! `--trace` adds a client middleware that tags each request and prints each attempt.
 
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use generated::coveo::client::Client;
+use generated::coveo::client::middleware::{BoxFuture, Middleware, Next};
+use generated::coveo::client::{reqwest, Client, Error as CallError, RetryPolicy};
 use generated::coveo::model::Error;
 use generated::coveo::operations::{
     CreateOrganizationResponse, DeleteOrganizationResponse, ListOrganizationsResponse,
@@ -22,6 +25,12 @@ struct Cli {
     /// The access token, sent as `Authorization: Bearer <token>`.
     #[arg(long)]
     token: String,
+    /// Prints each attempt of each call (operation, attempt, status, time) on stderr.
+    #[arg(long)]
+    trace: bool,
+    /// How many times a failed call is tried again (connection errors, 408, 429, 5xx).
+    #[arg(long, default_value_t = 2)]
+    retries: u32,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +51,36 @@ enum Command {
     },
 }
 
+/// A client middleware: tags every request with the program's name and prints every attempt.
+struct Trace;
+
+impl Middleware for Trace {
+    fn handle<'a>(
+        &'a self,
+        mut request: reqwest::Request,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<reqwest::Response, CallError>> {
+        request.headers_mut().insert(
+            "x-client",
+            reqwest::header::HeaderValue::from_static("coveo_client-example"),
+        );
+        let (operation, attempt, started) = (next.operation(), next.attempt(), Instant::now());
+        let line = format!("{} {} {}", request.method(), operation.path, operation.id);
+        Box::pin(async move {
+            let result = next.run(request).await;
+            let outcome = match &result {
+                Ok(response) => response.status().to_string(),
+                Err(error) => error.to_string(),
+            };
+            eprintln!(
+                "{line} attempt {attempt}: {outcome} in {} ms",
+                started.elapsed().as_millis()
+            );
+            result
+        })
+    }
+}
+
 /// A documented error response as the program's failure: `403 FORBIDDEN: ...`.
 fn failed(status: u16, error: Error) -> anyhow::Error {
     anyhow::anyhow!("{status} {}: {}", error.error_code, error.message)
@@ -60,7 +99,13 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let client = Client::new(&cli.base_url).with_bearer_auth(cli.token);
+    let mut client = Client::new(&cli.base_url)
+        .with_bearer_auth(cli.token)
+        .with_retry(RetryPolicy::default().max_retries(cli.retries))
+        .with_timeout(Duration::from_secs(30));
+    if cli.trace {
+        client = client.with_middleware(Trace);
+    }
     // Transport failures and undocumented answers carry no organization: report and stop.
     let context = || format!("calling {}", cli.base_url);
     match cli.command {

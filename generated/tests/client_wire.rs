@@ -665,11 +665,18 @@ async fn silent_server_is_a_timeout() {
     let started = Instant::now();
     let error = coveo::client::Client::with_http_client(&base_url, timeout_http_client())
         .with_bearer_auth("T")
+        .with_retry(coveo::client::RetryPolicy::none())
         .delete_organization("org")
         .await
         .unwrap_err();
     assert!(
-        matches!(error, coveo::client::Error::Timeout(_)),
+        matches!(
+            error,
+            coveo::client::Error::Timeout {
+                kind: coveo::client::TimeoutKind::Client,
+                source: Some(_)
+            }
+        ),
         "{error:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -682,7 +689,7 @@ async fn silent_server_is_a_timeout() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, qovery::client::Error::Timeout(_)),
+        matches!(error, qovery::client::Error::Timeout { .. }),
         "{error:?}"
     );
 }
@@ -1018,7 +1025,7 @@ async fn clients_and_errors_never_print_the_credential() {
         .create_organization(Some(&body))
         .await
         .unwrap_err();
-    assert!(matches!(error, qovery::client::Error::Timeout(_)));
+    assert!(matches!(error, qovery::client::Error::Timeout { .. }));
     assert_hides_secret("Timeout", &error);
 }
 

@@ -35,7 +35,10 @@ struct Captured {
 /// Records every span and event into a shared list.
 #[derive(Clone, Default)]
 struct Capture {
-    spans: Arc<Mutex<BTreeMap<u64, Captured>>>,
+    /// In the order they were opened; `open` maps a live span's id to its place (the registry
+    /// reuses the ids of closed spans).
+    spans: Arc<Mutex<Vec<Captured>>>,
+    open: Arc<Mutex<BTreeMap<u64, usize>>>,
     /// Events outside any span (the `404` and `405` fallbacks).
     loose: Arc<Mutex<Vec<Fields>>>,
 }
@@ -64,7 +67,9 @@ impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> tracing_subscriber::Layer<
             ..Captured::default()
         };
         attrs.record(&mut Visitor(&mut span.fields));
-        self.spans.lock().unwrap().insert(id.into_u64(), span);
+        let mut spans = self.spans.lock().unwrap();
+        self.open.lock().unwrap().insert(id.into_u64(), spans.len());
+        spans.push(span);
     }
 
     fn on_record(
@@ -73,8 +78,8 @@ impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> tracing_subscriber::Layer<
         values: &tracing::span::Record<'_>,
         _: Context<'_, S>,
     ) {
-        if let Some(span) = self.spans.lock().unwrap().get_mut(&id.into_u64()) {
-            values.record(&mut Visitor(&mut span.fields));
+        if let Some(&at) = self.open.lock().unwrap().get(&id.into_u64()) {
+            values.record(&mut Visitor(&mut self.spans.lock().unwrap()[at].fields));
         }
     }
 
@@ -84,8 +89,8 @@ impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> tracing_subscriber::Layer<
         event.record(&mut Visitor(&mut fields));
         match ctx.event_span(event) {
             Some(span) => {
-                if let Some(captured) = self.spans.lock().unwrap().get_mut(&span.id().into_u64()) {
-                    captured.events.push(fields);
+                if let Some(&at) = self.open.lock().unwrap().get(&span.id().into_u64()) {
+                    self.spans.lock().unwrap()[at].events.push(fields);
                 }
             }
             None => self.loose.lock().unwrap().push(fields),
@@ -94,13 +99,13 @@ impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> tracing_subscriber::Layer<
 }
 
 impl Capture {
-    /// The `request` spans, in the order they were opened.
+    /// The `openapi.request` spans, in the order they were opened.
     fn requests(&self) -> Vec<Captured> {
         self.spans
             .lock()
             .unwrap()
-            .values()
-            .filter(|span| span.name == "request")
+            .iter()
+            .filter(|span| span.name == "openapi.request")
             .cloned()
             .collect()
     }
@@ -159,9 +164,9 @@ async fn each_request_is_a_span_and_each_refusal_an_event_with_its_reason() {
         .map(|span| {
             (
                 span.fields["operation"].as_str(),
-                span.fields["route"].as_str(),
-                span.fields["method"].as_str(),
-                span.fields["status"].as_str(),
+                span.fields["http.route"].as_str(),
+                span.fields["http.request.method"].as_str(),
+                span.fields["http.response.status_code"].as_str(),
             )
         })
         .collect();
@@ -250,7 +255,7 @@ async fn an_unsupported_media_type_is_recorded_with_its_reason() {
     let spans = capture.requests();
     assert_eq!(spans.len(), 1);
     assert_eq!(spans[0].fields["operation"], "createOrganization");
-    assert_eq!(spans[0].fields["status"], "415");
+    assert_eq!(spans[0].fields["http.response.status_code"], "415");
     assert_eq!(
         spans[0].fields["rejection"],
         "expected a `application/json` body, got `text/plain`"

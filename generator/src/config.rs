@@ -23,6 +23,8 @@ pub struct Config {
     pub(crate) mock: bool,
     /// The spec a build script generates from ([`Config::spec`]).
     pub(crate) spec: Option<std::path::PathBuf>,
+    /// Pagination rules by operationId, over the description's `x-pagination` and detection.
+    pub(crate) pagination: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// How the models' serde impls are written.
@@ -69,6 +71,7 @@ impl Default for Config {
             model_serde: ModelSerde::Runtime,
             mock: false,
             spec: None,
+            pagination: Default::default(),
         }
     }
 }
@@ -167,6 +170,15 @@ impl Config {
     /// that answers each operation with its documented example (default: off).
     pub fn mock(&mut self, on: bool) -> &mut Self {
         self.mock = on;
+        self
+    }
+
+    /// How operation `operation_id` pages, in the shape of the `x-pagination` extension (README,
+    /// "Pagination"), for when detection guesses wrong and the description cannot be changed:
+    /// `{"style": "cursor", "param": "after", "items": "data", "next": "last_id"}`, or
+    /// `{"style": "none"}` to turn it off. It wins over the description's extension.
+    pub fn pagination(&mut self, operation_id: &str, rule: serde_json::Value) -> &mut Self {
+        self.pagination.insert(operation_id.to_owned(), rule);
         self
     }
 }

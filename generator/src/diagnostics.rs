@@ -440,6 +440,36 @@ pub mod catalog {
         format!("the same holds at {others} other {places} in the spec, not reported one by one")
     }
 
+    pub fn pagination_rule(pointer: &str, source: &str, reason: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("the pagination rule in {source} does not fit the operation ({reason}); the operation gets no `_all` method"),
+        )
+        .with_hint("README, \"Pagination\", shows the rule's fields")
+    }
+
+    pub fn pagination_items_ambiguous(pointer: &str, candidates: &[String]) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!(
+                "the operation looks paginated, but its answer has several array fields (`{}`), so its items are not known; it gets no `_all` method",
+                candidates.join("`, `")
+            ),
+        )
+        .with_hint("add `x-pagination: {style: ..., items: <field>}` to the operation (README, \"Pagination\")")
+    }
+
+    pub fn pagination_ambiguous(pointer: &str, params: &[&str]) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!(
+                "the parameters `{}` each look like a way to page; the first convention that fits was chosen",
+                params.join("`, `")
+            ),
+        )
+        .with_hint("add `x-pagination` to the operation to say which one moves (README, \"Pagination\")")
+    }
+
     pub fn ambiguous_union(pointer: &str, a: &str, b: &str) -> Diagnostic {
         Diagnostic::warning(pointer, format!("oneOf/anyOf variants `{a}` and `{b}` accept the same JSON; the first one listed wins"))
             .with_hint("add a discriminator to make the choice explicit")

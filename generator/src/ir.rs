@@ -390,6 +390,59 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// Names of the operation-level types (input, options, response).
     pub names: OperationNames,
+    /// The operation's `x-pagination` extension, as written (read by the pagination pass).
+    pub x_pagination: Option<serde_json::Value>,
+    /// How the operation's answers page, when they do (the client's `<method>_all`).
+    pub pagination: Option<Pagination>,
+}
+
+/// How an operation pages: where a page's items are, and how the request for the next page is
+/// made from the answer to this one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    pub style: PageStyle,
+    /// The response variant that holds a page (the first 2xx with a JSON body).
+    pub variant: String,
+    /// Whether that variant is a tuple of the body alone (`Ok(body)`), not `Ok { body, .. }`.
+    pub variant_is_tuple: bool,
+    /// The page's field holding the items; `None` when the body is the array.
+    pub items: Option<FieldStep>,
+    pub item: Type,
+    /// A boolean field saying whether more pages follow (`has_more`).
+    pub has_more: Option<Vec<FieldStep>>,
+    /// How the generator found it, in words, for the method's documentation.
+    pub summary: String,
+}
+
+/// One field on the way to a value inside a page: its Rust name and how it is represented.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldStep {
+    pub rust_name: String,
+    pub presence: Presence,
+}
+
+/// What moves from one page to the next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStyle {
+    /// An optional query parameter (`after`, `page_token`) set to a cursor read from the answer.
+    Cursor { param: String, next: CursorSource },
+    /// An optional query parameter counting items to skip, advanced by each page's length.
+    Offset { param: String },
+    /// An optional query parameter numbering pages from `first`.
+    Page { param: String, first: u64 },
+    /// The `Link` header's `rel="next"` URL.
+    Link,
+    /// A field of the answer holding the next page's URL (`nextLink`, `links.next`).
+    NextUrl { path: Vec<FieldStep> },
+}
+
+/// Where a cursor comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CursorSource {
+    /// A field of the page (`next_cursor`, `last_id`, `response_metadata.next_cursor`).
+    Field(Vec<FieldStep>),
+    /// A field of the page's last item (`id`, for `starting_after`).
+    LastItem(Vec<FieldStep>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

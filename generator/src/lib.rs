@@ -185,12 +185,13 @@ fn lower_phase(
     };
     let lower = started.elapsed();
     let Lowered {
-        api,
+        mut api,
         warnings: lower_warnings,
         fallbacks,
     } = lowered;
     let mut warnings = spec.warnings.clone();
     warnings.0.extend(lower_warnings.0);
+    lower::pagination::detect(&mut api, &config.pagination, &mut warnings);
     for pointer in config.known_bad_examples.keys() {
         if !api.examples.iter().any(|e| &e.pointer == pointer) {
             warnings.push(diagnostics::catalog::unknown_known_bad_example(pointer));

@@ -26,20 +26,17 @@ pub const HALF_FEATURES: &[(&str, &str)] = &[
     ("server", "openapi-gen-runtime/server"),
 ];
 
-/// The server's opt-in features (off by default: each costs something when on), what each turns
-/// on, and what it is for; a crate with the server has them all.
-pub const SERVER_FEATURES: &[(&str, &[&str], &str)] = &[
-    (
-        "tracing",
-        &["server", "openapi-gen-runtime/tracing"],
-        "A tracing span per request (operation, route, status, latency) and an event per refusal.",
-    ),
-    (
-        "docs",
-        &["server", "openapi-gen-runtime/docs"],
-        "The router serves the API's description at /openapi.json and a Swagger UI page at /docs.",
-    ),
-];
+/// Features every generated crate has, off by default, and the runtime feature each turns on:
+/// `tracing` gives each client call (and server request) a span.
+pub const OPTIONAL_FEATURES: &[(&str, &str)] = &[("tracing", "openapi-gen-runtime/tracing")];
+
+/// The server's opt-in features besides `tracing` (off by default: each costs something when
+/// on), what each turns on, and what it is for; a crate with the server has them all.
+pub const SERVER_FEATURES: &[(&str, &[&str], &str)] = &[(
+    "docs",
+    &["server", "openapi-gen-runtime/docs"],
+    "The router serves the API's description at /openapi.json and a Swagger UI page at /docs.",
+)];
 
 /// Where a generated crate finds the runtime crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +64,7 @@ pub struct Manifest {
     pub description: String,
     /// Named in the `@generated` first line.
     pub spec_label: String,
-    /// In order; all are on by default.
+    /// In order.
     pub features: Vec<Feature>,
     pub runtime: RuntimeSource,
 }
@@ -85,6 +82,12 @@ impl Manifest {
                 enables: vec![(*enables).to_owned()],
                 default: true,
             })
+            .chain(OPTIONAL_FEATURES.iter().map(|(name, enables)| Feature {
+                name: (*name).to_owned(),
+                comment: Some("Off by default.".to_owned()),
+                enables: vec![(*enables).to_owned()],
+                default: false,
+            }))
             .collect::<Vec<_>>();
         let mut features = features;
         if halves[1] {

@@ -11,18 +11,25 @@ use crate::OutputFile;
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../../runtime/Cargo.toml")),
     ("src/lib.rs", include_str!("../../runtime/src/lib.rs")),
+    ("src/call.rs", include_str!("../../runtime/src/call.rs")),
     ("src/client.rs", include_str!("../../runtime/src/client.rs")),
     ("src/docs.rs", include_str!("../../runtime/src/docs.rs")),
     (
         "src/examples.rs",
         include_str!("../../runtime/src/examples.rs"),
     ),
+    (
+        "src/middleware.rs",
+        include_str!("../../runtime/src/middleware.rs"),
+    ),
     ("src/model.rs", include_str!("../../runtime/src/model.rs")),
+    ("src/page.rs", include_str!("../../runtime/src/page.rs")),
     ("src/params.rs", include_str!("../../runtime/src/params.rs")),
     (
         "src/responses.rs",
         include_str!("../../runtime/src/responses.rs"),
     ),
+    ("src/retry.rs", include_str!("../../runtime/src/retry.rs")),
     ("src/server.rs", include_str!("../../runtime/src/server.rs")),
     ("src/sse.rs", include_str!("../../runtime/src/sse.rs")),
     ("src/stream.rs", include_str!("../../runtime/src/stream.rs")),

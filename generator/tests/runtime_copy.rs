@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use openapi_gen::manifest::{DIRECT_DEPENDENCIES, HALF_FEATURES, RUNTIME_PACKAGE, SERVER_FEATURES};
+use openapi_gen::manifest::{
+    DIRECT_DEPENDENCIES, HALF_FEATURES, OPTIONAL_FEATURES, RUNTIME_PACKAGE, SERVER_FEATURES,
+};
 use openapi_gen::{generate, Config, Layout, GENERATED_MARKER, RUNTIME_FILES};
 
 fn workspace_root() -> PathBuf {
@@ -90,7 +92,7 @@ fn a_runtime_version_writes_no_copy() {
 #[test]
 fn generated_manifest_matches_the_generators() {
     let text = std::fs::read_to_string(workspace_root().join("generated/Cargo.toml")).unwrap();
-    for (feature, enables) in HALF_FEATURES {
+    for (feature, enables) in HALF_FEATURES.iter().chain(OPTIONAL_FEATURES) {
         let line = format!("{feature} = [\"{enables}\"]");
         assert!(
             text.lines().any(|l| l == line),

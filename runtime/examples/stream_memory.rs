@@ -227,11 +227,12 @@ mod transfer {
     async fn client(scenario: &str, address: &str) -> Result<()> {
         let http = rt::client::reqwest::Client::new();
         let base = status_kib("VmRSS:")?;
-        let limit = rt::client::DEFAULT_MAX_RESPONSE_BYTES;
+        let settings = rt::client::Settings::default();
         let start = Instant::now();
         let bytes = match scenario {
             "download" => {
-                let request = rt::client::Request::new(Ok(http.get(format!("http://{address}/download"))), limit);
+                let request =
+                    rt::client::Request::new(Ok(http.get(format!("http://{address}/download"))), &settings, "download", "/download");
                 let Download::Ok(mut body) = request.send::<Download>().await?;
                 let mut received = 0u64;
                 while let Some(chunk) = body.next().await {
@@ -245,7 +246,7 @@ mod transfer {
                 response.text().await?.parse()?
             }
             "sse" => {
-                let request = rt::client::Request::new(Ok(http.get(format!("http://{address}/events"))), limit);
+                let request = rt::client::Request::new(Ok(http.get(format!("http://{address}/events"))), &settings, "events", "/events");
                 let Events::Ok(mut events) = request.send::<Events>().await?;
                 let (mut count, mut wire) = (0u64, 0u64);
                 while let Some(event) = events.next().await {

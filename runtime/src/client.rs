@@ -17,6 +17,19 @@ use crate::Secret;
 
 pub use reqwest;
 
+// Kept as files of their own beside this one (the runtime's sources stay one flat folder).
+#[path = "call.rs"]
+mod call;
+#[path = "middleware.rs"]
+pub mod middleware;
+#[path = "page.rs"]
+pub mod page;
+#[path = "retry.rs"]
+mod retry;
+
+pub use call::{default_http_client, Call, CallInfo, Settings, WithInfo, DEFAULT_CONNECT_TIMEOUT};
+pub use retry::{retry_after, RetryPolicy};
+
 /// Responses larger than this are refused unless the client is configured otherwise.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
@@ -26,8 +39,12 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 pub enum Error {
     /// The request could not be built (e.g. a path parameter that would change the path).
     InvalidRequest(String),
-    /// The server did not answer in time.
-    Timeout(reqwest::Error),
+    /// The server did not answer in time: `kind` says which limit ran out.
+    Timeout {
+        kind: TimeoutKind,
+        /// The HTTP client's own error, when it was the one that gave up.
+        source: Option<reqwest::Error>,
+    },
     /// Connecting, sending or receiving failed (refused, reset, closed connection, TLS ...).
     Transport(reqwest::Error),
     /// The server answered with a status the API description does not document.
@@ -40,6 +57,26 @@ pub enum Error {
     /// `Client::with_request_validation(true)`): the first
     /// [`MAX_VIOLATIONS`](crate::validate::MAX_VIOLATIONS), by place, as a server's `400` lists them.
     Violations(Vec<crate::validate::Violation>),
+    /// A middleware of the client failed the call with an error of its own.
+    Middleware(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Which limit a timed-out call ran into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// The connection could not be made in time (the HTTP client's connect timeout; nothing was
+    /// sent, so any call may be retried).
+    Connect,
+    /// One attempt took longer than the attempt timeout (`with_attempt_timeout`,
+    /// [`Call::attempt_timeout`]).
+    Attempt,
+    /// The whole call, retries and waits included, took longer than the call timeout
+    /// (`with_timeout`, [`Call::timeout`]).
+    Call,
+    /// The HTTP client's own timeout (a `reqwest::Client` built with `timeout` or
+    /// `read_timeout`).
+    Client,
 }
 
 impl Error {
@@ -66,7 +103,10 @@ impl fmt::Display for Error {
         match self {
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
             // The reqwest error is the `source()`, so it is not repeated here.
-            Error::Timeout(_) => f.write_str("the request timed out"),
+            Error::Timeout { kind: TimeoutKind::Connect, .. } => f.write_str("the connection could not be made in time"),
+            Error::Timeout { kind: TimeoutKind::Attempt, .. } => f.write_str("an attempt of the call timed out"),
+            Error::Timeout { kind: TimeoutKind::Call, .. } => f.write_str("the call timed out"),
+            Error::Timeout { kind: TimeoutKind::Client, .. } => f.write_str("the request timed out"),
             Error::Transport(_) => f.write_str("the request could not be sent or its response not received"),
             Error::UnexpectedStatus(r) => write!(f, "undocumented response status {}", r.status),
             Error::InvalidBody { response, message } => {
@@ -79,6 +119,7 @@ impl fmt::Display for Error {
                 f.write_str("the request breaks the API description's constraints:")?;
                 list.iter().try_for_each(|v| write!(f, " {v};"))
             }
+            Error::Middleware(error) => write!(f, "a client middleware failed: {error}"),
         }
     }
 }
@@ -86,7 +127,8 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Timeout(e) | Error::Transport(e) => Some(e),
+            Error::Timeout { source: Some(e), .. } | Error::Transport(e) => Some(e),
+            Error::Middleware(e) => Some(e.as_ref()),
             _ => None,
         }
     }
@@ -97,7 +139,8 @@ impl From<reqwest::Error> for Error {
     fn from(error: reqwest::Error) -> Self {
         let error = error.without_url();
         if error.is_timeout() {
-            Error::Timeout(error)
+            let kind = if error.is_connect() { TimeoutKind::Connect } else { TimeoutKind::Client };
+            Error::Timeout { kind, source: Some(error) }
         } else if error.is_builder() {
             Error::InvalidRequest(error.to_string())
         } else {
@@ -377,9 +420,9 @@ pub fn content_type_is(content_type: Option<&str>, expected: &str) -> bool {
 pub struct StreamedResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
-    response: reqwest::Response,
+    pub(crate) response: reqwest::Response,
     /// The most bytes one item may take.
-    limit: usize,
+    pub(crate) limit: usize,
 }
 
 impl fmt::Debug for StreamedResponse {
@@ -480,20 +523,59 @@ pub struct Request {
     builder: Result<RequestBuilder, Error>,
     query: Query,
     cookies: Cookies,
-    limit: usize,
+    settings: Settings,
+    operation: middleware::Operation,
+    /// Whether the request carries an idempotency key, so that a `POST` may be sent twice.
+    keyed: bool,
+    /// A URL (a next page's) to send to instead, relative to the built one.
+    follow: Option<String>,
     /// Present when the client validates requests.
     violations: Option<crate::validate::Violations>,
 }
 
 impl Request {
-    pub fn new(builder: Result<RequestBuilder, Error>, limit: usize) -> Self {
-        Self { builder, query: Query::default(), cookies: Cookies::default(), limit, violations: None }
+    /// Operation `id`'s request to `template`, sent with the client's `settings`.
+    pub fn new(builder: Result<RequestBuilder, Error>, settings: &Settings, id: &'static str, template: &'static str) -> Self {
+        Self {
+            builder,
+            query: Query::default(),
+            cookies: Cookies::default(),
+            violations: None,
+            settings: settings.clone(),
+            operation: middleware::Operation { id, path: template },
+            keyed: false,
+            follow: None,
+        }
     }
 
-    /// Checks the request against `table` before sending it, when given.
-    pub fn validating(mut self, table: Option<&'static crate::validate::Table>) -> Self {
-        self.violations = table.map(crate::validate::Violations::new);
+    /// Checks the request against `table` before sending it, when the client validates requests.
+    pub fn validating(mut self, table: &'static crate::validate::Table) -> Self {
+        if self.settings.validate_requests {
+            self.violations = Some(crate::validate::Violations::new(table));
+        }
         self
+    }
+
+    /// Keeps the first error.
+    fn fail(&mut self, error: Error) {
+        if self.builder.is_ok() {
+            self.builder = Err(error);
+        }
+    }
+
+    /// The idempotency key header `name` (`Idempotency-Key`): `key` when the caller gave one,
+    /// else a new random one for this call, the same on every attempt; either way the request
+    /// may be retried.
+    pub fn idempotency_key<T: Serialize + ?Sized>(mut self, name: &str, key: &T) -> Self {
+        self.keyed = true;
+        match param_value(name, key) {
+            Ok(Some(_)) => self.header(name, key),
+            Ok(None) => self.header(name, &uuid::Uuid::new_v4().to_string()),
+            Err(error) => {
+                self.fail(error);
+                self
+            }
+        }
     }
 
     /// Checks a parameter or body, found at `at`, against node `node`, when validating.
@@ -582,34 +664,34 @@ impl Request {
         self
     }
 
-    /// Sends the request and decodes the answer: the one async step of every operation,
-    /// generic so it is compiled once rather than once per operation. The future owns the
-    /// request, not the client.
+    /// The call, sent when awaited (see [`Call`]). It owns the request, not the client.
     pub fn send<T: Decode + 'static>(self) -> Call<T> {
-        let Request { builder, query, cookies, limit, violations } = self;
-        let request = match violations {
-            Some(violations) if !violations.is_empty() => Err(Error::Violations(violations.list)),
-            _ => builder.map(|builder| cookies.apply(query.apply(builder))),
-        };
-        Box::pin(async move {
-            let response = request?.send().await?;
-            let content_type = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-            if T::streams(response.status().as_u16(), content_type) {
-                let (status, headers) = (response.status(), response.headers().clone());
-                return T::decode_stream(StreamedResponse { status, headers, response, limit });
-            }
-            T::decode(read(response, limit).await?)
-        })
+        Call::new(self)
     }
-}
 
-/// The future of an operation's call: boxed so it has a name, `Send` and `'static`.
-pub type Call<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>> + Send>>;
-
-/// Sends a request and reads the whole response, up to `limit` bytes.
-#[doc(hidden)]
-pub async fn send(request: RequestBuilder, limit: usize) -> Result<RawResponse, Error> {
-    read(request.send().await?, limit).await
+    /// The request as it goes out, with what sending it needs; the first error met while
+    /// building it, or the constraints it breaks.
+    #[allow(clippy::type_complexity)]
+    fn finish(self) -> Result<(reqwest::Client, Settings, middleware::Operation, bool, reqwest::Request), Error> {
+        let Request { builder, query, cookies, settings, operation, keyed, follow, violations } = self;
+        if let Some(violations) = violations.filter(|v| !v.is_empty()) {
+            return Err(Error::Violations(violations.list));
+        }
+        let (http, request) = cookies.apply(query.apply(builder?)).build_split();
+        let mut request = request?;
+        if let Some(follow) = follow {
+            let url = request.url().join(&follow).map_err(|e| Error::InvalidRequest(format!("next page URL: {e}")))?;
+            // The request carries the client's credentials: they go to the API's own origin only.
+            if url.origin() != request.url().origin() {
+                return Err(Error::InvalidRequest(format!(
+                    "the next page is on another origin ({}); it is not followed",
+                    url.origin().ascii_serialization()
+                )));
+            }
+            *request.url_mut() = url;
+        }
+        Ok((http, settings, operation, keyed, request))
+    }
 }
 
 /// Reads the whole response, up to `limit` bytes.

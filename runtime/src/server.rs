@@ -1197,24 +1197,25 @@ mod trace {
 
     use super::{Rejection, Site};
 
-    /// Runs `serve` inside an `INFO` span named `request`, with fields `operation` (the
-    /// operationId), `route` (the path template), `method`, then `status` and `latency_us`
+    /// Runs `serve` inside an `INFO` span named `openapi.request`, with fields `operation` (the
+    /// operationId), `http.route` (the path template), `http.request.method`, then
+    /// `http.response.status_code` and `latency_us`
     /// (to the response's head; a streamed body goes on after it) once answered, and `rejection`
     /// when the router refused the request. The implementation's future runs inside it, so its
     /// own events belong to the request.
     pub(super) async fn serve<F: Future<Output = Response>>(site: Site, request: Request, serve: impl FnOnce(Request) -> F) -> Response {
         let span = tracing::info_span!(
-            "request",
+            "openapi.request",
             operation = site.operation,
-            route = site.route,
-            method = %request.method(),
-            status = Empty,
+            http.route = site.route,
+            http.request.method = %request.method(),
+            http.response.status_code = Empty,
             latency_us = Empty,
             rejection = Empty,
         );
         let started = Instant::now();
         let response = serve(request).instrument(span.clone()).await;
-        span.record("status", response.status().as_u16());
+        span.record("http.response.status_code", response.status().as_u16());
         span.record("latency_us", u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
         response
     }

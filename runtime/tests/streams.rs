@@ -133,7 +133,7 @@ async fn serve(dropped: Arc<AtomicBool>) -> String {
 
 async fn call<T: rt::client::Decode + 'static>(url: String) -> T {
     let request = rt::client::reqwest::Client::new().get(url);
-    rt::client::Request::new(Ok(request), rt::client::DEFAULT_MAX_RESPONSE_BYTES).send::<T>().await.unwrap()
+    rt::client::Request::new(Ok(request), &rt::client::Settings::default(), "test", "/").send::<T>().await.unwrap()
 }
 
 #[tokio::test]

@@ -5,7 +5,10 @@ use ::openapi_gen_runtime::client as rt;
 use super::{model, operations::*};
 #[allow(unused_imports)]
 use rt::reqwest::Method;
-pub use rt::{Call, Error, RawResponse};
+pub use rt::{
+    middleware, page, reqwest, Call, CallInfo, Error, RawResponse, RetryPolicy,
+    TimeoutKind,
+};
 /// The servers the API description lists: `(url, description)`.
 pub const SERVERS: &[(&str, &str)] = &[("https://platform.cloud.coveo.com", "")];
 /// How each security scheme (by index) is put on a request.
@@ -22,8 +25,7 @@ pub struct Client {
     base_url: String,
     http: rt::reqwest::Client,
     credentials: [Option<::openapi_gen_runtime::Secret>; 1],
-    max_response_bytes: usize,
-    validate_requests: bool,
+    settings: rt::Settings,
 }
 impl ::std::default::Default for Client {
     /// A client for the first server of the API description.
@@ -34,11 +36,13 @@ impl ::std::default::Default for Client {
 impl Client {
     /// The first server of the API description.
     pub const DEFAULT_BASE_URL: &'static str = "https://platform.cloud.coveo.com";
-    /// A client for `base_url` (e.g. `https://api.example.com`, no trailing slash needed).
+    /// A client for `base_url` (e.g. `https://api.example.com`, no trailing slash needed),
+    /// with a connection pool, a 10 s connect timeout and the default [`RetryPolicy`].
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self::with_http_client(base_url, rt::reqwest::Client::new())
+        Self::with_http_client(base_url, rt::default_http_client())
     }
-    /// A client that sends through a `reqwest::Client` of your own (timeouts, proxies, TLS).
+    /// A client that sends through a `reqwest::Client` of your own (proxies, TLS, connect
+    /// timeout).
     pub fn with_http_client(
         base_url: impl Into<String>,
         http: rt::reqwest::Client,
@@ -48,8 +52,7 @@ impl Client {
             base_url: base_url.trim_end_matches('/').to_owned(),
             http,
             credentials: [None],
-            max_response_bytes: rt::DEFAULT_MAX_RESPONSE_BYTES,
-            validate_requests: false,
+            settings: rt::Settings::default(),
         }
     }
     /// Checks each request against the API description's constraints (lengths, patterns,
@@ -57,12 +60,38 @@ impl Client {
     /// fails with [`Error::Violations`], listing what the server would refuse with a `400`.
     /// Off by default.
     pub fn with_request_validation(mut self, on: bool) -> Self {
-        self.validate_requests = on;
+        self.settings.validate_requests = on;
         self
     }
-    /// Refuses response bodies larger than `bytes` (default 32 MiB).
+    /// Refuses response bodies larger than `bytes` (default 32 MiB); for a stream, items
+    /// larger than that.
     pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = bytes;
+        self.settings.max_response_bytes = bytes;
+        self
+    }
+    /// Retries calls by `policy` (default: [`RetryPolicy::default`], two retries);
+    /// [`RetryPolicy::none`] turns retries off.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = policy;
+        self
+    }
+    /// Gives up on a call, retries and waits included, after `timeout`
+    /// ([`TimeoutKind::Call`]). None by default; [`Call::timeout`] sets one call's.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.settings.timeout = Some(timeout);
+        self
+    }
+    /// Gives up on one attempt after `timeout` ([`TimeoutKind::Attempt`]) and retries when
+    /// the policy allows; for a streamed answer it bounds the wait for the head. None by
+    /// default; [`Call::attempt_timeout`] sets one call's.
+    pub fn with_attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.settings.attempt_timeout = Some(timeout);
+        self
+    }
+    /// Runs `middleware` around every attempt of every call, after those added before it
+    /// (see [`middleware`]).
+    pub fn with_middleware(mut self, middleware: impl middleware::Middleware) -> Self {
+        self.settings.middleware.push(::std::sync::Arc::new(middleware));
         self
     }
     /// The base URL requests are sent to, without a trailing slash.
@@ -79,12 +108,13 @@ impl Client {
         self.credentials[0usize] = Some(secret.into());
         self
     }
-    /// Starts an operation's request: the path template filled with `args`, and the
+    /// Starts operation `id`'s request: the path template filled with `args`, and the
     /// credentials of the first security alternative the client has.
     fn request(
         &self,
+        id: &'static str,
         method: Method,
-        template: &str,
+        template: &'static str,
         args: &[&dyn rt::Arg],
         security: &[&[usize]],
     ) -> rt::Request {
@@ -95,8 +125,8 @@ impl Client {
                     .request(method, format!("{}{}", self.base_url, path));
                 rt::authorize(request, &self.credentials, SCHEMES, security)
             });
-        rt::Request::new(request, self.max_response_bytes)
-            .validating(self.validate_requests.then_some(&super::validation::TABLE))
+        rt::Request::new(request, &self.settings, id, template)
+            .validating(&super::validation::TABLE)
     }
     /// Create an organization
     ///
@@ -104,7 +134,13 @@ impl Client {
     ///
     /// `POST /rest/organizations`, authenticated by `bearerAuth`.
     pub fn create_organization(&self, name: &str) -> Call<CreateOrganizationResponse> {
-        self.request(Method::POST, "/rest/organizations", &[], &[&[scheme::BEARER_AUTH]])
+        self.request(
+                "createOrganization",
+                Method::POST,
+                "/rest/organizations",
+                &[],
+                &[&[scheme::BEARER_AUTH]],
+            )
             .query("name", &name, true)
             .check("query.name", 1, &name)
             .send()
@@ -119,6 +155,7 @@ impl Client {
         organization_id: &str,
     ) -> Call<DeleteOrganizationResponse> {
         self.request(
+                "deleteOrganization",
                 Method::DELETE,
                 "/rest/organizations/{organizationId}",
                 &[&organization_id],
@@ -132,7 +169,13 @@ impl Client {
     ///
     /// `GET /rest/organizations`, authenticated by `bearerAuth`.
     pub fn list_organizations(&self) -> Call<ListOrganizationsResponse> {
-        self.request(Method::GET, "/rest/organizations", &[], &[&[scheme::BEARER_AUTH]])
+        self.request(
+                "listOrganizations",
+                Method::GET,
+                "/rest/organizations",
+                &[],
+                &[&[scheme::BEARER_AUTH]],
+            )
             .send()
     }
 }

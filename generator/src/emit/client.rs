@@ -10,8 +10,8 @@ use super::common::{
 };
 use super::features::operation_cfg;
 use crate::ir::{
-    Api, ApiKeyLocation, Media, Method, Operation, Param, ParamLocation, Presence, SecurityKind,
-    Type, TypeKind,
+    Api, ApiKeyLocation, CursorSource, FieldStep, Media, Method, Operation, PageStyle, Param,
+    ParamLocation, Presence, SecurityKind, Type, TypeKind,
 };
 use crate::names;
 
@@ -87,7 +87,11 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
             let method = emit_method(api, op, Some(&name));
             quote!(#cfg #method)
         });
-        quote!(#cfg #method #accepting)
+        let all = all_name(api, op).map(|name| {
+            let method = emit_all(api, op, &name);
+            quote!(#cfg #method)
+        });
+        quote!(#cfg #method #accepting #all)
     });
     let options = api.operations.iter().filter_map(move |op| {
         let cfg = if tag_features {
@@ -112,7 +116,9 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
         #[allow(unused_imports)]
         use rt::reqwest::Method;
 
-        pub use rt::{Call, Error, RawResponse};
+        pub use rt::{
+            middleware, page, reqwest, Call, CallInfo, Error, RawResponse, RetryPolicy, TimeoutKind,
+        };
 
         /// The servers the API description lists: `(url, description)`.
         pub const SERVERS: &[(&str, &str)] = &[#(#servers)*];
@@ -130,8 +136,7 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
             base_url: String,
             http: rt::reqwest::Client,
             credentials: [Option<::openapi_gen_runtime::Secret>; #scheme_count],
-            max_response_bytes: usize,
-            validate_requests: bool,
+            settings: rt::Settings,
         }
 
         impl ::std::default::Default for Client {
@@ -145,20 +150,21 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
         /// The first server of the API description.
         pub const DEFAULT_BASE_URL: &'static str = #default_url;
 
-        /// A client for `base_url` (e.g. `https://api.example.com`, no trailing slash needed).
+        /// A client for `base_url` (e.g. `https://api.example.com`, no trailing slash needed),
+        /// with a connection pool, a 10 s connect timeout and the default [`RetryPolicy`].
         pub fn new(base_url: impl Into<String>) -> Self {
-            Self::with_http_client(base_url, rt::reqwest::Client::new())
+            Self::with_http_client(base_url, rt::default_http_client())
         }
 
-        /// A client that sends through a `reqwest::Client` of your own (timeouts, proxies, TLS).
+        /// A client that sends through a `reqwest::Client` of your own (proxies, TLS, connect
+        /// timeout).
         pub fn with_http_client(base_url: impl Into<String>, http: rt::reqwest::Client) -> Self {
             let base_url: String = base_url.into();
             Self {
                 base_url: base_url.trim_end_matches('/').to_owned(),
                 http,
                 credentials: [#(#none),*],
-                max_response_bytes: rt::DEFAULT_MAX_RESPONSE_BYTES,
-                validate_requests: false,
+                settings: rt::Settings::default(),
             }
         }
 
@@ -167,13 +173,43 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
         /// fails with [`Error::Violations`], listing what the server would refuse with a `400`.
         /// Off by default.
         pub fn with_request_validation(mut self, on: bool) -> Self {
-            self.validate_requests = on;
+            self.settings.validate_requests = on;
             self
         }
 
-        /// Refuses response bodies larger than `bytes` (default 32 MiB).
+        /// Refuses response bodies larger than `bytes` (default 32 MiB); for a stream, items
+        /// larger than that.
         pub fn with_max_response_bytes(mut self, bytes: usize) -> Self {
-            self.max_response_bytes = bytes;
+            self.settings.max_response_bytes = bytes;
+            self
+        }
+
+        /// Retries calls by `policy` (default: [`RetryPolicy::default`], two retries);
+        /// [`RetryPolicy::none`] turns retries off.
+        pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+            self.settings.retry = policy;
+            self
+        }
+
+        /// Gives up on a call, retries and waits included, after `timeout`
+        /// ([`TimeoutKind::Call`]). None by default; [`Call::timeout`] sets one call's.
+        pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.settings.timeout = Some(timeout);
+            self
+        }
+
+        /// Gives up on one attempt after `timeout` ([`TimeoutKind::Attempt`]) and retries when
+        /// the policy allows; for a streamed answer it bounds the wait for the head. None by
+        /// default; [`Call::attempt_timeout`] sets one call's.
+        pub fn with_attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.settings.attempt_timeout = Some(timeout);
+            self
+        }
+
+        /// Runs `middleware` around every attempt of every call, after those added before it
+        /// (see [`middleware`]).
+        pub fn with_middleware(mut self, middleware: impl middleware::Middleware) -> Self {
+            self.settings.middleware.push(::std::sync::Arc::new(middleware));
             self
         }
 
@@ -184,13 +220,14 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
 
         #(#setters)*
 
-        /// Starts an operation's request: the path template filled with `args`, and the
+        /// Starts operation `id`'s request: the path template filled with `args`, and the
         /// credentials of the first security alternative the client has.
         #unused
         fn request(
             &self,
+            id: &'static str,
             method: Method,
-            template: &str,
+            template: &'static str,
             args: &[&dyn rt::Arg],
             security: &[&[usize]],
         ) -> rt::Request {
@@ -198,8 +235,8 @@ pub fn emit_client(api: &Api, tag_features: bool) -> Chunks<'_> {
                 let request = self.http.request(method, format!("{}{}", self.base_url, path));
                 rt::authorize(request, &self.credentials, SCHEMES, security)
             });
-            rt::Request::new(request, self.max_response_bytes)
-                .validating(self.validate_requests.then_some(&super::validation::TABLE))
+            rt::Request::new(request, &self.settings, id, template)
+                .validating(&super::validation::TABLE)
         }
     };
     let client = Chunk::nested(
@@ -291,16 +328,11 @@ fn accepting_name(api: &Api, op: &Operation) -> Option<String> {
     (op.responses.iter().any(|r| r.alternative) && !taken).then_some(name)
 }
 
-/// An operation's method; `accepting` names the variant that takes the `Accept` header to send.
-fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStream {
-    let method = ident(accepting.unwrap_or(&op.rust_name));
-    let response = ident(&op.names.response);
+/// The required parameters as the method takes them: path parameters in template order, then
+/// the others. A variable the template names twice (`/a/{id}/b/{id}`) is one argument, filled
+/// at both places (see `path_args`).
+fn ordered_required(op: &Operation) -> Vec<&Param> {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let has_options = !optional_params(op).is_empty();
-
-    // Arguments: path parameters in template order, other required parameters, body, options.
-    // A variable the template names twice (`/a/{id}/b/{id}`) is one argument, filled at both
-    // places (see `path_args`).
     let mut ordered: Vec<&Param> = Vec::new();
     for name in crate::ir::template_params(&op.path) {
         if let Some(p) = required
@@ -317,6 +349,274 @@ fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStrea
             .iter()
             .filter(|p| p.location != ParamLocation::Path),
     );
+    ordered
+}
+
+/// The name of the method that reads every page (`<method>_all`), for an operation that
+/// pages; `None` when it does not, or when another operation already has the name.
+fn all_name(api: &Api, op: &Operation) -> Option<String> {
+    op.pagination.as_ref()?;
+    let name = format!("{}_all", op.rust_name);
+    let taken = api
+        .operations
+        .iter()
+        .any(|o| o.rust_name == name || format!("{}_accepting", o.rust_name) == name);
+    (!taken).then_some(name)
+}
+
+/// A value inside a page on its way out: a place (`page.meta.next`) or an `Option` of a
+/// reference to one, as the fields' presence makes it.
+enum Reach {
+    Place(TokenStream),
+    Optional(TokenStream),
+}
+
+/// Reaches through `steps` from `root`.
+fn reach(root: TokenStream, steps: &[FieldStep]) -> Reach {
+    steps.iter().fold(Reach::Place(root), |reach, step| {
+        let field = ident(&step.rust_name);
+        match (reach, step.presence) {
+            (Reach::Place(at), Presence::Required) => Reach::Place(quote!(#at.#field)),
+            (Reach::Place(at), Presence::Optional | Presence::RequiredNullable) => {
+                Reach::Optional(quote!(#at.#field.as_ref()))
+            }
+            (Reach::Place(at), Presence::OptionalNullable) => {
+                Reach::Optional(quote!(#at.#field.as_ref().and_then(Option::as_ref)))
+            }
+            (Reach::Optional(at), Presence::Required) => {
+                Reach::Optional(quote!(#at.map(|v| &v.#field)))
+            }
+            (Reach::Optional(at), Presence::Optional | Presence::RequiredNullable) => {
+                Reach::Optional(quote!(#at.and_then(|v| v.#field.as_ref())))
+            }
+            (Reach::Optional(at), Presence::OptionalNullable) => Reach::Optional(
+                quote!(#at.and_then(|v| v.#field.as_ref().and_then(Option::as_ref))),
+            ),
+        }
+    })
+}
+
+/// `<method>_all`: every item across the operation's pages, as a stream.
+fn emit_all(api: &Api, op: &Operation, name: &str) -> TokenStream {
+    let paging = op.pagination.as_ref().expect("checked by `all_name`");
+    let method = ident(name);
+    let single = ident(&op.rust_name);
+    let response = ident(&op.names.response);
+    let variant = ident(&paging.variant);
+    let item = rust_type(api, &paging.item, ModelPath::Sibling);
+    let ordered = ordered_required(op);
+    let args = ordered.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = param_arg(api, &p.ty);
+        quote!(#name: #ty)
+    });
+    // The closure makes a call per page, so it owns the arguments.
+    let owned = ordered.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        if crate::emit::common::is_string_like(api, &p.ty) {
+            quote!(let #name = #name.to_owned();)
+        } else if is_copy_scalar(&p.ty) {
+            TokenStream::new()
+        } else if let Type::Array(_) = p.ty {
+            quote!(let #name = #name.to_vec();)
+        } else {
+            quote!(let #name = #name.clone();)
+        }
+    });
+    let call_args = ordered.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        if is_copy_scalar(&p.ty) && !crate::emit::common::is_string_like(api, &p.ty) {
+            quote!(#name)
+        } else {
+            quote!(&#name)
+        }
+    });
+    let has_options = !optional_params(op).is_empty();
+    let options_name = ident(&op.names.options);
+    // Changed per page when a parameter moves; else only lent to each call.
+    let moves = !matches!(paging.style, PageStyle::Link | PageStyle::NextUrl { .. });
+    let options_mut = moves.then(|| quote!(mut));
+    let (options_param, options_copy, options_arg) = if has_options {
+        (
+            Some(quote!(options: &#options_name)),
+            Some(quote!(let #options_mut options = options.clone();)),
+            Some(quote!(&options)),
+        )
+    } else {
+        (None, None, None)
+    };
+    let number = |param: &str| {
+        let param = ident(param);
+        quote!(options.#param.as_ref().map(rt::page::PageNumber::to_u64))
+    };
+    // Before the call: the parameter that moves, set from where this page is.
+    let position = match &paging.style {
+        PageStyle::Cursor { param, .. } => {
+            let param = ident(param);
+            quote! {
+                if let rt::page::PageAt::Cursor(cursor) = &at {
+                    options.#param = rt::page::PageCursor::from_cursor(cursor);
+                }
+            }
+        }
+        PageStyle::Offset { param } => {
+            let start = number(param);
+            let param = ident(param);
+            quote! {
+                if let rt::page::PageAt::Offset(n) = &at {
+                    options.#param = Some(rt::page::PageNumber::from_u64(*n));
+                }
+                let start = #start.unwrap_or(0);
+            }
+        }
+        PageStyle::Page { param, first } => {
+            let current = number(param);
+            let param = ident(param);
+            quote! {
+                match &at {
+                    rt::page::PageAt::Number(n) => options.#param = Some(rt::page::PageNumber::from_u64(*n)),
+                    rt::page::PageAt::First if options.#param.is_none() => {
+                        options.#param = Some(rt::page::PageNumber::from_u64(#first));
+                    }
+                    _ => {}
+                }
+                let number = #current.unwrap_or(#first);
+            }
+        }
+        PageStyle::Link | PageStyle::NextUrl { .. } => TokenStream::new(),
+    };
+    // From the page, before its items are moved out: a next position it names, and `has_more`.
+    let named_next = match &paging.style {
+        PageStyle::Cursor {
+            next: CursorSource::Field(steps),
+            ..
+        } => Some(match reach(quote!(page), steps) {
+            Reach::Place(at) => {
+                quote!(rt::page::PageAt::from_next(rt::page::PageCursor::to_cursor(&#at)))
+            }
+            Reach::Optional(at) => quote!(#at
+                .map(rt::page::PageCursor::to_cursor)
+                .and_then(rt::page::PageAt::from_next)),
+        }),
+        PageStyle::NextUrl { path } => Some(match reach(quote!(page), path) {
+            Reach::Place(at) => quote!(rt::page::PageAt::from_next(#at.clone())),
+            Reach::Optional(at) => quote!(#at.cloned().and_then(rt::page::PageAt::from_next)),
+        }),
+        PageStyle::Link => Some(quote!(
+            rt::page::next_link(&info.headers).map(rt::page::PageAt::Url)
+        )),
+        _ => None,
+    }
+    .map(|next| quote!(let next = #next;));
+    let more = paging
+        .has_more
+        .as_ref()
+        .map(|steps| match reach(quote!(page), steps) {
+            Reach::Place(at) => quote!(let more = #at;),
+            Reach::Optional(at) => quote!(let more = #at != Some(&false);),
+        });
+    let items = match &paging.items {
+        None => quote!(page),
+        Some(step) => {
+            let field = ident(&step.rust_name);
+            match step.presence {
+                Presence::Required => quote!(page.#field),
+                Presence::Optional | Presence::RequiredNullable => {
+                    quote!(page.#field.unwrap_or_default())
+                }
+                Presence::OptionalNullable => quote!(page.#field.flatten().unwrap_or_default()),
+            }
+        }
+    };
+    // After the items: positions that count them or read the last one.
+    let counted_next =
+        match &paging.style {
+            PageStyle::Cursor {
+                next: CursorSource::LastItem(steps),
+                ..
+            } => Some(match reach(quote!(item), steps) {
+                Reach::Place(at) => quote!(items
+                .last()
+                .map(|item| rt::page::PageAt::Cursor(rt::page::PageCursor::to_cursor(&#at)))),
+                Reach::Optional(at) => quote!(items
+                .last()
+                .and_then(|item| #at)
+                .map(|id| rt::page::PageAt::Cursor(rt::page::PageCursor::to_cursor(id)))),
+            }),
+            PageStyle::Offset { .. } => Some(quote!((!items.is_empty())
+                .then(|| { rt::page::PageAt::Offset(start + items.len() as u64) }))),
+            PageStyle::Page { .. } => Some(quote!(
+                (!items.is_empty()).then_some(rt::page::PageAt::Number(number + 1))
+            )),
+            _ => None,
+        }
+        .map(|next| quote!(let next = #next;));
+    let more_filter = more
+        .is_some()
+        .then(|| quote!(let next = next.filter(|_| more);));
+    let single_variant = op.responses.len() == 1;
+    let pattern = if paging.variant_is_tuple {
+        quote!(#response::#variant(page))
+    } else {
+        quote!(#response::#variant { body: page, .. })
+    };
+    let page = if single_variant {
+        quote!(let #pattern = answer?;)
+    } else {
+        quote! {
+            let page = match answer? {
+                #pattern => page,
+                other => return Err(rt::page::PageError::Answer(other)),
+            };
+        }
+    };
+    let answer = if matches!(paging.style, PageStyle::Link) {
+        quote!(let (answer, info) = call.with_info().await;)
+    } else {
+        quote!(let answer = call.await;)
+    };
+    let heading = format!(
+        " Every item of [`{0}`](Self::{0}), page after page, as a stream: the next page is asked for when the items before it have been read.",
+        op.rust_name
+    );
+    let how = format!(" Pages by {}.", paging.summary);
+    quote! {
+        #[doc = #heading]
+        #[doc = ""]
+        #[doc = #how]
+        pub fn #method(&self, #(#args,)* #options_param) -> rt::page::Pages<#item, #response> {
+            let client = self.clone();
+            #(#owned)*
+            #options_copy
+            rt::page::pages(move |at: rt::page::PageAt| {
+                #position
+                let call = client.#single(#(#call_args,)* #options_arg);
+                let call = match at {
+                    rt::page::PageAt::Url(url) => call.follow(url),
+                    _ => call,
+                };
+                async move {
+                    #answer
+                    #page
+                    #named_next
+                    #more
+                    let items: Vec<#item> = #items;
+                    #counted_next
+                    #more_filter
+                    Ok(rt::page::Page { items, next })
+                }
+            })
+        }
+    }
+}
+
+/// An operation's method; `accepting` names the variant that takes the `Accept` header to send.
+fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStream {
+    let method = ident(accepting.unwrap_or(&op.rust_name));
+    let response = ident(&op.names.response);
+    let has_options = !optional_params(op).is_empty();
+
+    let ordered = ordered_required(op);
     let args = ordered.iter().map(|p| {
         let name = ident(&p.rust_name);
         let ty = param_arg(api, &p.ty);
@@ -351,6 +651,9 @@ fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStrea
                 Some(quote!(.query(#wire, #value, #explode)))
             }
             ParamLocation::QueryString => Some(quote!(.query_string(#wire, #value))),
+            ParamLocation::Header if is_idempotency_key(p) => {
+                Some(quote!(.idempotency_key(#wire, #value)))
+            }
             ParamLocation::Header => Some(quote!(.header(#wire, #value))),
             ParamLocation::Cookie => Some(quote!(.cookie(#wire, #value))),
         }
@@ -371,6 +674,7 @@ fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStrea
             Some(quote!(.check("body", #node, &body)))
         }));
     let security = security_alternatives(api, op);
+    let operation_id = &op.wire_name;
     let http_method = http_method(&op.method);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let (docs, accept_param, accept) = match accepting {
@@ -415,7 +719,7 @@ fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStrea
         #docs
         #deprecated
         pub fn #method(&self, #accept_param #(#args,)* #body_param #options_param) -> Call<#response> {
-            self.request(#http_method, #template, &[#(#path_args),*], #security)
+            self.request(#operation_id, #http_method, #template, &[#(#path_args),*], #security)
                 #accept
                 #(#params)*
                 #body
@@ -423,6 +727,16 @@ fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStrea
                 .send()
         }
     }
+}
+
+/// Whether a header parameter is an idempotency key (`Idempotency-Key`, `X-Idempotency-Key`,
+/// `Idempotency-Token`, ...): the client makes one up for a call that gives none, so that the
+/// call may be retried.
+fn is_idempotency_key(param: &Param) -> bool {
+    let name = param.wire_name.to_ascii_lowercase();
+    name.contains("idempotency")
+        && matches!(param.ty, Type::String | Type::Uuid)
+        && param.location == ParamLocation::Header
 }
 
 /// The path parameters, one per placeholder of the template in order, up to the first

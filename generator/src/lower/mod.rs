@@ -5,6 +5,7 @@
 
 mod cycles;
 mod operation;
+pub(crate) mod pagination;
 mod refs;
 mod schema;
 mod security;

@@ -288,6 +288,8 @@ fn lower_operation<'a>(
         responses,
         security,
         names,
+        x_pagination: op.extensions.get("x-pagination").cloned(),
+        pagination: None,
     }
 }
 
