@@ -80,19 +80,24 @@ fn start(server: Server, body: axum::body::Bytes) -> anyhow::Result<SocketAddr> 
                 Server::HandWrittenService => {
                     let service = std::sync::Arc::new(coveo_service::CoveoService::new());
                     seed_service(&service).await;
-                    axum::Router::new().route(
-                        "/rest/organizations",
-                        axum::routing::get(move |headers: axum::http::HeaderMap| {
-                            list_by_hand(service.clone(), headers)
-                        }),
-                    )
+                    axum::Router::new()
+                        .route(
+                            "/rest/organizations",
+                            axum::routing::get(move |request: axum::extract::Request| {
+                                list_by_hand(service.clone(), request)
+                            }),
+                        )
+                        // Behind the same authentication layer as the generated router, so the
+                        // gap between them is the router's own.
+                        .layer(coveo_service::PrincipalLayer)
                 }
                 Server::Generated | Server::GeneratedWithLog => {
                     // As the `coveo_server` example serves it.
                     let config = api::server::ServerConfig::default()
                         .rejection_body(coveo_service::rejection_body);
                     let app =
-                        api::server::router_with_config(coveo_service::CoveoService::new(), config);
+                        api::server::router_with_config(coveo_service::CoveoService::new(), config)
+                            .layer(coveo_service::PrincipalLayer);
                     if server == Server::GeneratedWithLog {
                         app.layer(axum::middleware::from_fn(serving::log_request))
                     } else {
@@ -107,21 +112,26 @@ fn start(server: Server, body: axum::body::Bytes) -> anyhow::Result<SocketAddr> 
 }
 
 /// What the generated route for `GET /rest/organizations` does, written by hand against the
-/// same service: the bearer token, the call, the JSON answer.
+/// same service behind the same authentication layer: the bearer token, the call with the
+/// request's context (the layer's principal), the JSON answer.
 async fn list_by_hand(
     service: std::sync::Arc<coveo_service::CoveoService>,
-    headers: axum::http::HeaderMap,
+    request: axum::extract::Request,
 ) -> axum::response::Response {
     use api::server::Api as _;
     use axum::response::IntoResponse as _;
-    let token = headers
+    let token = request
+        .headers()
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "));
     let credentials = api::server::Credentials {
         bearer_auth: token.map(openapi_gen_runtime::Secret::new),
     };
-    let input = api::server::ListOrganizationsInput { credentials };
+    let input = api::server::ListOrganizationsInput {
+        credentials,
+        request: api::server::RequestContext::from_request(request),
+    };
     match service.list_organizations(input).await {
         api::operations::ListOrganizationsResponse::Ok(list) => match serde_json::to_vec(&list) {
             Ok(body) => (
@@ -135,6 +145,15 @@ async fn list_by_hand(
     }
 }
 
+/// Alice's request context, as the authentication layer leaves it.
+fn seed_context() -> api::server::RequestContext {
+    let mut context = api::server::RequestContext::new();
+    context.extensions_mut().insert(coveo_service::Principal {
+        identity: "alice".to_owned(),
+    });
+    context
+}
+
 /// Creates the organizations of [`seed`] by calling the service directly.
 async fn seed_service(service: &std::sync::Arc<coveo_service::CoveoService>) {
     use api::server::Api as _;
@@ -144,6 +163,7 @@ async fn seed_service(service: &std::sync::Arc<coveo_service::CoveoService>) {
                 bearer_auth: Some(openapi_gen_runtime::Secret::new("alice")),
             },
             name: format!("Organization number {index}"),
+            request: seed_context(),
         };
         service.clone().create_organization(input).await;
     }

@@ -39,8 +39,7 @@ async fn main() -> anyhow::Result<()> {
         "Qovery API on http://{}/organization (Ctrl-C to stop)",
         listener.local_addr()?
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(serving::ctrl_c())
+    serving::serve(listener, app, serving::shutdown_signal())
         .await
         .context("server failed")
 }

@@ -139,7 +139,10 @@ pub fn generate_with_progress(
     let openapi = std::mem::take(&mut spec.openapi);
     let lowered = lower_phase(config, &spec, || lower::lower_api_owned(openapi))?;
     progress(Phase::Emit);
-    let mut output = emit_phase(config, &spec.label, lowered, &|d| spec.locate(d))?;
+    let description = std::mem::take(&mut spec.description);
+    let mut output = emit_phase(config, &spec.label, lowered, description, &|d| {
+        spec.locate(d)
+    })?;
     output.summary.timings.load = load;
     output.inputs = std::mem::take(&mut spec.files);
     Ok(output)
@@ -148,7 +151,13 @@ pub fn generate_with_progress(
 /// Lowers and emits an already loaded spec.
 pub fn generate_from(config: &Config, spec: &LoadedSpec) -> Result<Output, Diagnostics> {
     let lowered = lower_phase(config, spec, || lower_api(&spec.openapi))?;
-    emit_phase(config, &spec.label, lowered, &|d| spec.locate(d))
+    emit_phase(
+        config,
+        &spec.label,
+        lowered,
+        spec.description.clone(),
+        &|d| spec.locate(d),
+    )
 }
 
 /// What lowering hands to emission: the IR, warnings (not yet located), fallbacks and the time
@@ -207,6 +216,7 @@ fn emit_phase(
     config: &Config,
     label: &str,
     lowered: LowerResult,
+    description: String,
     locate: &(dyn Fn(&mut Diagnostics) + Sync),
 ) -> Result<Output, Diagnostics> {
     let LowerResult {
@@ -234,12 +244,25 @@ fn emit_phase(
     if let Layout::Crate { name } = &config.layout {
         files.extend(crate_files(&api, config, name));
     }
+    // The description beside `server.rs`, which the `docs` feature embeds (a single file has no
+    // place beside it).
+    let beside = match &config.layout {
+        Layout::Module => Some(""),
+        Layout::Crate { .. } => Some("src/"),
+        Layout::SingleFile { .. } => None,
+    };
+    if let (Some(dir), true) = (beside, config.server) {
+        files.push(OutputFile {
+            path: format!("{dir}{}", emit::DESCRIPTION_FILE),
+            contents: description,
+        });
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     // The crate's own files: the runtime copy beside a standalone crate is a crate of its own,
     // the same for every spec.
     let lines = files
         .iter()
-        .filter(|f| !f.path.starts_with("runtime/"))
+        .filter(|f| !f.path.starts_with("runtime/") && !f.path.ends_with(emit::DESCRIPTION_FILE))
         .map(|f| f.contents.lines().count())
         .sum();
     let summary = Summary {

@@ -30,6 +30,14 @@ pub const HALF_FEATURES: &[(&str, &str)] = &[
 /// `tracing` gives each client call (and server request) a span.
 pub const OPTIONAL_FEATURES: &[(&str, &str)] = &[("tracing", "openapi-gen-runtime/tracing")];
 
+/// The server's opt-in features besides `tracing` (off by default: each costs something when
+/// on), what each turns on, and what it is for; a crate with the server has them all.
+pub const SERVER_FEATURES: &[(&str, &[&str], &str)] = &[(
+    "docs",
+    &["server", "openapi-gen-runtime/docs"],
+    "The router serves the API's description at /openapi.json and a Swagger UI page at /docs.",
+)];
+
 /// Where a generated crate finds the runtime crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeSource {
@@ -80,7 +88,20 @@ impl Manifest {
                 enables: vec![(*enables).to_owned()],
                 default: false,
             }))
-            .collect();
+            .collect::<Vec<_>>();
+        let mut features = features;
+        if halves[1] {
+            features.extend(
+                SERVER_FEATURES
+                    .iter()
+                    .map(|(name, enables, comment)| Feature {
+                        name: (*name).to_owned(),
+                        comment: Some((*comment).to_owned()),
+                        enables: enables.iter().map(|e| (*e).to_owned()).collect(),
+                        default: false,
+                    }),
+            );
+        }
         Self {
             name: name.to_owned(),
             description: String::new(),

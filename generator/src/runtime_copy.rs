@@ -13,6 +13,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/lib.rs", include_str!("../../runtime/src/lib.rs")),
     ("src/call.rs", include_str!("../../runtime/src/call.rs")),
     ("src/client.rs", include_str!("../../runtime/src/client.rs")),
+    ("src/docs.rs", include_str!("../../runtime/src/docs.rs")),
     (
         "src/examples.rs",
         include_str!("../../runtime/src/examples.rs"),

@@ -96,6 +96,21 @@ fn fixtures_compile_without_warnings() {
         ]),
         "the fixtures' generated code does not compile warning-free; see the output above"
     );
+    // The server's opt-in features: every fixture's description embedded and served, and the
+    // router traced.
+    assert!(
+        cargo(&[
+            "clippy",
+            "--quiet",
+            "--lib",
+            "--features",
+            "docs,tracing",
+            "--",
+            "-D",
+            "warnings"
+        ]),
+        "the fixtures' generated code does not compile warning-free with `docs` and `tracing`"
+    );
     assert!(
         // With the optional `tracing` feature, whose spans a round trip reads.
         cargo(&["test", "--quiet", "--features", "tracing"]),

@@ -99,6 +99,11 @@ fn assert_same(label: &str, expected: &[OutputFile], actual: &[OutputFile]) {
     );
     for (e, a) in expected.iter().zip(actual) {
         assert_eq!(e.path, a.path, "{label}: different file lists");
+        // The embedded description is the input as given, so it follows the shuffled order on
+        // purpose; only what lowering decides must not.
+        if e.path.ends_with("openapi.json") {
+            continue;
+        }
         if e.contents != a.contents {
             let first = e
                 .contents

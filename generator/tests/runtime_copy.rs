@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use openapi_gen::manifest::{
-    DIRECT_DEPENDENCIES, HALF_FEATURES, OPTIONAL_FEATURES, RUNTIME_PACKAGE,
+    DIRECT_DEPENDENCIES, HALF_FEATURES, OPTIONAL_FEATURES, RUNTIME_PACKAGE, SERVER_FEATURES,
 };
 use openapi_gen::{generate, Config, Layout, GENERATED_MARKER, RUNTIME_FILES};
 
@@ -97,6 +97,19 @@ fn generated_manifest_matches_the_generators() {
         assert!(
             text.lines().any(|l| l == line),
             "generated/Cargo.toml lacks `{line}`"
+        );
+    }
+    for (feature, enables, _) in SERVER_FEATURES {
+        let enables: Vec<String> = enables.iter().map(|e| format!("\"{e}\"")).collect();
+        let line = format!("{feature} = [{}]", enables.join(", "));
+        assert!(
+            text.lines().any(|l| l == line),
+            "generated/Cargo.toml lacks `{line}`"
+        );
+        let defaults = text.lines().find(|l| l.starts_with("default =")).unwrap();
+        assert!(
+            !defaults.contains(&format!("\"{feature}\"")),
+            "`{feature}` is opt-in: off by default"
         );
     }
     let dependencies: Vec<&str> = text

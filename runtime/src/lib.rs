@@ -12,6 +12,8 @@
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "docs")]
+mod docs;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod sse;

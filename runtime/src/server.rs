@@ -9,7 +9,8 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, TRANSFER_ENCODING, WWW_AUTHENTICATE};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap, Method, StatusCode, Uri, Version};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
@@ -36,11 +37,61 @@ pub struct ServerConfig {
     /// Renders the JSON body of a refused request, so refusals can follow the API's own error
     /// schema; the default is [`Rejection::default_body`].
     pub rejection_body: fn(&Rejection) -> serde_json::Value,
+    /// With the `docs` feature: where the router serves the API's description as JSON (the
+    /// document it was generated from, bundled into one); `None` serves neither it nor the page.
+    #[cfg(feature = "docs")]
+    pub description_path: Option<String>,
+    /// With the `docs` feature: where the router serves a Swagger UI page for the description;
+    /// `None` serves the description alone.
+    #[cfg(feature = "docs")]
+    pub docs_path: Option<String>,
+    /// The description and its title, set by the generated `router_with_config`.
+    #[cfg(feature = "docs")]
+    #[doc(hidden)]
+    pub description: Option<(&'static str, &'static str)>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { body_limit: 2 * 1024 * 1024, rejection_body: Rejection::default_body }
+        Self {
+            body_limit: 2 * 1024 * 1024,
+            rejection_body: Rejection::default_body,
+            #[cfg(feature = "docs")]
+            description_path: Some("/openapi.json".to_owned()),
+            #[cfg(feature = "docs")]
+            docs_path: Some("/docs".to_owned()),
+            #[cfg(feature = "docs")]
+            description: None,
+        }
+    }
+}
+
+#[cfg(feature = "docs")]
+impl ServerConfig {
+    /// Serves the description at `path` (`/openapi.json` by default).
+    pub fn description_path(mut self, path: impl Into<String>) -> Self {
+        self.description_path = Some(path.into());
+        self
+    }
+
+    /// Serves the Swagger UI page at `path` (`/docs` by default), and its assets under it.
+    pub fn docs_path(mut self, path: impl Into<String>) -> Self {
+        self.docs_path = Some(path.into());
+        self
+    }
+
+    /// Serves neither the description nor the page.
+    pub fn without_docs(mut self) -> Self {
+        self.description_path = None;
+        self.docs_path = None;
+        self
+    }
+
+    /// The API's description (JSON text) and title, from the generated router.
+    #[doc(hidden)]
+    pub fn describe(mut self, description: &'static str, title: &'static str) -> Self {
+        self.description = Some((description, title));
+        self
     }
 }
 
@@ -147,7 +198,9 @@ impl IntoResponse for Rejection {
 pub struct Incoming {
     path: Vec<(String, String)>,
     query: Vec<(String, String)>,
-    headers: HeaderMap,
+    /// The request's head (method, URI, headers, extensions), handed on whole as the input's
+    /// [`RequestContext`] once the parameters are read: moved, never copied.
+    parts: Parts,
     body: Bytes,
     /// The body of a route that reads it as a stream, not yet read (see [`Incoming::byte_stream`]).
     unread: std::sync::Mutex<Option<Body>>,
@@ -191,15 +244,20 @@ impl Incoming {
         if declared.is_some_and(|n| n > limit as u64) {
             return Err(too_large());
         }
-        let headers = parts.headers;
         if streamed {
             // No body at all is an absent one, as for a buffered body.
-            let absent = declared == Some(0) || (declared.is_none() && !headers.contains_key(TRANSFER_ENCODING));
+            let absent = declared == Some(0) || (declared.is_none() && !parts.headers.contains_key(TRANSFER_ENCODING));
             let unread = std::sync::Mutex::new((!absent).then_some(body));
-            return Ok(Self { path, query, headers, body: Bytes::new(), unread, limit });
+            return Ok(Self { path, query, parts, body: Bytes::new(), unread, limit });
         }
         let body = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
-        Ok(Self { path, query, headers, body, unread: std::sync::Mutex::new(None), limit })
+        Ok(Self { path, query, parts, body, unread: std::sync::Mutex::new(None), limit })
+    }
+
+    /// The request's context (method, URI, headers, extensions), for the operation's input; taken
+    /// once the parameters are read.
+    pub fn into_context(self) -> RequestContext {
+        RequestContext { parts: self.parts }
     }
 
     /// The body of a route that streams it, chunk by chunk as it arrives; `None` when the request
@@ -282,7 +340,7 @@ impl Incoming {
     }
 
     pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
-        match self.headers.get(name) {
+        match self.parts.headers.get(name) {
             None => Ok(None),
             Some(value) => {
                 let text =
@@ -293,7 +351,8 @@ impl Incoming {
     }
 
     fn cookie_text(&self, name: &str) -> Option<String> {
-        self.headers
+        self.parts
+            .headers
             .get_all(COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
@@ -312,7 +371,7 @@ impl Incoming {
 
     /// Refuses a body whose declared content type is not the expected one.
     fn check_content_type(&self, accepts: fn(&str) -> bool, expected: &str) -> Result<(), Rejection> {
-        let Some(value) = self.headers.get(CONTENT_TYPE) else {
+        let Some(value) = self.parts.headers.get(CONTENT_TYPE) else {
             return Ok(());
         };
         let essence = value.to_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -373,7 +432,7 @@ impl Incoming {
         if self.body.is_empty() {
             return Ok(None);
         }
-        let content_type = self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let content_type = self.parts.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let boundary = multer::parse_boundary(content_type).map_err(|e| {
             Rejection::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -418,7 +477,7 @@ impl Incoming {
     }
 
     fn authorization(&self, scheme: &str) -> Option<Secret> {
-        let value = self.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+        let value = self.parts.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
         let (name, credential) = value.split_once(' ')?;
         (name.eq_ignore_ascii_case(scheme) && !credential.trim().is_empty()).then(|| Secret::new(credential.trim()))
     }
@@ -441,11 +500,11 @@ impl Incoming {
         match prefix {
             Some(prefix) if name.eq_ignore_ascii_case("authorization") => self.authorization(prefix),
             Some(prefix) => {
-                let value = self.headers.get(name)?.to_str().ok()?;
+                let value = self.parts.headers.get(name)?.to_str().ok()?;
                 let (found, key) = value.split_once(' ')?;
                 found.eq_ignore_ascii_case(prefix).then(|| Secret::new(key.trim()))
             }
-            None => self.headers.get(name)?.to_str().ok().filter(|v| !v.is_empty()).map(Secret::new),
+            None => self.parts.headers.get(name)?.to_str().ok().filter(|v| !v.is_empty()).map(Secret::new),
         }
     }
 
@@ -455,6 +514,95 @@ impl Incoming {
 
     pub fn api_key_cookie(&self, name: &str) -> Option<Secret> {
         self.cookie_text(name).map(Secret::new)
+    }
+}
+
+/// What the request carried besides its parameters: method, URI, headers, the extensions tower
+/// layers set (an authenticated principal, a request id, a tenant) and the remote address. Every
+/// operation's input has it as `request`; it is the request's own head, moved there after the
+/// parameters were read, so it costs nothing to an implementation that does not look.
+///
+/// `Debug` shows the method, the path and the header names only: values (`Authorization`,
+/// cookies) and the query string (API keys) stay out of logs.
+#[derive(Clone)]
+pub struct RequestContext {
+    parts: Parts,
+}
+
+impl RequestContext {
+    /// A context for a request built in code (a test calling the implementation directly): `GET
+    /// /`, no headers, no extensions.
+    pub fn new() -> Self {
+        Self { parts: axum::http::Request::new(()).into_parts().0 }
+    }
+
+    /// The context of `request`'s head, as the router would build it.
+    pub fn from_request<B>(request: axum::http::Request<B>) -> Self {
+        Self { parts: request.into_parts().0 }
+    }
+
+    pub fn method(&self) -> &Method {
+        &self.parts.method
+    }
+
+    /// The URI as the request named it (path and query; a proxy's absolute form keeps its host).
+    pub fn uri(&self) -> &Uri {
+        &self.parts.uri
+    }
+
+    pub fn version(&self) -> Version {
+        self.parts.version
+    }
+
+    /// Every header, the undeclared ones included.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.parts.headers
+    }
+
+    /// What middleware put in the request: `request.extensions_mut().insert(principal)` in a
+    /// tower layer, `input.request.extensions().get::<Principal>()` in the implementation.
+    pub fn extensions(&self) -> &Extensions {
+        &self.parts.extensions
+    }
+
+    /// Mutable, to take a value out (`remove::<T>()`) rather than clone it.
+    pub fn extensions_mut(&mut self) -> &mut Extensions {
+        &mut self.parts.extensions
+    }
+
+    /// The peer's address, when the server was started with
+    /// `app.into_make_service_with_connect_info::<SocketAddr>()` (axum's `ConnectInfo`);
+    /// `None` otherwise. Behind a proxy this is the proxy: read its forwarding header instead.
+    pub fn remote_addr(&self) -> Option<std::net::SocketAddr> {
+        self.parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0)
+    }
+}
+
+impl Default for RequestContext {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestContext")
+            .field("method", &self.parts.method)
+            .field("path", &self.parts.uri.path())
+            .field("headers", &self.parts.headers.keys().collect::<Vec<_>>())
+            .field("extensions", &self.parts.extensions.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Compares method, URI, version and headers. Extensions have no equality and are not compared,
+/// so two inputs that differ only in what middleware attached are equal.
+impl PartialEq for RequestContext {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts.method == other.parts.method
+            && self.parts.uri == other.parts.uri
+            && self.parts.version == other.parts.version
+            && self.parts.headers == other.parts.headers
     }
 }
 
@@ -621,6 +769,9 @@ fn event_text<T: Serialize>(event: Event<T>) -> Option<Bytes> {
 pub struct Reply {
     status: u16,
     headers: Vec<(&'static str, String)>,
+    /// Headers the implementation added through [`Answer::header`]: each name replaces what the
+    /// reply set under it. Empty (never allocated) for a documented answer given as is.
+    added: Vec<(HeaderName, HeaderValue)>,
     body: Option<(&'static str, Payload)>,
     /// Why the answer could not be written (a body or header that failed to serialize): the
     /// client then gets a `500` that says so, never a silently empty answer.
@@ -630,7 +781,7 @@ pub struct Reply {
 impl Reply {
     /// A status without a body.
     pub fn empty(status: u16) -> Self {
-        Self { status, headers: Vec::new(), body: None, failure: None }
+        Self { status, headers: Vec::new(), added: Vec::new(), body: None, failure: None }
     }
 
     /// A JSON body.
@@ -723,7 +874,7 @@ impl Reply {
     /// `render`.
     pub fn respond(self, render: fn(&Rejection) -> serde_json::Value) -> Response {
         if let Some(message) = self.failure {
-            return Rejection::new(StatusCode::INTERNAL_SERVER_ERROR, message, None).respond(render);
+            return Rejection::new(StatusCode::INTERNAL_SERVER_ERROR, message, None).refuse(render);
         }
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = match self.body {
@@ -736,8 +887,138 @@ impl Reply {
                 response.headers_mut().append(name, value);
             }
         }
+        // An added header replaces the reply's own ones of its name; several of one name all go.
+        for (name, _) in &self.added {
+            response.headers_mut().remove(name);
+        }
+        for (name, value) in self.added {
+            response.headers_mut().append(name, value);
+        }
         response
     }
+}
+
+/// An answer beyond the description: the escape hatch of [`Answer`] implementations (each
+/// generated server's `Answers` trait), for what a deployed service must say that its
+/// description does not list.
+///
+/// - A documented response with headers the description does not list (`Cache-Control`,
+///   `ETag`, `Set-Cookie`): `Answer::from(ListPetsResponse::Ok(pets)).header("ETag", tag)`.
+/// - An undocumented status, with a body and headers: `Answer::undocumented(StatusCode::SERVICE_UNAVAILABLE)
+///   .header("Retry-After", "120").json(&body)`.
+///
+/// A documented answer given as is (`Answer::from(response)`, or any method of the plain `Api`
+/// trait) is encoded exactly as before. A header name or value that is not valid HTTP makes the
+/// answer a `500` that says which, as a body that fails to serialize does.
+#[derive(Debug)]
+pub struct Answer<R> {
+    kind: AnswerKind<R>,
+    added: Vec<(HeaderName, HeaderValue)>,
+    failure: Option<String>,
+}
+
+#[derive(Debug)]
+enum AnswerKind<R> {
+    Documented(R),
+    Undocumented { status: StatusCode, body: Option<(HeaderValue, Vec<u8>)> },
+}
+
+impl<R> From<R> for Answer<R> {
+    fn from(response: R) -> Self {
+        Self::documented(response)
+    }
+}
+
+impl<R> Answer<R> {
+    /// One of the operation's documented responses, encoded as the description says.
+    pub fn documented(response: R) -> Self {
+        Self { kind: AnswerKind::Documented(response), added: Vec::new(), failure: None }
+    }
+
+    /// A status the description does not list for this operation (`503` during maintenance,
+    /// `500` when a dependency fails), without a body until [`json`](Self::json),
+    /// [`text`](Self::text) or [`body`](Self::body) gives one. Clients generated from the same
+    /// description read it as an unexpected status, with its headers and body.
+    pub fn undocumented(status: StatusCode) -> Self {
+        Self { kind: AnswerKind::Undocumented { status, body: None }, added: Vec::new(), failure: None }
+    }
+
+    /// Adds a header; a name given twice sends both values. It replaces a header of that name the
+    /// documented response sets itself.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(name), Ok(value)) => self.added.push((name, value)),
+            (Err(e), _) => self.fail(format!("an added header name is not valid: {e}")),
+            (Ok(name), Err(e)) => self.fail(format!("the added header `{name}` has an invalid value: {e}")),
+        }
+        self
+    }
+
+    /// The body of an undocumented answer, as JSON. A documented answer keeps its own body: the
+    /// call is a `500` that says so, since the description fixes that body.
+    pub fn json<T: Serialize + ?Sized>(self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body(HeaderValue::from_static("application/json"), bytes),
+            Err(e) => {
+                let mut answer = self;
+                answer.fail(format!("the response body could not be serialized: {e}"));
+                answer
+            }
+        }
+    }
+
+    /// The body of an undocumented answer, as UTF-8 text.
+    pub fn text(self, body: impl Into<String>) -> Self {
+        self.body(HeaderValue::from_static("text/plain; charset=utf-8"), body.into().into_bytes())
+    }
+
+    /// The body of an undocumented answer, with its content type.
+    pub fn body(mut self, content_type: HeaderValue, bytes: impl Into<Vec<u8>>) -> Self {
+        match &mut self.kind {
+            AnswerKind::Undocumented { body, .. } => *body = Some((content_type, bytes.into())),
+            AnswerKind::Documented(_) => {
+                self.fail("a documented answer's body is the description's: give an undocumented one instead".into())
+            }
+        }
+        self
+    }
+
+    fn fail(&mut self, message: String) {
+        self.failure.get_or_insert(message);
+    }
+}
+
+impl<R: Encode> Encode for Answer<R> {
+    fn encode(self) -> Reply {
+        let mut reply = match self.kind {
+            AnswerKind::Documented(response) => response.encode(),
+            AnswerKind::Undocumented { status, body: None } => Reply::empty(status.as_u16()),
+            AnswerKind::Undocumented { status, body: Some((content_type, bytes)) } => {
+                let mut reply = Reply { body: Some(("", Payload::Whole(bytes))), ..Reply::empty(status.as_u16()) };
+                reply.added.push((CONTENT_TYPE, content_type));
+                reply
+            }
+        };
+        if let Some(message) = self.failure {
+            reply.fail(message);
+        }
+        reply.added.extend(self.added);
+        reply
+    }
+}
+
+/// A documented answer's future as an [`Answer`]'s, for the `Answers` impl every `Api`
+/// implementation gets: one generic function, so operations add no async code of their own.
+#[doc(hidden)]
+pub fn documented<F: Future + Send>(answer: F) -> impl Future<Output = Answer<F::Output>> + Send {
+    use futures_util::FutureExt as _;
+    answer.map(Answer::documented)
 }
 
 impl IntoResponse for Reply {
@@ -750,9 +1031,19 @@ impl IntoResponse for Reply {
 #[doc(hidden)]
 pub type Handler<A> = fn(Arc<A>, Incoming) -> Started;
 
-/// One route: a method of a path, and its generated handler.
+/// One route: a method of a path, its generated handler, and the operation's id (named in the
+/// request's tracing span).
 #[doc(hidden)]
-pub type Route<A> = (&'static str, RouteMethod, Handler<A>);
+pub type Route<A> = (&'static str, RouteMethod, Handler<A>, &'static str);
+
+/// Where a request was routed: the path template and the operation id, for its tracing span.
+#[derive(Clone, Copy, Debug)]
+struct Site {
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    route: &'static str,
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    operation: &'static str,
+}
 
 /// The method a route answers: one axum routes itself, or another one by name (OpenAPI 3.2's
 /// `query` and `additionalOperations`), which axum's `MethodFilter` cannot express.
@@ -766,8 +1057,9 @@ pub enum RouteMethod {
     Streamed(&'static RouteMethod),
 }
 
-/// A method axum cannot filter by, by name, its handler, and whether its body streams.
-type NamedRoute<A> = (&'static str, Handler<A>, bool);
+/// A method axum cannot filter by, by name, its handler, whether its body streams, and its
+/// operation.
+type NamedRoute<A> = (&'static str, Handler<A>, bool, &'static str);
 
 /// The methods, as the route table names them.
 #[doc(hidden)]
@@ -796,23 +1088,24 @@ pub const TRACE: RouteMethod = RouteMethod::Filter(MethodFilter::TRACE);
 pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[Route<A>]) -> axum::Router {
     let mut router = axum::Router::new();
     let mut named: Vec<(&'static str, Vec<NamedRoute<A>>)> = Vec::new();
-    for &(path, method, handler) in routes {
+    for &(path, method, handler, operation) in routes {
         let (method, streamed) = match method {
             RouteMethod::Streamed(inner) => (*inner, true),
             other => (other, false),
         };
         match method {
             RouteMethod::Filter(filter) => {
+                let site = Site { route: path, operation };
                 router = router.route(
                     path,
                     axum::routing::on(filter, move |state: State<Arc<Shared<A>>>, request: Request| {
-                        serve(state, request, handler, streamed)
+                        serve(state, request, handler, streamed, site)
                     }),
                 );
             }
             RouteMethod::Named(name) => match named.iter_mut().find(|(p, _)| *p == path) {
-                Some((_, methods)) => methods.push((name, handler, streamed)),
-                None => named.push((path, vec![(name, handler, streamed)])),
+                Some((_, methods)) => methods.push((name, handler, streamed, operation)),
+                None => named.push((path, vec![(name, handler, streamed, operation)])),
             },
             // Not nested by the generator; read as the method it wraps would be.
             RouteMethod::Streamed(_) => {}
@@ -821,25 +1114,50 @@ pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[
     for (path, methods) in named {
         let methods: Arc<[NamedRoute<A>]> = methods.into();
         let by_name = move |state: State<Arc<Shared<A>>>, request: Request| {
-            let found =
-                methods.iter().find(|(name, ..)| request.method().as_str() == *name).map(|(_, handler, streamed)| (*handler, *streamed));
+            let found = methods
+                .iter()
+                .find(|(name, ..)| request.method().as_str() == *name)
+                .map(|(_, handler, streamed, operation)| (*handler, *streamed, Site { route: path, operation }));
             async move {
                 match found {
-                    Some((handler, streamed)) => serve(state, request, handler, streamed).await,
+                    Some((handler, streamed, site)) => serve(state, request, handler, streamed, site).await,
                     None => method_not_allowed(state).await,
                 }
             }
         };
         router = router.route(path, axum::routing::MethodRouter::new().fallback(by_name));
     }
-    router
+    #[cfg(feature = "docs")]
+    let docs = crate::docs::routes(&config);
+    let router = router
         .fallback(not_found::<A>)
         .method_not_allowed_fallback(method_not_allowed::<A>)
-        .with_state(Arc::new(Shared { api: Arc::new(api), config }))
+        .with_state(Arc::new(Shared { api: Arc::new(api), config }));
+    #[cfg(feature = "docs")]
+    let router = router.merge(docs);
+    router
 }
 
-/// Reads the request (answering rejections as JSON), runs the handler and answers its reply.
-async fn serve<A: Send + Sync + 'static>(
+/// Reads the request (answering rejections as JSON), runs the handler and answers its reply;
+/// with the `tracing` feature, inside a span for the request. Without it, this is
+/// `serve_untraced` itself: no future wraps it.
+fn serve<A: Send + Sync + 'static>(
+    state: State<Arc<Shared<A>>>,
+    request: Request,
+    handler: Handler<A>,
+    streamed: bool,
+    site: Site,
+) -> impl Future<Output = Response> + Send {
+    #[cfg(feature = "tracing")]
+    return trace::serve(site, request, move |request| serve_untraced(state, request, handler, streamed));
+    #[cfg(not(feature = "tracing"))]
+    {
+        let _ = site;
+        serve_untraced(state, request, handler, streamed)
+    }
+}
+
+async fn serve_untraced<A: Send + Sync + 'static>(
     State(shared): State<Arc<Shared<A>>>,
     request: Request,
     handler: Handler<A>,
@@ -848,25 +1166,85 @@ async fn serve<A: Send + Sync + 'static>(
     let render = shared.config.rejection_body;
     let incoming = match Incoming::read(request, shared.config.body_limit, streamed).await {
         Ok(incoming) => incoming,
-        Err(rejection) => return rejection.respond(render),
+        Err(rejection) => return rejection.refuse(render),
     };
     match handler(shared.api.clone(), incoming) {
         Ok(pending) => pending.await.respond(render),
-        Err(rejection) => rejection.respond(render),
+        Err(rejection) => rejection.refuse(render),
+    }
+}
+
+impl Rejection {
+    /// [`respond`](Self::respond) for a request the router refuses, recorded (with the
+    /// `tracing` feature) as an event of the request's span and the span's `rejection` field.
+    fn refuse(self, render: fn(&Rejection) -> serde_json::Value) -> Response {
+        #[cfg(feature = "tracing")]
+        trace::rejected(&self);
+        self.respond(render)
+    }
+}
+
+/// The `tracing` feature: a span per routed request, and an event per refusal.
+#[cfg(feature = "tracing")]
+mod trace {
+    use std::future::Future;
+    use std::time::Instant;
+
+    use axum::extract::Request;
+    use axum::response::Response;
+    use tracing::field::Empty;
+    use tracing::Instrument as _;
+
+    use super::{Rejection, Site};
+
+    /// Runs `serve` inside an `INFO` span named `openapi.request`, with fields `operation` (the
+    /// operationId), `http.route` (the path template), `http.request.method`, then
+    /// `http.response.status_code` and `latency_us`
+    /// (to the response's head; a streamed body goes on after it) once answered, and `rejection`
+    /// when the router refused the request. The implementation's future runs inside it, so its
+    /// own events belong to the request.
+    pub(super) async fn serve<F: Future<Output = Response>>(site: Site, request: Request, serve: impl FnOnce(Request) -> F) -> Response {
+        let span = tracing::info_span!(
+            "openapi.request",
+            operation = site.operation,
+            http.route = site.route,
+            http.request.method = %request.method(),
+            http.response.status_code = Empty,
+            latency_us = Empty,
+            rejection = Empty,
+        );
+        let started = Instant::now();
+        let response = serve(request).instrument(span.clone()).await;
+        span.record("http.response.status_code", response.status().as_u16());
+        span.record("latency_us", u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
+        response
+    }
+
+    /// Records a refusal: the span's `rejection` field, and an `INFO` event with `status`,
+    /// `reason` and `location` (a `WARN` for a `5xx`, which is the server's fault).
+    pub(super) fn rejected(rejection: &Rejection) {
+        tracing::Span::current().record("rejection", rejection.message.as_str());
+        let status = rejection.status.as_u16();
+        let location = rejection.location.as_deref().unwrap_or("");
+        if rejection.status.is_server_error() {
+            tracing::warn!(status, reason = %rejection.message, location, "request failed");
+        } else {
+            tracing::info!(status, reason = %rejection.message, location, "request refused");
+        }
     }
 }
 
 /// `404` for paths the API does not define.
 #[doc(hidden)]
 pub async fn not_found<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>) -> Response {
-    Rejection::new(StatusCode::NOT_FOUND, "no operation is defined at this path", None).respond(shared.config.rejection_body)
+    Rejection::new(StatusCode::NOT_FOUND, "no operation is defined at this path", None).refuse(shared.config.rejection_body)
 }
 
 /// `405` for methods a path does not define.
 #[doc(hidden)]
 pub async fn method_not_allowed<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>) -> Response {
     Rejection::new(StatusCode::METHOD_NOT_ALLOWED, "this path does not support the request method", None)
-        .respond(shared.config.rejection_body)
+        .refuse(shared.config.rejection_body)
 }
 
 #[cfg(test)]
@@ -880,7 +1258,7 @@ mod tests {
             Incoming {
                 path: Vec::new(),
                 query: Vec::new(),
-                headers: HeaderMap::new(),
+                parts: axum::http::Request::new(()).into_parts().0,
                 body: Bytes::new(),
                 unread: std::sync::Mutex::new(Some(Body::from_stream(stream))),
                 limit: 4,
@@ -913,12 +1291,12 @@ mod tests {
     }
 
     fn multipart_request(body: &'static str) -> Incoming {
-        let mut headers = HeaderMap::new();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("multipart/form-data; boundary=XyZ"));
+        let mut parts = axum::http::Request::new(()).into_parts().0;
+        parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static("multipart/form-data; boundary=XyZ"));
         Incoming {
             path: Vec::new(),
             query: Vec::new(),
-            headers,
+            parts,
             body: Bytes::from_static(body.as_bytes()),
             unread: std::sync::Mutex::new(None),
             limit: usize::MAX,

@@ -8,6 +8,9 @@
 //! - The display name is kept exactly as given; `createdDate` is in Unix epoch milliseconds.
 //! - Every Bearer token is an identity. The identity that creates an organization may view and
 //!   edit it; no other identity may do either.
+//! - Authentication is a tower layer in front of the generated router ([`PrincipalLayer`]): it
+//!   turns the Bearer token into a [`Principal`] in the request's extensions, and the
+//!   implementation authorises with that principal (`input.request`), never with the raw token.
 //! - Listing shows only the organizations the caller may view. Deleting needs edit rights
 //!   (`403` otherwise), an unknown ID is `404`, and a deleted organization is gone for good.
 //!
@@ -17,15 +20,81 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 
 use super::api::model::{Error, OrganizationCreated, OrganizationOwner, OrganizationSummary};
 use super::api::operations::{
     CreateOrganizationResponse, DeleteOrganizationResponse, ListOrganizationsResponse,
 };
 use super::api::server::{
-    Api, CreateOrganizationInput, Credentials, DeleteOrganizationInput, ListOrganizationsInput,
-    Rejection,
+    Api, CreateOrganizationInput, DeleteOrganizationInput, ListOrganizationsInput, Rejection,
+    RequestContext,
 };
+
+/// Who is calling, as [`PrincipalLayer`] established it from the request's Bearer token. A real
+/// deployment would verify the token here (a JWT's signature, an introspection call) and keep
+/// its claims; this example takes each token as an identity of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub identity: String,
+}
+
+impl Principal {
+    /// The principal a request's `Authorization: Bearer <token>` header names, if any.
+    pub fn from_headers(headers: &axum::http::HeaderMap) -> Option<Self> {
+        let value = headers
+            .get(axum::http::header::AUTHORIZATION)?
+            .to_str()
+            .ok()?;
+        let (scheme, token) = value.split_once(' ')?;
+        let token = token.trim();
+        (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| Principal {
+            identity: token.to_owned(),
+        })
+    }
+}
+
+/// A tower layer that authenticates each request before the generated router sees it: it puts
+/// the [`Principal`] of the request's Bearer token in the request's extensions, where each
+/// operation's `input.request.extensions()` finds it. Apply it with
+/// `router(service).layer(PrincipalLayer)`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrincipalLayer;
+
+impl<S> tower::Layer<S> for PrincipalLayer {
+    type Service = Authenticate<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Authenticate { inner }
+    }
+}
+
+/// The service [`PrincipalLayer`] wraps around the router: synchronous, no boxing, so it adds
+/// only the header lookup and the extension to each request.
+#[derive(Debug, Clone)]
+pub struct Authenticate<S> {
+    inner: S,
+}
+
+impl<S, B> tower::Service<axum::http::Request<B>> for Authenticate<S>
+where
+    S: tower::Service<axum::http::Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: axum::http::Request<B>) -> Self::Future {
+        if let Some(principal) = Principal::from_headers(request.headers()) {
+            request.extensions_mut().insert(principal);
+        }
+        self.inner.call(request)
+    }
+}
 
 /// One stored organization.
 #[derive(Debug, Clone)]
@@ -102,14 +171,15 @@ fn error(error_code: &str, message: impl Into<String>) -> Error {
     }
 }
 
-/// The caller's identity: its Bearer token. The router already answers `401` without one, but
-/// the trait lets a call arrive without it, so refuse rather than panic.
-fn identity(credentials: &Credentials) -> Result<String, Error> {
-    credentials
-        .bearer_auth
-        .as_ref()
-        .map(|token| token.expose().to_owned())
-        .ok_or_else(|| error("UNAUTHORIZED", "an access token is required"))
+/// The caller's identity: the [`Principal`] the authentication layer attached. The router
+/// already answers `401` without a token, but a router served without [`PrincipalLayer`] (or a
+/// call made directly) has no principal: refuse rather than panic.
+fn identity(request: &RequestContext) -> Result<String, Error> {
+    request
+        .extensions()
+        .get::<Principal>()
+        .map(|principal| principal.identity.clone())
+        .ok_or_else(|| error("UNAUTHORIZED", "the request was not authenticated"))
 }
 
 /// Renders requests the router refuses (missing token, missing `name`, ...) in the spec's `Error`
@@ -140,7 +210,7 @@ impl Api for CoveoService {
         self: Arc<Self>,
         input: CreateOrganizationInput,
     ) -> CreateOrganizationResponse {
-        let creator = match identity(&input.credentials) {
+        let creator = match identity(&input.request) {
             Ok(identity) => identity,
             Err(body) => return CreateOrganizationResponse::Unauthorized(body),
         };
@@ -169,7 +239,7 @@ impl Api for CoveoService {
         self: Arc<Self>,
         input: DeleteOrganizationInput,
     ) -> DeleteOrganizationResponse {
-        let caller = match identity(&input.credentials) {
+        let caller = match identity(&input.request) {
             Ok(identity) => identity,
             Err(body) => return DeleteOrganizationResponse::Unauthorized(body),
         };
@@ -196,7 +266,7 @@ impl Api for CoveoService {
         self: Arc<Self>,
         input: ListOrganizationsInput,
     ) -> ListOrganizationsResponse {
-        let caller = match identity(&input.credentials) {
+        let caller = match identity(&input.request) {
             Ok(identity) => identity,
             Err(body) => return ListOrganizationsResponse::Unauthorized(body),
         };

@@ -1,5 +1,8 @@
-//! What both example servers need around a generated router: a request log and Ctrl-C shutdown.
+//! What both example servers need around a generated router: a request log, and serving until
+//! Ctrl-C or SIGTERM with in-flight requests let finish (graceful shutdown).
 
+use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Instant;
 
 use axum::extract::Request;
@@ -23,12 +26,49 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
-/// Resolves on Ctrl-C, so `axum::serve` stops accepting and lets in-flight requests finish.
-pub async fn ctrl_c() {
-    if let Err(error) = tokio::signal::ctrl_c().await {
-        // Without a handler, resolving now would stop the server at once: keep serving instead.
-        eprintln!("cannot listen for Ctrl-C ({error}); the server will run until killed");
-        std::future::pending::<()>().await;
+/// Serves `app` on `listener` until `shutdown` resolves, then stops accepting connections,
+/// closes idle ones, and returns once every in-flight request has been answered. The peer's
+/// address reaches each operation (`input.request.remote_addr()`).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM, what a container runtime or systemd sends to stop a
+/// service.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            // Without a handler, resolving now would stop the server at once: wait for SIGTERM.
+            eprintln!("cannot listen for Ctrl-C ({error})");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                eprintln!("cannot listen for SIGTERM ({error})");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
     }
-    eprintln!("Ctrl-C received: finishing in-flight requests, then exiting");
+    eprintln!("stopping: finishing in-flight requests, then exiting");
 }

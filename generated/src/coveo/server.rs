@@ -10,7 +10,7 @@ use std::future::Future;
 use std::sync::Arc;
 #[allow(unused_imports)]
 use rt::{Incoming, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE};
-pub use rt::{Rejection, ServerConfig};
+pub use rt::{Answer, Rejection, RequestContext, ServerConfig};
 /// The credentials a request carried, one field per security scheme. The implementation
 /// decides what a credential may do; the router only checks that an operation's required
 /// credentials are present (else `401`).
@@ -72,12 +72,61 @@ pub trait Api: Send + Sync + 'static {
         input: ListOrganizationsInput,
     ) -> impl Future<Output = ListOrganizationsResponse> + Send;
 }
+/// The API with an escape hatch: each method answers an [`Answer`], which is one of
+/// the documented responses (`Answer::from(response)`, with headers the
+/// description does not list if need be) or, explicitly, an undocumented status
+/// (`Answer::undocumented(status)`).
+///
+/// Implement this trait instead of [`Api`] only when a service must say what its
+/// description does not (a `503` with `Retry-After` during maintenance, an `ETag`);
+/// every [`Api`] implementation is an `Answers` one, answering as documented, and
+/// the router serves either.
+pub trait Answers: Send + Sync + 'static {
+    /// [`Api::create_organization`], with the escape hatch of [`Answer`].
+    fn create_organization(
+        self: Arc<Self>,
+        input: CreateOrganizationInput,
+    ) -> impl Future<Output = rt::Answer<CreateOrganizationResponse>> + Send;
+    /// [`Api::delete_organization`], with the escape hatch of [`Answer`].
+    fn delete_organization(
+        self: Arc<Self>,
+        input: DeleteOrganizationInput,
+    ) -> impl Future<Output = rt::Answer<DeleteOrganizationResponse>> + Send;
+    /// [`Api::list_organizations`], with the escape hatch of [`Answer`].
+    fn list_organizations(
+        self: Arc<Self>,
+        input: ListOrganizationsInput,
+    ) -> impl Future<Output = rt::Answer<ListOrganizationsResponse>> + Send;
+}
+/// Every [`Api`] answers as documented.
+impl<T: Api> Answers for T {
+    fn create_organization(
+        self: Arc<Self>,
+        input: CreateOrganizationInput,
+    ) -> impl Future<Output = rt::Answer<CreateOrganizationResponse>> + Send {
+        rt::documented(Api::create_organization(self, input))
+    }
+    fn delete_organization(
+        self: Arc<Self>,
+        input: DeleteOrganizationInput,
+    ) -> impl Future<Output = rt::Answer<DeleteOrganizationResponse>> + Send {
+        rt::documented(Api::delete_organization(self, input))
+    }
+    fn list_organizations(
+        self: Arc<Self>,
+        input: ListOrganizationsInput,
+    ) -> impl Future<Output = rt::Answer<ListOrganizationsResponse>> + Send {
+        rt::documented(Api::list_organizations(self, input))
+    }
+}
 /// Everything a `createOrganization` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrganizationInput {
     pub credentials: Credentials,
     /// `name` (query parameter): The display name of the new organization. Its letters and digits, lowercased, become the permanent organizationId.
     pub name: String,
+    /// The request's method, URI, headers, extensions set by middleware, and remote address.
+    pub request: rt::RequestContext,
 }
 /// Everything a `deleteOrganization` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,45 +134,64 @@ pub struct DeleteOrganizationInput {
     pub credentials: Credentials,
     /// `organizationId` (path parameter): The unique and permanent ID of the organization: its original display name lowercased and stripped of special characters and white spaces, possibly followed by a sequential number or random alphanumeric sequence (e.g. `mycoveosearchorg2`). It may differ completely from the current display name.
     pub organization_id: String,
+    /// The request's method, URI, headers, extensions set by middleware, and remote address.
+    pub request: rt::RequestContext,
 }
 /// Everything a `listOrganizations` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListOrganizationsInput {
     pub credentials: Credentials,
+    /// The request's method, URI, headers, extensions set by middleware, and remote address.
+    pub request: rt::RequestContext,
 }
-/// An axum router serving `api` with the default [`ServerConfig`].
-pub fn router<A: Api>(api: A) -> rt::axum::Router {
+/// An axum router serving `api` (an [`Api`] or [`Answers`] implementation) with the default
+/// [`ServerConfig`].
+pub fn router<A: Answers>(api: A) -> rt::axum::Router {
     router_with_config(api, ServerConfig::default())
 }
+/// The description this server was generated from, bundled into one document, as JSON;
+/// the router serves it with the `docs` feature.
+#[cfg(feature = "docs")]
+pub const DESCRIPTION: &str = include_str!("openapi.json");
 /// An axum router serving `api` with explicit limits.
-pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
+pub fn router_with_config<A: Answers>(api: A, config: ServerConfig) -> rt::axum::Router {
     let routes: &[rt::Route<A>] = &[
-        ("/rest/organizations", POST, on_create_organization),
-        ("/rest/organizations", GET, on_list_organizations),
-        ("/rest/organizations/{organizationId}", DELETE, on_delete_organization),
+        ("/rest/organizations", POST, on_create_organization, "createOrganization"),
+        ("/rest/organizations", GET, on_list_organizations, "listOrganizations"),
+        (
+            "/rest/organizations/{organizationId}",
+            DELETE,
+            on_delete_organization,
+            "deleteOrganization",
+        ),
     ];
+    #[cfg(feature = "docs")]
+    let config = config.describe(DESCRIPTION, "Coveo Platform API — Organizations");
     rt::router(api, config, routes)
 }
-fn on_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
+fn on_create_organization<A: Answers>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = CreateOrganizationInput {
         credentials: credentials(&req, &[&[scheme::BEARER_AUTH]])?,
         name: rt::required(req.query("name")?, "query", "name")?,
+        request: req.into_context(),
     };
     let mut violations = rt::Violations::new(&super::validation::TABLE);
     violations.check_typed("query.name", 1, &input.name);
     rt::valid(violations)?;
     rt::respond(api.create_organization(input))
 }
-fn on_delete_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
+fn on_delete_organization<A: Answers>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = DeleteOrganizationInput {
         credentials: credentials(&req, &[&[scheme::BEARER_AUTH]])?,
         organization_id: req.path(&[0], "organizationId")?,
+        request: req.into_context(),
     };
     rt::respond(api.delete_organization(input))
 }
-fn on_list_organizations<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
+fn on_list_organizations<A: Answers>(api: Arc<A>, req: Incoming) -> rt::Started {
     let input = ListOrganizationsInput {
         credentials: credentials(&req, &[&[scheme::BEARER_AUTH]])?,
+        request: req.into_context(),
     };
     rt::respond(api.list_organizations(input))
 }

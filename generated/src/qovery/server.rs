@@ -10,7 +10,7 @@ use std::future::Future;
 use std::sync::Arc;
 #[allow(unused_imports)]
 use rt::{Incoming, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE};
-pub use rt::{Rejection, ServerConfig};
+pub use rt::{Answer, Rejection, RequestContext, ServerConfig};
 /// The credentials a request carried, one field per security scheme. The implementation
 /// decides what a credential may do; the router only checks that an operation's required
 /// credentials are present (else `401`).
@@ -64,31 +64,69 @@ pub trait Api: Send + Sync + 'static {
         input: CreateOrganizationInput,
     ) -> impl Future<Output = CreateOrganizationResponse> + Send;
 }
+/// The API with an escape hatch: each method answers an [`Answer`], which is one of
+/// the documented responses (`Answer::from(response)`, with headers the
+/// description does not list if need be) or, explicitly, an undocumented status
+/// (`Answer::undocumented(status)`).
+///
+/// Implement this trait instead of [`Api`] only when a service must say what its
+/// description does not (a `503` with `Retry-After` during maintenance, an `ETag`);
+/// every [`Api`] implementation is an `Answers` one, answering as documented, and
+/// the router serves either.
+pub trait Answers: Send + Sync + 'static {
+    /// [`Api::create_organization`], with the escape hatch of [`Answer`].
+    fn create_organization(
+        self: Arc<Self>,
+        input: CreateOrganizationInput,
+    ) -> impl Future<Output = rt::Answer<CreateOrganizationResponse>> + Send;
+}
+/// Every [`Api`] answers as documented.
+impl<T: Api> Answers for T {
+    fn create_organization(
+        self: Arc<Self>,
+        input: CreateOrganizationInput,
+    ) -> impl Future<Output = rt::Answer<CreateOrganizationResponse>> + Send {
+        rt::documented(Api::create_organization(self, input))
+    }
+}
 /// Everything a `createOrganization` request carries, parsed and validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrganizationInput {
     pub credentials: Credentials,
     pub body: Option<model::OrganizationRequest>,
+    /// The request's method, URI, headers, extensions set by middleware, and remote address.
+    pub request: rt::RequestContext,
 }
-/// An axum router serving `api` with the default [`ServerConfig`].
-pub fn router<A: Api>(api: A) -> rt::axum::Router {
+/// An axum router serving `api` (an [`Api`] or [`Answers`] implementation) with the default
+/// [`ServerConfig`].
+pub fn router<A: Answers>(api: A) -> rt::axum::Router {
     router_with_config(api, ServerConfig::default())
 }
+/// The description this server was generated from, bundled into one document, as JSON;
+/// the router serves it with the `docs` feature.
+#[cfg(feature = "docs")]
+pub const DESCRIPTION: &str = include_str!("openapi.json");
 /// An axum router serving `api` with explicit limits.
-pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
-    let routes: &[rt::Route<A>] = &[("/organization", POST, on_create_organization)];
+pub fn router_with_config<A: Answers>(api: A, config: ServerConfig) -> rt::axum::Router {
+    let routes: &[rt::Route<A>] = &[
+        ("/organization", POST, on_create_organization, "createOrganization"),
+    ];
+    #[cfg(feature = "docs")]
+    let config = config.describe(DESCRIPTION, "Qovery API");
     rt::router(api, config, routes)
 }
-fn on_create_organization<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
-    let input = CreateOrganizationInput {
+fn on_create_organization<A: Answers>(api: Arc<A>, req: Incoming) -> rt::Started {
+    let mut input = CreateOrganizationInput {
         credentials: credentials(
             &req,
             &[&[scheme::BEARER_AUTH], &[scheme::API_KEY_AUTH]],
         )?,
         body: req.json()?,
+        request: rt::RequestContext::new(),
     };
     let mut violations = rt::Violations::new(&super::validation::TABLE);
     req.check_json_body(&mut violations, 1);
     rt::valid(violations)?;
+    input.request = req.into_context();
     rt::respond(api.create_organization(input))
 }

@@ -1,7 +1,7 @@
 // The cases of `coveo_roundtrip.rs`, included once per generated Coveo module: the includer
 // names the module `api` and declares `coveo_service` over it.
 
-use coveo_service::{rejection_body, CoveoService};
+use coveo_service::{rejection_body, CoveoService, PrincipalLayer};
 use api::client::Client;
 use api::model::{Error, OrganizationCreated, OrganizationOwner, OrganizationSummary};
 use api::operations::{
@@ -13,10 +13,12 @@ use api::server::{
 };
 use std::sync::Arc;
 
-/// Serves `api` on a free port of 127.0.0.1 for the rest of the test; returns its base URL.
+/// Serves `api` on a free port of 127.0.0.1 for the rest of the test, behind the example's
+/// authentication layer, as the `coveo_server` example does; returns its base URL.
 async fn serve(api: impl Api) -> String {
     let config = ServerConfig::default().rejection_body(rejection_body);
-    format!("http://{}", crate::support::serve(router_with_config(api, config)).await)
+    let app = router_with_config(api, config).layer(PrincipalLayer);
+    format!("http://{}", crate::support::serve(app).await)
 }
 
 /// A client whose Bearer token (its identity) is `token`.

@@ -53,6 +53,8 @@ fn emit_files<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
     };
     let example_tests =
         config.example_tests && !super::example_tests::checked_examples(api).is_empty();
+    // A single file has no place beside it for the description (see `lib.rs`).
+    let described = !matches!(config.layout, Layout::SingleFile { .. });
     let mut jobs = vec![
         EmitJob::new(root, move || {
             chunks::whole(emit_root(api, config, example_tests))
@@ -85,7 +87,7 @@ fn emit_files<'a>(api: &'a Api, config: &'a Config) -> Vec<EmitJob<'a>> {
     }
     if config.server {
         jobs.push(EmitJob::new(format!("{src}server.rs"), move || {
-            super::server::emit_server(api, tag_features)
+            super::server::emit_server(api, tag_features, described)
         }));
     }
     if config.server && config.mock {
@@ -177,7 +179,7 @@ fn side_module_jobs<'a>(
     }
     if config.server {
         jobs.push(EmitJob::new(format!("{dir}server.rs"), move || {
-            whole_of(super::server::emit_server(&copy, tag_features))
+            whole_of(super::server::emit_server(&copy, tag_features, false))
         }));
     }
 }

@@ -15,3 +15,4 @@ mod validation;
 pub use chunks::{Chunk, Nested, PartKind};
 pub use features::UNREFERENCED_FEATURE;
 pub use layout::{emit_api, EmitJob};
+pub use server::DESCRIPTION_FILE;

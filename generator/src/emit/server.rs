@@ -15,9 +15,15 @@ use crate::ir::{
     SecurityKind, Type,
 };
 
-/// The file's head, the `Api` trait, one chunk per input struct, the routers, then one chunk per
-/// handler; the trait's methods and the route table's entries are produced a batch at a time.
-pub fn emit_server(api: &Api, tag_features: bool) -> Chunks<'_> {
+/// The file name of the API's description (the bundled input, as JSON) beside `server.rs`, which
+/// the `docs` feature embeds.
+pub const DESCRIPTION_FILE: &str = "openapi.json";
+
+/// The file's head, the `Api` and `Answers` traits and the impl of `Answers` for every `Api`, one
+/// chunk per input struct, the routers, then one chunk per handler; the traits' methods and the
+/// route table's entries are produced a batch at a time. `described`: a [`DESCRIPTION_FILE`] is
+/// written beside the file, for the `docs` feature to serve.
+pub fn emit_server(api: &Api, tag_features: bool, described: bool) -> Chunks<'_> {
     let cfg_of = move |op: &Operation| {
         if tag_features {
             operation_cfg(api, &op.tags)
@@ -91,6 +97,30 @@ pub fn emit_server(api: &Api, tag_features: bool) -> Chunks<'_> {
             fn #method(self: Arc<Self>, input: #input) -> impl Future<Output = #response> + Send;
         }
     });
+    let answer_methods = api.operations.iter().map(move |op| {
+        let cfg = cfg_of(op);
+        let method = ident(&op.rust_name);
+        let input = ident(&op.names.input);
+        let response = ident(&op.names.response);
+        let doc = format!(" [`Api::{method}`], with the escape hatch of [`Answer`].");
+        quote! {
+            #cfg
+            #[doc = #doc]
+            fn #method(self: Arc<Self>, input: #input) -> impl Future<Output = rt::Answer<#response>> + Send;
+        }
+    });
+    let documented_methods = api.operations.iter().map(move |op| {
+        let cfg = cfg_of(op);
+        let method = ident(&op.rust_name);
+        let input = ident(&op.names.input);
+        let response = ident(&op.names.response);
+        quote! {
+            #cfg
+            fn #method(self: Arc<Self>, input: #input) -> impl Future<Output = rt::Answer<#response>> + Send {
+                rt::documented(Api::#method(self, input))
+            }
+        }
+    });
     let inputs = api.operations.iter().map(move |op| {
         let cfg = cfg_of(op);
         let input = emit_input(api, op);
@@ -125,7 +155,7 @@ pub fn emit_server(api: &Api, tag_features: bool) -> Chunks<'_> {
         #[allow(unused_imports)]
         use rt::{Incoming, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE};
 
-        pub use rt::{Rejection, ServerConfig};
+        pub use rt::{Answer, Rejection, RequestContext, ServerConfig};
 
         /// The credentials a request carried, one field per security scheme. The implementation
         /// decides what a credential may do; the router only checks that an operation's required
@@ -165,19 +195,66 @@ pub fn emit_server(api: &Api, tag_features: bool) -> Chunks<'_> {
         },
         trait_methods,
     );
+    let answers_trait = Chunk::nested(
+        PartKind::TraitItems,
+        |methods| {
+            quote! {
+                /// The API with an escape hatch: each method answers an [`Answer`], which is one of
+                /// the documented responses (`Answer::from(response)`, with headers the
+                /// description does not list if need be) or, explicitly, an undocumented status
+                /// (`Answer::undocumented(status)`).
+                ///
+                /// Implement this trait instead of [`Api`] only when a service must say what its
+                /// description does not (a `503` with `Retry-After` during maintenance, an `ETag`);
+                /// every [`Api`] implementation is an `Answers` one, answering as documented, and
+                /// the router serves either.
+                pub trait Answers: Send + Sync + 'static {
+                    #methods
+                }
+            }
+        },
+        answer_methods,
+    );
+    let documented_impl = Chunk::nested(
+        PartKind::ImplItems,
+        |methods| {
+            quote! {
+                /// Every [`Api`] answers as documented.
+                impl<T: Api> Answers for T {
+                    #methods
+                }
+            }
+        },
+        documented_methods,
+    );
     let router = quote! {
-        /// An axum router serving `api` with the default [`ServerConfig`].
-        pub fn router<A: Api>(api: A) -> rt::axum::Router {
+        /// An axum router serving `api` (an [`Api`] or [`Answers`] implementation) with the default
+        /// [`ServerConfig`].
+        pub fn router<A: Answers>(api: A) -> rt::axum::Router {
             router_with_config(api, ServerConfig::default())
         }
     };
-    let routes = emit_routes(api, tag_features);
+    let description = described.then(|| {
+        let file = DESCRIPTION_FILE;
+        quote! {
+            /// The description this server was generated from, bundled into one document, as JSON;
+            /// the router serves it with the `docs` feature.
+            #[cfg(feature = "docs")]
+            pub const DESCRIPTION: &str = include_str!(#file);
+        }
+    });
+    let routes = emit_routes(api, tag_features, described);
     Box::new(
-        [Chunk::Items(head), api_trait]
-            .into_iter()
-            .chain(inputs)
-            .chain([Chunk::Items(router), routes])
-            .chain(handlers),
+        [
+            Chunk::Items(head),
+            api_trait,
+            answers_trait,
+            documented_impl,
+        ]
+        .into_iter()
+        .chain(inputs)
+        .chain([Chunk::Items(quote!(#router #description)), routes])
+        .chain(handlers),
     )
 }
 
@@ -202,6 +279,10 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
         let docs = doc_attrs(&[b.doc.as_deref()]);
         quote!(#docs pub body: #ty,)
     });
+    let context = quote! {
+        /// The request's method, URI, headers, extensions set by middleware, and remote address.
+        pub request: rt::RequestContext,
+    };
     let accept = reads_accept(op).then(|| {
         quote! {
             /// The request's `Accept` header: this operation answers one status in more than one
@@ -228,6 +309,7 @@ fn emit_input(api: &Api, op: &Operation) -> TokenStream {
             #(#params)*
             #body
             #accept
+            #context
         }
     }
 }
@@ -244,6 +326,7 @@ pub fn reads_accept(op: &Operation) -> bool {
     op.responses.iter().any(|r| r.alternative) && op.params.iter().all(|p| p.rust_name != "accept")
 }
 
+/// Reads the input, checks it, then moves the request's head into it as its `request`.
 fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
     let handler = format_ident!("on_{}", crate::names::stem(&op.rust_name));
     let method = ident(&op.rust_name);
@@ -298,13 +381,36 @@ fn emit_handler(api: &Api, op: &Operation) -> TokenStream {
     });
     let checks = emit_checks(op);
     let accept = reads_accept(op).then(|| quote!(accept: req.header("accept")?,));
+    // The request's head moves into the input once nothing reads it: last in the literal, or
+    // after the checks when a JSON body is checked as sent.
+    let checks_body = op
+        .body
+        .as_ref()
+        .is_some_and(|b| b.check.is_some() && b.media == Media::Json);
+    if checks_body {
+        return quote! {
+            fn #handler<A: Answers>(api: Arc<A>, req: Incoming) -> rt::Started {
+                let mut input = #input {
+                    credentials: credentials(&req, #security)?,
+                    #(#params)*
+                    #body
+                    #accept
+                    request: rt::RequestContext::new(),
+                };
+                #checks
+                input.request = req.into_context();
+                rt::respond(api.#method(input))
+            }
+        };
+    }
     quote! {
-        fn #handler<A: Api>(api: Arc<A>, req: Incoming) -> rt::Started {
+        fn #handler<A: Answers>(api: Arc<A>, req: Incoming) -> rt::Started {
             let input = #input {
                 credentials: credentials(&req, #security)?,
                 #(#params)*
                 #body
                 #accept
+                request: req.into_context(),
             };
             #checks
             rt::respond(api.#method(input))
@@ -349,7 +455,7 @@ fn emit_checks(op: &Operation) -> TokenStream {
 /// Paths that differ only in their variables' names (`/a/{id}` and `/a/{name}`) are one route to
 /// axum, which refuses to register it twice: they all use the first one's spelling, and
 /// handlers read path parameters by place (see `emit_handler`).
-fn emit_routes(api: &Api, tag_features: bool) -> Chunk<'_> {
+fn emit_routes(api: &Api, tag_features: bool, described: bool) -> Chunk<'_> {
     let served = served_operations(&api.operations);
     let mut operations: Vec<&Operation> = api
         .operations
@@ -382,13 +488,22 @@ fn emit_routes(api: &Api, tag_features: bool) -> Chunk<'_> {
             method
         };
         let path = spelling[&route_shape(&op.path)];
-        quote!(#cfg (#path, #method, #handler),)
+        let id = &op.wire_name;
+        quote!(#cfg (#path, #method, #handler, #id),)
     });
-    let router = |routes: TokenStream| {
+    let title = &api.title;
+    let describe = described.then(|| {
+        quote! {
+            #[cfg(feature = "docs")]
+            let config = config.describe(DESCRIPTION, #title);
+        }
+    });
+    let router = move |routes: TokenStream| {
         quote! {
             /// An axum router serving `api` with explicit limits.
-            pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> rt::axum::Router {
+            pub fn router_with_config<A: Answers>(api: A, config: ServerConfig) -> rt::axum::Router {
                 let routes: &[rt::Route<A>] = &[#routes];
+                #describe
                 rt::router(api, config, routes)
             }
         }

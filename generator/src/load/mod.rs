@@ -47,6 +47,11 @@ pub struct LoadedSpec {
     /// Every file loading read: the root and each file its `$ref`s name (for a build script's
     /// `cargo:rerun-if-changed`); empty for a spec parsed from memory.
     pub files: Vec<PathBuf>,
+    /// The description as the input gave it, bundled into one document (external references
+    /// copied in), as JSON: the root's own text when it is JSON that bundling did not change,
+    /// else the bundled tree written compactly. Before any conversion (a 2.0 or 3.1 document
+    /// stays one), so that the `docs` feature serves what the input said.
+    pub description: String,
 }
 
 impl LoadedSpec {
@@ -212,6 +217,7 @@ fn read_spec(
     bundled: bool,
 ) -> Result<LoadedSpec, Diagnostics> {
     let mut warnings = Diagnostics::default();
+    let description = describe(&source, &value, bundled, &mut warnings);
     let mut value = value;
     if matches!(version, Version::V31 | Version::V32) {
         sequential::item_schemas(&mut value);
@@ -260,6 +266,7 @@ fn read_spec(
             origins,
             warnings,
             files: Vec::new(),
+            description,
         }),
         Ok(Err(d)) => {
             let mut diagnostics = Diagnostics(vec![*d]);
@@ -282,6 +289,29 @@ fn read_spec(
             Err(Diagnostics(vec![d]))
         }
     }
+}
+
+/// See [`LoadedSpec::description`]. A tree JSON cannot hold (a YAML key that is a list) is written
+/// as `{}`, with a warning.
+fn describe(
+    source: &str,
+    value: &serde_yaml::Value,
+    bundled: bool,
+    warnings: &mut Diagnostics,
+) -> String {
+    let is_json = source
+        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+        .starts_with('{');
+    if is_json && !bundled {
+        return source.to_owned();
+    }
+    serde_json::to_string(value).unwrap_or_else(|e| {
+        warnings.push(Diagnostic::warning(
+            "",
+            format!("the description cannot be written as JSON ({e}): the `docs` feature serves `{{}}` instead"),
+        ));
+        "{}".to_owned()
+    })
 }
 
 /// The origin of a piece of the document moved from `from` to `to` (both pointers into the
