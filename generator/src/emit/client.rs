@@ -577,6 +577,9 @@ fn emit_all(api: &Api, op: &Operation, name: &str) -> TokenStream {
     } else {
         quote!(let answer = call.await;)
     };
+    // A deprecated operation's pages are deprecated too; the call inside is not a new use.
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     let heading = format!(
         " Every item of [`{0}`](Self::{0}), page after page, as a stream: the next page is asked for when the items before it have been read.",
         op.rust_name
@@ -586,12 +589,14 @@ fn emit_all(api: &Api, op: &Operation, name: &str) -> TokenStream {
         #[doc = #heading]
         #[doc = ""]
         #[doc = #how]
+        #deprecated
         pub fn #method(&self, #(#args,)* #options_param) -> rt::page::Pages<#item, #response> {
             #owned
             let client = self.clone();
             #options_copy
             rt::page::pages(move |at: rt::page::PageAt| {
                 #position
+                #allow_deprecated
                 let call = client.#single(#(#call_args,)* #options_arg);
                 let call = match at {
                     rt::page::PageAt::Url(url) => call.follow(url),

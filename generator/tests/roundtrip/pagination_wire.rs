@@ -302,6 +302,8 @@ async fn every_convention_reads_all_items_in_order() {
     };
     let items = read_ids(client.list_items_all(&options)).await;
     check("offset and limit", items, 4);
+    // A deprecated operation (its `_all` is deprecated with it).
+    #[allow(deprecated)]
     let items = read_ids(client.list_numbered_all(&ListNumberedOptions::default())).await;
     check("page numbers", items, 4);
     let items = read_ids(client.list_custom_all(&ListCustomOptions::default())).await;
