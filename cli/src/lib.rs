@@ -4,6 +4,7 @@
 //! Exit codes (both front ends): 0 success (`--check`: up to date), 1 the spec has errors or
 //! `--check` found drift, 2 usage or I/O errors.
 
+pub mod allocator;
 pub mod report;
 pub mod write;
 

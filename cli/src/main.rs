@@ -1,33 +1,16 @@
 //! `openapi-gen`: generates a standalone Rust crate (models, reqwest client, axum server) from
 //! an OpenAPI 3.0 / 3.1 or Swagger 2.0 document.
 
-use std::ffi::{c_int, c_long};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use openapi_gen_cli::{standalone, Options};
+use openapi_gen_cli::{allocator, standalone, Options};
 
 /// The generator allocates many small token and syntax-tree nodes; mimalloc serves them faster
 /// than the system allocator (measured with `cargo xtask bench`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `mi_option_purge_delay` in mimalloc's `mi_option_e` (`mimalloc.h`, the same in its v2 and v3):
-/// how many milliseconds freed memory is kept before it goes back to the system.
-const MI_OPTION_PURGE_DELAY: c_int = 15;
-
-/// How long freed memory is kept for reuse. mimalloc v3 keeps it a second, longer than most phases
-/// of a run: the parse tree of Microsoft Graph's spec, freed on one thread while another reads the
-/// OpenAPI model, was still held at the run's peak (635 MB instead of 500 MB). A tenth of a second
-/// still serves a phase's own churn from freed memory (no slower, measured on Graph and Qovery).
-const PURGE_DELAY_MS: c_long = 100;
-
-extern "C" {
-    /// mimalloc's option setter, linked with the allocator; the `mimalloc` crate declares it only
-    /// under its `extended` feature, without a constant for the purge delay.
-    fn mi_option_set(option: c_int, value: c_long);
-}
 
 #[derive(Parser)]
 #[command(
@@ -51,10 +34,10 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    // SAFETY: `mi_option_set` stores an integer option; mimalloc reads options at any time, and
-    // this runs before any thread of ours starts.
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
     openapi_gen_cli::main_with(|cli: Cli| {
+        // The size of the root file; split specs are rarely large in their root alone.
+        let bytes = std::fs::metadata(&cli.spec).map_or(u64::MAX, |m| m.len());
+        allocator::tune(bytes);
         standalone(&cli.options, &cli.spec, &cli.out, &cli.crate_name)
     })
 }

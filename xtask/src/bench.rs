@@ -24,6 +24,10 @@ const MAX_LINES: u64 = 60_000;
 const MAX_CHECK_ALL_SECS: f64 = 20.0;
 const MAX_CHECK_CLIENT_SECS: f64 = 12.0;
 const MAX_CHECK_ONE_TAG_SECS: f64 = 3.0;
+/// Issue #29: ours against the peer on the same spec (generation, installed commands; `cargo
+/// check` of our full crate against the peer's client-only crate).
+const MAX_GENERATE_PEER_RATIO: f64 = 0.15;
+const MAX_CHECK_PEER_RATIO: f64 = 0.30;
 /// Time per operation at the largest synthetic size may exceed that at the next size by this
 /// factor at most, or growth is not linear.
 const MAX_PER_OP_GROWTH: f64 = 1.5;
@@ -54,6 +58,11 @@ pub struct BenchArgs {
     /// The full Qovery spec.
     #[arg(long, default_value = "../shared/specs/qovery-openapi.yaml")]
     qovery: PathBuf,
+    /// Skip the comparison with the peer (progenitor, installed from crates.io on first use):
+    /// generation time, installed command against installed command, and `cargo check` of its
+    /// crate against ours, interleaved.
+    #[arg(long)]
+    no_peer: bool,
 }
 
 /// Arguments of the hidden per-spec child process.
@@ -146,10 +155,16 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     } else {
         check_times(&qovery, &bench_dir)?
     };
-    let targets = targets(&rows, &checks, &args.synthetic);
+    let peer = if args.no_peer || !qovery.exists() {
+        Value::Null
+    } else {
+        peer_comparison(&qovery, &bench_dir, args.runs, !args.no_check)?
+    };
+    let targets = targets(&rows, &checks, &peer, &args.synthetic);
     let report = json!({
         "generation": rows,
         "cargo_check": checks,
+        "peer": peer,
         "targets": targets,
         "load_average_before": load_before,
         "load_average_after": load_average(),
@@ -164,6 +179,8 @@ pub fn run(args: &BenchArgs) -> Result<()> {
 
 /// The child process: generates one spec `runs` times and prints the medians as JSON.
 pub fn run_one(args: &RunArgs) -> Result<()> {
+    // As the front ends do (`openapi_gen_cli::allocator`).
+    openapi_gen_cli::allocator::tune(fs::metadata(&args.spec).map_or(u64::MAX, |m| m.len()));
     let label = args.spec.display().to_string();
     let mut config = openapi_gen::Config::default();
     config
@@ -290,6 +307,90 @@ fn check_times(spec: &Path, bench_dir: &Path) -> Result<Value> {
     }))
 }
 
+/// Ours against the peer on the Qovery spec, in alternated runs: generation by the two installed
+/// commands (ours from the original spec, the peer from the copy with its edits; both write a
+/// crate), and `cargo check` of our full crate (all features) against the peer's client-only
+/// crate, each crate alone after its dependencies.
+fn peer_comparison(spec: &Path, bench_dir: &Path, runs: usize, check: bool) -> Result<Value> {
+    let root = workspace_root();
+    let peer = crate::peer::installed()?;
+    let peer_dir = bench_dir.join("peer-out");
+    let peer_spec = crate::peer::edited_spec(spec, &peer_dir)?;
+    eprintln!("building the openapi-gen command (release)...");
+    let status = Command::new(env!("CARGO"))
+        .current_dir(&root)
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "--package",
+            "openapi-gen-cli",
+        ])
+        .status()?;
+    if !status.success() {
+        bail!("building openapi-gen failed");
+    }
+    let ours = root.join("target/release/openapi-gen");
+    let ours_out = bench_dir.join("ours-out/qovery");
+    let peer_out = peer_dir.join("qovery_peer");
+    eprintln!("generating with both commands, alternated ({runs} runs each)...");
+    let (mut ours_s, mut peer_s) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let status = Command::new(&ours)
+            .args(["--quiet", "--crate-name", "qovery", "--spec"])
+            .arg(spec)
+            .arg("--out")
+            .arg(&ours_out)
+            .status()?;
+        ours_s.push(started.elapsed().as_secs_f64());
+        if !status.success() {
+            bail!("openapi-gen failed on {}", spec.display());
+        }
+        peer_s.push(crate::peer::generate(
+            &peer,
+            &peer_spec,
+            &peer_out,
+            "qovery_peer",
+        )?);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (ours_generate, peer_generate) = (median(ours_s), median(peer_s));
+    let mut report = json!({
+        "peer": format!("{} {}", crate::peer::PEER, crate::peer::PEER_VERSION),
+        "generate_ours_s": ours_generate,
+        "generate_peer_s": peer_generate,
+        "generate_ratio": ours_generate / peer_generate,
+    });
+    if check {
+        // The peer's crate sits under this workspace's target directory: it is a workspace of
+        // its own.
+        let manifest = peer_out.join("Cargo.toml");
+        let text = fs::read_to_string(&manifest)?;
+        fs::write(&manifest, text + "\n[workspace]\n")?;
+        let ours_crate = bench_dir.join("qovery_full");
+        let peer_target = bench_dir.join("peer-check-target");
+        let ours_target = bench_dir.join("check-target");
+        eprintln!("building the peer crate's dependencies (not timed)...");
+        cargo_check(&peer_out, &peer_target, &[])?;
+        cargo_check(&ours_crate, &ours_target, &[])?;
+        eprintln!("timing cargo check of both crates, alternated ({runs} runs each)...");
+        let (mut ours_c, mut peer_c) = (Vec::new(), Vec::new());
+        for _ in 0..runs.max(1) {
+            ours_c.push(cargo_check(&ours_crate, &ours_target, &[])?);
+            peer_c.push(cargo_check(&peer_out, &peer_target, &[])?);
+        }
+        let (ours_check, peer_check) = (median(ours_c), median(peer_c));
+        report["check_ours_all_features_s"] = json!(ours_check);
+        report["check_peer_client_s"] = json!(peer_check);
+        report["check_ratio"] = json!(ours_check / peer_check);
+    }
+    Ok(report)
+}
+
 /// One `cargo check` of the crate alone: its `lib.rs` is touched so only it is rechecked, and
 /// `CARGO_INCREMENTAL=0` so the incremental cache does not hide the cost.
 fn cargo_check(crate_dir: &Path, target_dir: &Path, args: &[&str]) -> Result<f64> {
@@ -319,7 +420,7 @@ fn cargo_check(crate_dir: &Path, target_dir: &Path, args: &[&str]) -> Result<f64
 }
 
 /// Each target with the measured figure and whether it holds.
-fn targets(rows: &[Value], checks: &Value, sizes: &[usize]) -> Value {
+fn targets(rows: &[Value], checks: &Value, peer: &Value, sizes: &[usize]) -> Value {
     let mut out = Vec::new();
     let mut add = |name: &str, measured: Option<f64>, limit: f64, unit: &str| {
         if let Some(measured) = measured {
@@ -387,6 +488,20 @@ fn targets(rows: &[Value], checks: &Value, sizes: &[usize]) -> Value {
             "s",
         );
     }
+    if !peer.is_null() {
+        add(
+            "generate Qovery / the peer's",
+            peer["generate_ratio"].as_f64(),
+            MAX_GENERATE_PEER_RATIO,
+            "ratio",
+        );
+        add(
+            "cargo check all features / the peer's client",
+            peer["check_ratio"].as_f64(),
+            MAX_CHECK_PEER_RATIO,
+            "ratio",
+        );
+    }
     Value::Array(out)
 }
 
@@ -432,6 +547,24 @@ fn print_table(report: &Value) {
     println!(
         "* summed over the files, which are emitted and formatted in parallel; total is wall time."
     );
+    let peer = &report["peer"];
+    if !peer.is_null() {
+        println!(
+            "\nagainst the peer ({}), Qovery, medians of alternated runs:\n  generation (installed commands) {:.2} s against {:.2} s: {:.2}x",
+            peer["peer"].as_str().unwrap_or("?"),
+            peer["generate_ours_s"].as_f64().unwrap_or(f64::NAN),
+            peer["generate_peer_s"].as_f64().unwrap_or(f64::NAN),
+            peer["generate_ratio"].as_f64().unwrap_or(f64::NAN),
+        );
+        if peer.get("check_ratio").is_some() {
+            println!(
+                "  cargo check, our crate with all features against the peer's client: {:.1} s against {:.1} s: {:.2}x",
+                peer["check_ours_all_features_s"].as_f64().unwrap_or(f64::NAN),
+                peer["check_peer_client_s"].as_f64().unwrap_or(f64::NAN),
+                peer["check_ratio"].as_f64().unwrap_or(f64::NAN),
+            );
+        }
+    }
     let checks = &report["cargo_check"];
     if !checks.is_null() {
         println!(

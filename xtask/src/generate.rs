@@ -37,9 +37,15 @@ pub fn workspace_root() -> PathBuf {
 pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     match (&args.spec, &args.out, &args.crate_name) {
         (Some(spec), Some(out), Some(name)) => {
+            let bytes = fs::metadata(spec).map_or(u64::MAX, |m| m.len());
+            openapi_gen_cli::allocator::tune(bytes);
             openapi_gen_cli::standalone(&args.options, spec, out, name)
         }
-        _ => workspace(&args.options, &workspace_root()),
+        _ => {
+            // The workspace's specs are small.
+            openapi_gen_cli::allocator::tune(0);
+            workspace(&args.options, &workspace_root())
+        }
     }
 }
 

@@ -9,6 +9,7 @@ mod corpus;
 mod generate;
 mod mock;
 mod models_bench;
+mod peer;
 mod streams_bench;
 mod synthetic;
 #[cfg(test)]
