@@ -1,12 +1,16 @@
 //! How the front ends' allocator (mimalloc, set as `#[global_allocator]` by each binary) handles
 //! memory, chosen by the size of the spec before any thread of ours starts.
 //!
-//! A spec of a few megabytes runs for a fraction of a second. Handing freed memory back to the
-//! system and faulting it in again, or faulting whole 2 MiB transparent huge pages for a few
-//! kilobytes, is then mostly kernel time spent zeroing pages: on Qovery's 1.3 MB spec 20-30% of
-//! the CPU time (`perf record`, `clear_page_erms`), and 85 MB of peak memory where 58 MB is used.
-//! A large spec (Microsoft Graph, 20 MB) needs the opposite: memory freed by one phase returned
-//! soon, so the next one does not stack on it.
+//! Two things, both measured with `perf record` and `/usr/bin/time`:
+//!
+//! - mimalloc advises transparent huge pages for its arenas, and the kernel zeroes a huge page
+//!   whole at its first touch: 20-30% of the CPU time on Qovery's 1.3 MB spec (`clear_page_erms`)
+//!   and 85 MB of peak memory where 58 MB is used; on Microsoft Graph (20 MB) 10% of the CPU time.
+//!   The process takes 4 KiB pages.
+//! - A small spec keeps its freed memory until the run ends: in a run of a fraction of a second,
+//!   handing memory back and faulting it in again is kernel time. A large spec (Microsoft Graph)
+//!   needs the opposite, memory freed by one phase returned soon, so the next does not stack on
+//!   it.
 
 use std::ffi::{c_int, c_long};
 
@@ -20,7 +24,7 @@ const MI_OPTION_PURGE_DELAY: c_int = 15;
 /// 500 MB). A tenth of a second still serves a phase's own churn from freed memory.
 const PURGE_DELAY_MS: c_long = 100;
 
-/// Specs smaller than this keep their freed memory until the run ends and use small pages.
+/// Specs smaller than this keep their freed memory until the run ends.
 pub const SMALL_SPEC_BYTES: u64 = 8 << 20;
 
 extern "C" {
@@ -32,17 +36,17 @@ extern "C" {
 /// Sets the allocator up for a spec of `spec_bytes` (the root file's size). Call it before any
 /// thread starts: it changes process-wide settings.
 pub fn tune(spec_bytes: u64) {
-    let small = spec_bytes < SMALL_SPEC_BYTES;
-    let delay = if small { -1 } else { PURGE_DELAY_MS };
+    let delay = if spec_bytes < SMALL_SPEC_BYTES {
+        -1
+    } else {
+        PURGE_DELAY_MS
+    };
     // SAFETY: `mi_option_set` stores an integer option, which mimalloc reads at any time.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, delay) };
+    // Faults from now on take 4 KiB pages. A failure leaves the default, which is only slower.
+    // SAFETY: `prctl` with `PR_SET_THP_DISABLE` sets a flag on this process; no memory is touched.
     #[cfg(target_os = "linux")]
-    if small {
-        // Faults from now on take 4 KiB pages: mimalloc advises huge pages for its arenas, and a
-        // huge page is zeroed whole at its first touch. A failure leaves the default, which is
-        // only slower.
-        // SAFETY: `prctl` with `PR_SET_THP_DISABLE` sets a flag on this process; no memory of
-        // ours is touched.
-        unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
-    }
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0)
+    };
 }

@@ -832,6 +832,14 @@ fn collect_refs(
 }
 
 /// A mapping key as the string a JSON pointer names it by (YAML allows `200:` unquoted).
+/// Whether a mapping key reads as `segment` (see `key_string`), without allocating for a string.
+fn key_matches(key: &Value, segment: &str) -> bool {
+    match key {
+        Value::String(s) => s == segment,
+        other => key_string(other) == segment,
+    }
+}
+
 fn key_string(key: &Value) -> String {
     match key {
         Value::String(s) => s.clone(),
@@ -862,10 +870,13 @@ fn lookup<'v>(value: &'v Value, fragment: &str) -> Option<&'v Value> {
     let mut current = value;
     for segment in fragment_segments(fragment) {
         current = match current {
-            Value::Mapping(map) => map
-                .iter()
-                .find(|(k, _)| key_string(k) == segment)
-                .map(|(_, v)| v)?,
+            Value::Mapping(map) => match map.get(segment.as_str()) {
+                Some(value) => value,
+                None => map
+                    .iter()
+                    .find(|(k, _)| key_matches(k, &segment))
+                    .map(|(_, v)| v)?,
+            },
             Value::Sequence(items) => items.get(segment.parse::<usize>().ok()?)?,
             Value::Tagged(tagged) => &tagged.value,
             _ => return None,
@@ -878,10 +889,17 @@ fn lookup_mut<'v>(value: &'v mut Value, segments: &[String]) -> Option<&'v mut V
     let mut current = value;
     for segment in segments {
         current = match current {
-            Value::Mapping(map) => map
-                .iter_mut()
-                .find(|(k, _)| key_string(k) == *segment)
-                .map(|(_, v)| v)?,
+            // A string key is found by its hash; only a key written as a number or a boolean
+            // (`200:`) is looked for one by one.
+            Value::Mapping(map) => {
+                if map.contains_key(segment.as_str()) {
+                    map.get_mut(segment.as_str())?
+                } else {
+                    map.iter_mut()
+                        .find(|(k, _)| key_matches(k, segment))
+                        .map(|(_, v)| v)?
+                }
+            }
             Value::Sequence(items) => items.get_mut(segment.parse::<usize>().ok()?)?,
             _ => return None,
         };
