@@ -159,24 +159,23 @@ fn render_items(text: &mut String, tokens: TokenStream) -> Result<(), String> {
     };
     let mut trees = tokens.into_iter().peekable();
     // Inner attributes (`#![...]`, including `//!` docs) come first and form their own chunk.
+    // Each is taken `#` by `#`, looking at most two trees ahead (a spec's description can be
+    // thousands of `//!` lines: cloning the rest of the stream to look ahead was quadratic).
+    let mut inner: Vec<TokenTree> = Vec::new();
+    // The `#` of an outer attribute, once seen: it starts the first item.
     let mut current: Vec<TokenTree> = Vec::new();
     while matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '#') {
-        let mut lookahead = trees.clone();
-        let hash = lookahead.next();
-        let bang = lookahead.next();
-        let group = lookahead.next();
-        match (&bang, &group) {
-            (Some(TokenTree::Punct(b)), Some(TokenTree::Group(g)))
-                if b.as_char() == '!' && g.delimiter() == Delimiter::Bracket =>
-            {
-                current.extend([hash, bang, group].into_iter().flatten());
-                trees = lookahead;
-            }
-            _ => break,
+        let hash = trees.next();
+        if !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '!') {
+            current.extend(hash);
+            break;
         }
+        let bang = trees.next();
+        let group = trees.next();
+        inner.extend([hash, bang, group].into_iter().flatten());
     }
-    if !current.is_empty() {
-        render(std::mem::take(&mut current))?;
+    if !inner.is_empty() {
+        render(inner)?;
     }
     // An item ends at a top-level `;`, or at a top-level `{...}` group not followed by `;` (so
     // `use a::{b, c};` stays whole). Attributes (`#[...]`) stay with the item they precede.
@@ -236,6 +235,27 @@ mod tests {
             pub trait Api: Send { fn get(&self) -> impl ::std::future::Future<Output = ()> + Send; }
             async fn handle<A: Api>(api: A) -> Result<(), ()> { let reply = match 1 { _ => () }; Ok(reply) }
         };
+        assert_renders_whole(tokens);
+    }
+
+    /// Many inner doc lines (a spec's long description), then an item that starts with an
+    /// attribute, and a file with no inner attributes at all.
+    #[test]
+    fn inner_docs_then_an_attributed_item() {
+        let docs = (0..2_000).map(|i| format!("Line {i} of the description."));
+        assert_renders_whole(quote! {
+            #(#![doc = #docs])*
+            /// A struct.
+            #[derive(Debug)]
+            pub struct A;
+        });
+        assert_renders_whole(quote!(
+            #[derive(Debug)]
+            pub struct A;
+        ));
+    }
+
+    fn assert_renders_whole(tokens: proc_macro2::TokenStream) {
         let whole = {
             let file: syn::File = syn::parse2(tokens.clone()).expect("test tokens parse");
             format!(
