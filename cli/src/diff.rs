@@ -103,15 +103,15 @@ pub fn fails(report: &Report, fail_on: Option<FailOn>) -> bool {
 
 /// What the drift check prints above its file diff: the changes from the description the
 /// committed code was generated from (`old`, the `openapi.json` beside it) to `spec`. A line
-/// saying why when there is nothing to compare with.
-pub fn drift_summary(old: &Path, spec: &Path, label: &str) -> String {
+/// saying why when there is nothing to compare with. `old_label` names `old` in the summary.
+pub fn drift_summary(old: &Path, old_label: &str, spec: &Path, label: &str) -> String {
     if !old.is_file() {
         return format!(
             "({} is missing, so the API changes cannot be listed; the file diff follows)\n",
             old.display()
         );
     }
-    match diff_specs(old, &format!("{} (committed)", old.display()), spec, label) {
+    match diff_specs(old, &format!("{old_label} (committed)"), spec, label) {
         Ok(report) if report.changes.is_empty() => {
             "API changes: none in the Rust API (the generated text changed)\n".to_owned()
         }

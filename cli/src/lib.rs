@@ -223,7 +223,8 @@ pub fn standalone(options: &Options, spec: &Path, out: &Path, name: &str) -> Res
         let drift = write::check_tree(out, &output.files)?;
         if !drift.is_empty() {
             let old = out.join("src").join(openapi_gen::diff::DESCRIPTION_FILE);
-            eprint!("{}", diff::drift_summary(&old, spec, &label));
+            let old_label = old.display().to_string();
+            eprint!("{}", diff::drift_summary(&old, &old_label, spec, &label));
         }
         for item in &drift {
             eprintln!("{}", item.describe());

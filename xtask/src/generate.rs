@@ -123,7 +123,13 @@ fn api_changes(root: &Path, drift: &[write::Drift]) -> Result<String> {
         let old = root.join(&module).join(openapi_gen::diff::DESCRIPTION_FILE);
         let file_name = path.file_name().expect("found by name").to_string_lossy();
         let label = format!("specs/{api}/{file_name}");
-        text.push_str(&openapi_gen_cli::diff::drift_summary(&old, &path, &label));
+        let old_label = module
+            .join(openapi_gen::diff::DESCRIPTION_FILE)
+            .display()
+            .to_string();
+        text.push_str(&openapi_gen_cli::diff::drift_summary(
+            &old, &old_label, &path, &label,
+        ));
     }
     Ok(text)
 }

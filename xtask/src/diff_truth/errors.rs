@@ -236,3 +236,69 @@ fn container(key: &str) -> &str {
     let end = rest.find([':', '.']).unwrap_or(rest.len());
     &key[..prefix.len() + 1 + end]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_relate_to_what_a_line_tags() {
+        assert!(related("op:a", "op:a"));
+        assert!(
+            related("op:a", "op:a:param:b"),
+            "a removed operation breaks its parameter's line"
+        );
+        assert!(
+            related("op:a:param:c", "op:a:param:*"),
+            "the call passes every parameter"
+        );
+        assert!(
+            !related("op:a:param:b", "op:a"),
+            "a line naming the operation alone"
+        );
+        assert!(!related("op:a", "op:a_all"));
+        assert!(related("type:T", "type:T.f") && related("type:T", "type:T::V"));
+        assert!(!related("type:T", "type:Tx.f"));
+    }
+
+    #[test]
+    fn containers_are_the_operation_or_type() {
+        assert_eq!(container("op:a:response:Ok"), "op:a");
+        assert_eq!(container("op:a"), "op:a");
+        assert_eq!(container("type:T.f"), "type:T");
+        assert_eq!(container("type:T::V"), "type:T");
+    }
+
+    #[test]
+    fn tags_come_from_the_line_or_the_missing_methods() {
+        let lines = [
+            "fn f() { // @op:a",
+            "let _ = 1; // @op:a:param:b @type:T",
+            "x",
+        ];
+        let error = |line, code: &str, message: &str| CompileError {
+            line,
+            code: code.to_owned(),
+            message: message.to_owned(),
+        };
+        assert_eq!(
+            tags_of(&lines, &error(2, "E0308", "")),
+            ["op:a:param:b", "type:T"]
+        );
+        assert_eq!(
+            tags_of(&lines, &error(3, "E0308", "")),
+            ["op:a:param:b", "type:T"]
+        );
+        assert_eq!(
+            tags_of(
+                &lines,
+                &error(
+                    1,
+                    "E0046",
+                    "not all trait items implemented, missing: `x`, `y`"
+                )
+            ),
+            ["op:x", "op:y"]
+        );
+    }
+}
