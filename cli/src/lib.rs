@@ -2,9 +2,10 @@
 //! run with its diagnostics and summary line, and the writing of standalone crates.
 //!
 //! Exit codes (both front ends): 0 success (`--check`: up to date), 1 the spec has errors or
-//! `--check` found drift, 2 usage or I/O errors.
+//! `--check` found drift, 2 usage or I/O errors, 3 `diff --fail-on` found what it names.
 
 pub mod allocator;
+pub mod diff;
 pub mod report;
 pub mod write;
 
@@ -63,14 +64,18 @@ pub enum Outcome {
     Done,
     SpecErrors,
     Stale,
+    /// `diff --fail-on` found a change of the kind it names.
+    Breaking,
 }
 
 impl Outcome {
-    /// 0 success, 1 spec errors or drift (I/O and usage errors are 2, from [`main_with`]).
+    /// 0 success, 1 spec errors or drift, 3 what `diff --fail-on` names (I/O and usage errors
+    /// are 2, from [`main_with`]).
     pub fn exit_code(self) -> ExitCode {
         match self {
             Outcome::Done => ExitCode::SUCCESS,
             Outcome::SpecErrors | Outcome::Stale => ExitCode::from(1),
+            Outcome::Breaking => ExitCode::from(3),
         }
     }
 }
@@ -79,7 +84,15 @@ impl Outcome {
 /// `A` and runs `run`, with the exit codes they document: the outcome's 0 or 1, and 2 for a
 /// usage error (clap's message) or an I/O error (`error: ...`); `--help` and `--version` exit 0.
 pub fn main_with<A: clap::Parser>(run: impl FnOnce(A) -> Result<Outcome>) -> ExitCode {
-    let args = match A::try_parse() {
+    main_with_args(std::env::args_os(), run)
+}
+
+/// [`main_with`] over the given arguments (the first is the program's name).
+pub fn main_with_args<A: clap::Parser>(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+    run: impl FnOnce(A) -> Result<Outcome>,
+) -> ExitCode {
+    let args = match A::try_parse_from(args) {
         Ok(args) => args,
         Err(e) => {
             let _ = e.print();
@@ -209,6 +222,11 @@ pub fn standalone(options: &Options, spec: &Path, out: &Path, name: &str) -> Res
     };
     if options.check {
         let drift = write::check_tree(out, &output.files)?;
+        if !drift.is_empty() {
+            let old = out.join("src").join(openapi_gen::diff::DESCRIPTION_FILE);
+            let old_label = old.display().to_string();
+            eprint!("{}", diff::drift_summary(&old, &old_label, spec, &label));
+        }
         for item in &drift {
             eprintln!("{}", item.describe());
         }

@@ -18,6 +18,7 @@
 mod build_script;
 mod config;
 pub mod diagnostics;
+pub mod diff;
 mod emit;
 pub mod ir;
 mod load;

@@ -46,6 +46,25 @@ fn valid_fixtures() {
     });
 }
 
+/// Each `fixtures/diff/<case>/` holds two versions of an API: the report of what changed, as
+/// people read it and as JSON.
+#[test]
+fn diff_fixtures() {
+    insta::glob!("fixtures/diff/*/old.yaml", |old| {
+        let case = old.parent().unwrap().file_name().unwrap().to_string_lossy();
+        let new = old.with_file_name("new.yaml");
+        let report = openapi_gen::diff::diff_specs(
+            old,
+            &format!("fixtures/diff/{case}/old.yaml"),
+            &new,
+            &format!("fixtures/diff/{case}/new.yaml"),
+        )
+        .unwrap_or_else(|d| panic!("{d}"));
+        insta::assert_snapshot!("diff_human", report.to_human());
+        insta::assert_snapshot!("diff_json", report.to_json());
+    });
+}
+
 #[test]
 fn invalid_fixtures() {
     insta::glob!("fixtures/invalid/{*.yaml,*.json,*/openapi.yaml}", |path| {

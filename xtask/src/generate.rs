@@ -117,6 +117,29 @@ pub fn render_workspace(
     Ok((!failed).then_some(wanted))
 }
 
+/// For each API whose files drifted, what changed in its Rust API: the description its
+/// committed code was generated from (`generated/src/<api>/openapi.json`) against its spec.
+fn api_changes(root: &Path, drift: &[write::Drift]) -> Result<String> {
+    let mut text = String::new();
+    for (api, path) in find_specs(root)? {
+        let module = Path::new("generated/src").join(openapi_gen::names::field_name(&api));
+        if !drift.iter().any(|d| d.path.starts_with(&module)) {
+            continue;
+        }
+        let old = root.join(&module).join(openapi_gen::diff::DESCRIPTION_FILE);
+        let file_name = path.file_name().expect("found by name").to_string_lossy();
+        let label = format!("specs/{api}/{file_name}");
+        let old_label = module
+            .join(openapi_gen::diff::DESCRIPTION_FILE)
+            .display()
+            .to_string();
+        text.push_str(&openapi_gen_cli::diff::drift_summary(
+            &old, &old_label, &path, &label,
+        ));
+    }
+    Ok(text)
+}
+
 fn workspace(options: &Options, root: &Path) -> Result<Outcome> {
     let Some(wanted) = render_workspace(options, root)? else {
         return Ok(Outcome::SpecErrors);
@@ -137,6 +160,7 @@ fn workspace(options: &Options, root: &Path) -> Result<Outcome> {
             }
             return Ok(Outcome::Done);
         }
+        eprint!("{}", api_changes(root, &drift)?);
         for item in &drift {
             eprintln!("{}", item.describe());
         }
@@ -241,6 +265,37 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(workspace(&check, root).unwrap(), Outcome::Stale));
+        let drift_of = |root: &Path| {
+            let wanted = render_workspace(&write, root).unwrap().unwrap();
+            let existing: Vec<PathBuf> = write::generated_files(&root.join("generated/src"))
+                .unwrap()
+                .into_iter()
+                .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
+                .collect();
+            write::compare(root, &wanted, &existing).unwrap()
+        };
+        let summary = api_changes(root, &drift_of(root)).unwrap();
+        assert_eq!(
+            summary, "API changes: none in the Rust API (the generated text changed)\n",
+            "a summary edit changes docs only"
+        );
+        // An operation removed: the drift check says what breaks before the file diff.
+        let text = fs::read_to_string(&spec).unwrap();
+        let edited = text.replacen(
+            "operationId: deleteOrganization",
+            "operationId: removeOrganization",
+            1,
+        );
+        assert_ne!(text, edited, "the coveo spec has deleteOrganization");
+        fs::write(&spec, &edited).unwrap();
+        let summary = api_changes(root, &drift_of(root)).unwrap();
+        assert!(
+            summary.contains("recommended bump: major")
+                && summary
+                    .contains("method `delete_organization` renamed to `remove_organization`"),
+            "{summary}"
+        );
+        fs::write(&spec, text).unwrap();
 
         assert!(matches!(workspace(&write, root).unwrap(), Outcome::Done));
         assert!(matches!(workspace(&check, root).unwrap(), Outcome::Done));

@@ -1,11 +1,14 @@
 //! Workspace automation: `cargo xtask generate` (and `--check`), `cargo xtask mock`,
-//! `cargo xtask bench` (`--models`, `--streams`), `cargo xtask corpus`.
+//! `cargo xtask bench` (`--models`, `--streams`), `cargo xtask corpus`, `cargo xtask diff` and
+//! `cargo xtask diff-truth`.
 //!
 //! Exit codes: 0 success, 1 spec errors or drift, 2 usage or I/O errors.
 
 mod bench;
 #[cfg(unix)]
 mod corpus;
+#[cfg(unix)]
+mod diff_truth;
 mod generate;
 mod mock;
 mod models_bench;
@@ -44,6 +47,14 @@ enum Command {
     /// generator, lint a sample of the crates, and report outcomes, error classes and timings.
     #[cfg(unix)]
     Corpus(corpus::CorpusArgs),
+    /// What changed in the generated Rust API between two versions of a description (as
+    /// `openapi-gen diff`).
+    Diff(openapi_gen_cli::diff::DiffArgs),
+    /// Measures `diff` against the compiler: for consecutive versions of a description, code
+    /// using every public item of the older crate is compiled against the newer one, and its
+    /// errors are compared with the changes `diff` calls breaking.
+    #[cfg(unix)]
+    DiffTruth(diff_truth::DiffTruthArgs),
     /// One spec's generation measurements, as JSON (used by `bench`).
     #[command(hide = true)]
     BenchRun(bench::RunArgs),
@@ -53,6 +64,9 @@ fn main() -> ExitCode {
     openapi_gen_cli::main_with(|cli: Cli| match cli.command {
         Command::Generate(args) => generate::run(&args),
         Command::Mock(args) => mock::run(&args),
+        Command::Diff(args) => openapi_gen_cli::diff::run(&args),
+        #[cfg(unix)]
+        Command::DiffTruth(args) => diff_truth::run(&args),
         Command::Bench(args) => bench::run(&args).map(|()| generate::Outcome::Done),
         #[cfg(unix)]
         Command::Corpus(args) => corpus::run(&args),

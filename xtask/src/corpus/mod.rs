@@ -6,7 +6,7 @@
 //! failed lint by default): a whole public corpus is a test that must never crash the generator.
 
 mod classify;
-mod fetch;
+pub mod fetch;
 mod lint;
 mod report;
 mod select;
