@@ -1,6 +1,7 @@
 //! Pairs the operations and types of two versions: operations by `operationId`, then by method
-//! and route (a new `operationId` on the same route is a rename); types by Rust name, then by
-//! shape (one unmatched type on each side with the same fields or variants is a rename).
+//! and route (a new `operationId` on the same route is a rename); types by Rust name, then by the
+//! place their schema is written at (an inline schema renamed with its operation), then by shape
+//! (one unmatched type on each side with the same fields or variants is a rename).
 
 use std::collections::BTreeMap;
 
@@ -116,6 +117,33 @@ fn match_types(old: &Api, new: &Api) -> Vec<Pair> {
             _ => old_left.push(i),
         }
     }
+    // An inline schema is named after its place, so renaming its operation renames it: the same
+    // place (`#/paths/~1a/post/requestBody/...`) with the same kind is the same type.
+    let mut new_by_pointer: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (j, def) in new.types.defs.iter().enumerate() {
+        if !new_taken[j] {
+            new_by_pointer
+                .entry(def.pointer.as_str())
+                .or_default()
+                .push(j);
+        }
+    }
+    let mut still_left = Vec::new();
+    for &i in &old_left {
+        let def = &old.types.defs[i];
+        match new_by_pointer.get(def.pointer.as_str()).map(Vec::as_slice) {
+            Some([j])
+                if !new_taken[*j]
+                    && std::mem::discriminant(&def.kind)
+                        == std::mem::discriminant(&new.types.defs[*j].kind) =>
+            {
+                new_taken[*j] = true;
+                pairs.push((Some(i), Some(*j)));
+            }
+            _ => still_left.push(i),
+        }
+    }
+    let old_left = still_left;
     let mut old_shapes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for &i in &old_left {
         if let Some(shape) = shape(old, &old.types.defs[i]) {

@@ -112,7 +112,7 @@ impl TypeDiff<'_, '_> {
                 Kind::TypeRenamed,
                 self.key(),
                 format!(
-                    "type `model::{}` renamed to `model::{}` (same shape; schema `{}`)",
+                    "type `model::{}` renamed to `model::{}` (schema `{}`)",
                     self.old.rust_name,
                     self.new.rust_name,
                     self.new.pointer.trim_start_matches('#')
