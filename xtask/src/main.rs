@@ -1,9 +1,11 @@
 //! Workspace automation: `cargo xtask generate` (and `--check`), `cargo xtask mock`,
-//! `cargo xtask bench` (`--models`, `--streams`), `cargo xtask corpus`.
+//! `cargo xtask bench` (`--models`, `--streams`), `cargo xtask corpus`, `cargo xtask conformance`.
 //!
 //! Exit codes: 0 success, 1 spec errors or drift, 2 usage or I/O errors.
 
 mod bench;
+#[cfg(unix)]
+mod conformance;
 #[cfg(unix)]
 mod corpus;
 mod generate;
@@ -43,6 +45,10 @@ enum Command {
     /// generator, lint a sample of the crates, and report outcomes, error classes and timings.
     #[cfg(unix)]
     Corpus(corpus::CorpusArgs),
+    /// Build each description's mock server, fuzz it with schemathesis's response checks, and
+    /// report crashes, 5xx, and responses that break the description.
+    #[cfg(unix)]
+    Conformance(conformance::ConformanceArgs),
     /// One spec's generation measurements, as JSON (used by `bench`).
     #[command(hide = true)]
     BenchRun(bench::RunArgs),
@@ -55,6 +61,8 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(&args).map(|()| generate::Outcome::Done),
         #[cfg(unix)]
         Command::Corpus(args) => corpus::run(&args),
+        #[cfg(unix)]
+        Command::Conformance(args) => conformance::run(&args),
         Command::BenchRun(args) => bench::run_one(&args).map(|()| generate::Outcome::Done),
     })
 }

@@ -6,10 +6,10 @@
 //! failed lint by default): a whole public corpus is a test that must never crash the generator.
 
 mod classify;
-mod fetch;
+pub(crate) mod fetch;
 mod lint;
 mod report;
-mod select;
+pub(crate) mod select;
 mod sweep;
 
 use std::fs;
