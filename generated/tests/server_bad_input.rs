@@ -124,7 +124,9 @@ async fn serve(router: axum::Router) -> Served {
 async fn coveo_server() -> Served {
     serve(coveo::server::router_with_config(
         MustNotBeCalled,
-        coveo::server::ServerConfig::default().body_limit(LIMIT),
+        coveo::server::ServerConfig::default()
+            .body_limit(LIMIT)
+            .router_refusals(),
     ))
     .await
 }
@@ -132,7 +134,9 @@ async fn coveo_server() -> Served {
 async fn qovery_server() -> Served {
     serve(qovery::server::router_with_config(
         MustNotBeCalled,
-        qovery::server::ServerConfig::default().body_limit(LIMIT),
+        qovery::server::ServerConfig::default()
+            .body_limit(LIMIT)
+            .router_refusals(),
     ))
     .await
 }
@@ -282,7 +286,9 @@ async fn well_formed_requests_do_reach_the_implementation() {
     let calls = Counting::default();
     let coveo = serve(coveo::server::router_with_config(
         calls.clone(),
-        coveo::server::ServerConfig::default().body_limit(LIMIT),
+        coveo::server::ServerConfig::default()
+            .body_limit(LIMIT)
+            .router_refusals(),
     ))
     .await;
     let response = coveo
@@ -306,7 +312,9 @@ async fn well_formed_requests_do_reach_the_implementation() {
 
     let qovery = serve(qovery::server::router_with_config(
         calls.clone(),
-        qovery::server::ServerConfig::default().body_limit(LIMIT),
+        qovery::server::ServerConfig::default()
+            .body_limit(LIMIT)
+            .router_refusals(),
     ))
     .await;
     let response = qovery

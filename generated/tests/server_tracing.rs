@@ -143,7 +143,9 @@ async fn each_request_is_a_span_and_each_refusal_an_event_with_its_reason() {
         .send()
         .await
         .unwrap();
-    assert_eq!(too_large.status(), 413);
+    // `createOrganization` documents `400`, not `413`: the refusal answers in its place (the
+    // event below still says what was refused).
+    assert_eq!(too_large.status(), 400);
     let deleted = http
         .delete(format!("{base}/nothere"))
         .bearer_auth("alice")
@@ -176,7 +178,7 @@ async fn each_request_is_a_span_and_each_refusal_an_event_with_its_reason() {
             ("listOrganizations", "/rest/organizations", "GET", "200"),
             ("listOrganizations", "/rest/organizations", "GET", "401"),
             ("createOrganization", "/rest/organizations", "POST", "400"),
-            ("createOrganization", "/rest/organizations", "POST", "413"),
+            ("createOrganization", "/rest/organizations", "POST", "400"),
             // The implementation's own 404 is an answer, not a refusal.
             (
                 "deleteOrganization",
@@ -251,11 +253,14 @@ async fn an_unsupported_media_type_is_recorded_with_its_reason() {
         .send()
         .await
         .unwrap();
-    assert_eq!(refused.status(), 415);
+    // Qovery's `createOrganization` documents `400`, not `415`: the refusal answers in its
+    // place, in its documented shape; the event keeps the refused status.
+    assert_eq!(refused.status(), 400);
     let spans = capture.requests();
     assert_eq!(spans.len(), 1);
     assert_eq!(spans[0].fields["operation"], "createOrganization");
-    assert_eq!(spans[0].fields["http.response.status_code"], "415");
+    assert_eq!(spans[0].fields["http.response.status_code"], "400");
+    assert_eq!(spans[0].events[0]["status"], "415");
     assert_eq!(
         spans[0].fields["rejection"],
         "expected a `application/json` body, got `text/plain`"

@@ -434,6 +434,32 @@ pub mod catalog {
         )
     }
 
+    /// A response the router's refusals use has no text field to carry the refusal's message.
+    pub fn refusal_without_message(pointer: &str, statuses: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("the router's refusals ({statuses}) use this response, but its schema has no free-text field to carry why a request was refused; they are sent as a value built to the schema, without the reason"),
+        )
+        .with_hint("add a string property such as `message` to the error schema, or render refusals yourself with `ServerConfig::rejection_body`")
+    }
+
+    /// A documented example the mock would send breaks its own schema.
+    pub fn example_breaks_schema(pointer: &str, violation: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("this example breaks its schema ({violation}); the mock sends a value built from the schema instead"),
+        )
+    }
+
+    /// A schema whose `type` contradicts keywords that only apply to another type.
+    pub fn type_contradiction(pointer: &str, ty: &str, keywords: &str) -> Diagnostic {
+        Diagnostic::warning(
+            pointer,
+            format!("`type: {ty}` with {keywords}, which only apply to another type; the `type` holds, as JSON Schema reads it, and they are ignored"),
+        )
+        .with_hint("remove the keywords, or change the `type` if they say what the values are")
+    }
+
     /// The hint of a warning reported once for many places alike (an unknown format).
     pub fn same_elsewhere(others: usize) -> String {
         let places = if others == 1 { "place" } else { "places" };

@@ -35,6 +35,37 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// The constraint table that parameters' and bodies' `check`s index.
     pub checks: Checks,
+    /// The constraints of response bodies and headers, which responses' `check`s index: never
+    /// emitted, read at generation time to build values that satisfy them (the mock's answers,
+    /// the router's refusals). Unlike [`Api::checks`], every node is kept, type rules included.
+    pub response_checks: Checks,
+    /// How the router answers what no operation is reached for (`404` for an unknown path, `405`
+    /// for an unknown method): the error shape most operations use, else the router's own.
+    pub refusals: Vec<Refusal>,
+}
+
+/// How the router answers one kind of refusal it writes itself, in the shape the description
+/// documents for it (see `lower/refusals.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    /// The refusal's own status (`400`, `401`, `404`, `405`, `413`, `415`).
+    pub refused: u16,
+    /// The status answered: the refused one when the description documents it, a `4XX` range or
+    /// `default`, else the documented 4xx that stands in for it (`400` first).
+    pub status: u16,
+    /// Which documented response it is, as the description keys it (`400`, `4XX`, `default`).
+    pub response: String,
+    /// The documented response's media type; empty for a response documented without a body.
+    pub content_type: String,
+    /// The body: JSON built to the documented schema (or the text of a text body); `None`
+    /// when the response has no body.
+    pub body: Option<serde_json::Value>,
+    /// Whether the body is JSON (else text, or none).
+    pub json: bool,
+    /// JSON pointers into `body` of the string fields that carry the refusal's message.
+    pub message: Vec<String>,
+    /// The documented response's required headers, with values built to their schemas.
+    pub headers: Vec<(String, String)>,
 }
 
 /// The schema constraints requests are checked against, as data the runtime walks
@@ -63,6 +94,9 @@ pub enum Rule {
     Pattern(u32),
     /// A `format` the Rust type does not guarantee (`email`, `ipv4`, `ipv6`, `uri`).
     Format(String),
+    /// Any other string `format` (`duration`, `byte`, `hostname`, `date`...): not checked, but
+    /// it tells the value builder what shape of string to write.
+    Shape(String),
     Minimum(Limit, bool),
     Maximum(Limit, bool),
     MultipleOf(Limit),
@@ -78,6 +112,8 @@ pub enum Rule {
     Additional(u32),
     Enum(Vec<serde_json::Value>),
     AnyOf(Vec<u32>),
+    /// Every node must match: a property that two `allOf` members declare.
+    AllOf(Vec<u32>),
     /// A discriminated `oneOf`: the tag property and the node each value selects.
     OneOf(String, Vec<(String, u32)>),
 }
@@ -391,6 +427,10 @@ pub struct Operation {
     /// Alternatives, each a set of scheme indexes into [`Api::security_schemes`] that must all hold.
     /// Empty means no authentication.
     pub security: Vec<Vec<usize>>,
+    /// How the router answers the refusals it writes for this operation (`400`, `401`, `413`,
+    /// `415`), one per refused status; empty when the operation documents no 4xx and no
+    /// `default`, so the router answers in its own shape.
+    pub refusals: Vec<Refusal>,
     /// Names of the operation-level types (input, options, response).
     pub names: OperationNames,
     /// The operation's `x-pagination` extension, as written (read by the pagination pass).
@@ -555,6 +595,8 @@ pub struct ResponseBody {
     pub media: Media,
     pub content_type: String,
     pub ty: Type,
+    /// The [`Api::response_checks`] node the body (each item of a stream) must match.
+    pub check: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -564,6 +606,8 @@ pub struct ResponseHeader {
     pub ty: Type,
     pub required: bool,
     pub doc: Option<String>,
+    /// The [`Api::response_checks`] node the value must match.
+    pub check: Option<u32>,
 }
 
 /// Which statuses a response covers.
@@ -713,9 +757,18 @@ pub fn server_routable(path: &str) -> bool {
         })
 }
 
+/// A path template without its selector: the part before `#`. Some descriptions tell operations
+/// on one path apart by a parameter written after `#` (`/#Action=DescribeStacks`,
+/// `/things/{id}#x-account-id`, as the public directory's AWS descriptions do), which the router
+/// dispatches on (a header, else a query parameter, with the value when one is given).
+pub fn route_base(path: &str) -> &str {
+    path.split_once('#').map_or(path, |(base, _)| base)
+}
+
 /// Which operations the server routes, by index: those whose path it can register, except an
-/// operation whose path has the same shape and method as one before it in path order (axum
-/// refuses a method twice on one route). The others are left out of the router (`404`/`405`).
+/// operation whose path has the same shape, selector and method as one before it in path order
+/// (axum refuses a method twice on one route). The others are left out of the router
+/// (`404`/`405`).
 pub fn served_operations(operations: &[Operation]) -> Vec<bool> {
     let mut order: Vec<usize> = (0..operations.len()).collect();
     order.sort_by(|a, b| operations[*a].path.cmp(&operations[*b].path));
@@ -723,21 +776,27 @@ pub fn served_operations(operations: &[Operation]) -> Vec<bool> {
     let mut taken = BTreeSet::new();
     for index in order {
         let op = &operations[index];
-        served[index] =
-            server_routable(&op.path) && taken.insert((route_shape(&op.path), op.method.clone()));
+        served[index] = server_routable(route_base(&op.path))
+            && taken.insert((route_shape(&op.path), op.method.clone()));
     }
     served
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{route_shape, server_routable};
+    use super::{route_base, route_shape, server_routable};
 
     #[test]
     fn route_shapes_and_what_the_router_can_match() {
         assert_eq!(route_shape("/a/{id}/b/{id}"), "/a/{}/b/{}");
         assert_eq!(route_shape("/v{version}/x"), "/v{}/x");
         assert_eq!(route_shape("/plain"), "/plain");
+        assert_eq!(route_base("/#Action=DescribeStacks"), "/");
+        assert_eq!(
+            route_base("/v1/points/{name}#x-account-id"),
+            "/v1/points/{name}"
+        );
+        assert_eq!(route_base("/plain"), "/plain");
         for path in [
             "/",
             "/a/{id}",

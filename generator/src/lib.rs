@@ -28,6 +28,8 @@ pub mod names;
 mod render;
 mod runtime_copy;
 mod source_map;
+#[doc(hidden)]
+pub mod values;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -193,6 +195,12 @@ fn lower_phase(
     let mut warnings = spec.warnings.clone();
     warnings.0.extend(lower_warnings.0);
     lower::pagination::detect(&mut api, &config.pagination, &mut warnings);
+    if config.server {
+        lower::refusals::plan(&mut api, &mut warnings);
+    }
+    if config.mock {
+        lower::mock_examples::check(&api, &mut warnings);
+    }
     for pointer in config.known_bad_examples.keys() {
         if !api.examples.iter().any(|e| &e.pointer == pointer) {
             warnings.push(diagnostics::catalog::unknown_known_bad_example(pointer));

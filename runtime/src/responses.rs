@@ -9,7 +9,8 @@
 ///
 /// `responses!(Name { 200 => Ok(json), 404 => NotFound, ... })`, one entry per variant:
 /// - `400 => BadRequest`: a status without a body;
-/// - `200 => Ok(json)`: a status and its body, read as `json`, `text` or `bytes "content/type"`,
+/// - `200 => Ok(json)`: a status and its body, read as `json`, `text` or `bytes "content/type"`
+///   (`json` and `text` take the documented content type when it is not the usual one),
 ///   or streamed as `sse "text/event-stream"` (`rt::stream::EventStream`), `jsonl
 ///   "application/x-ndjson"` (`rt::stream::JsonLines`, also for JSON Lines and
 ///   `application/json-seq`) or `byte_stream "content/type"` (`rt::stream::ByteStream`);
@@ -36,6 +37,8 @@
 macro_rules! responses {
     (@read $response:ident json) => { $response.json()? };
     (@read $response:ident text) => { $response.text()? };
+    (@read $response:ident json $content_type:literal) => { $response.json()? };
+    (@read $response:ident text $content_type:literal) => { $response.text()? };
     (@read $response:ident bytes $content_type:literal) => { $response.bytes()? };
     (@read $response:ident sse $content_type:literal) => { $response.event_stream() };
     (@read $response:ident jsonl $content_type:literal) => { $response.json_lines() };
@@ -45,6 +48,8 @@ macro_rules! responses {
     (@reply $status:expr) => { $crate::server::Reply::empty($status) };
     (@reply $status:expr, $body:ident, json) => { $crate::server::Reply::json($status, &$body) };
     (@reply $status:expr, $body:ident, text) => { $crate::server::Reply::text($status, $body) };
+    (@reply $status:expr, $body:ident, json $content_type:literal) => { $crate::server::Reply::json_as($status, $content_type, &$body) };
+    (@reply $status:expr, $body:ident, text $content_type:literal) => { $crate::server::Reply::text_as($status, $content_type, $body) };
     (@reply $status:expr, $body:ident, bytes $content_type:literal) => { $crate::server::Reply::bytes($status, $content_type, $body) };
     (@reply $status:expr, $body:ident, sse $content_type:literal) => { $crate::server::Reply::sse($status, $body) };
     (@reply $status:expr, $body:ident, jsonl $content_type:literal) => { $crate::server::Reply::json_lines($status, $content_type, $body) };

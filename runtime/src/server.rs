@@ -49,6 +49,14 @@ pub struct ServerConfig {
     #[cfg(feature = "docs")]
     #[doc(hidden)]
     pub description: Option<(&'static str, &'static str)>,
+    /// Whether refusals are answered in the shapes the description documents (see the
+    /// generated server module's documentation); [`ServerConfig::rejection_body`] and
+    /// [`ServerConfig::router_refusals`] turn it off.
+    pub documented_refusals: bool,
+    /// How refusals that reach no operation (`404`, `405`) are answered, set by the generated
+    /// `router_with_config`.
+    #[doc(hidden)]
+    pub fallback_refusals: &'static [Refusal],
 }
 
 impl Default for ServerConfig {
@@ -62,6 +70,8 @@ impl Default for ServerConfig {
             docs_path: Some("/docs".to_owned()),
             #[cfg(feature = "docs")]
             description: None,
+            documented_refusals: true,
+            fallback_refusals: &[],
         }
     }
 }
@@ -101,9 +111,80 @@ impl ServerConfig {
         self
     }
 
+    /// Renders every refusal's JSON body with `render`, in place of the shapes the description
+    /// documents.
     pub fn rejection_body(mut self, render: fn(&Rejection) -> serde_json::Value) -> Self {
         self.rejection_body = render;
+        self.documented_refusals = false;
         self
+    }
+
+    /// Answers refusals in the router's own shape ([`Rejection::default_body`]) rather than in
+    /// the shapes the description documents.
+    pub fn router_refusals(mut self) -> Self {
+        self.documented_refusals = false;
+        self
+    }
+
+    /// The refusals of requests that reach no operation, from the generated router.
+    #[doc(hidden)]
+    pub fn fallback_refusals(mut self, refusals: &'static [Refusal]) -> Self {
+        self.fallback_refusals = refusals;
+        self
+    }
+}
+
+/// How one kind of refusal is answered in the shape the description documents, written by the
+/// generator for each operation.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    /// The refusal's own status.
+    pub refused: u16,
+    /// The status answered: the refused one, or the documented 4xx that stands in for it.
+    pub status: u16,
+    /// The documented media type; empty for a response documented without a body.
+    pub content_type: &'static str,
+    /// Whether `body` is JSON (else text).
+    pub json: bool,
+    /// The body built to the documented schema (JSON text), or text; empty for none.
+    pub body: &'static str,
+    /// JSON pointers into the body of the fields that take the refusal's message (`""`, the
+    /// whole body, for a text body).
+    pub message: &'static [&'static str],
+    /// The documented response's required headers.
+    pub headers: &'static [(&'static str, &'static str)],
+}
+
+impl Refusal {
+    /// The response to `rejection` in this shape.
+    fn answer(&self, rejection: &Rejection) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(rejection.status);
+        let mut response = if self.content_type.is_empty() {
+            (status, Body::empty()).into_response()
+        } else if self.json {
+            let mut body: serde_json::Value = serde_json::from_str(self.body).unwrap_or(serde_json::Value::Null);
+            for pointer in self.message {
+                if let Some(slot) = body.pointer_mut(pointer) {
+                    *slot = serde_json::Value::from(rejection.message.as_str());
+                }
+            }
+            (status, [(CONTENT_TYPE, self.content_type)], body.to_string()).into_response()
+        } else {
+            let text = if self.message.is_empty() { self.body.to_owned() } else { rejection.message.clone() };
+            (status, [(CONTENT_TYPE, self.content_type)], text).into_response()
+        };
+        for (name, value) in self.headers {
+            if let (Ok(name), Ok(value)) = (HeaderName::try_from(*name), HeaderValue::try_from(*value)) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        for challenge in &rejection.challenges {
+            if let Ok(value) = HeaderValue::try_from(challenge.as_str()) {
+                response.headers_mut().append(WWW_AUTHENTICATE, value);
+            }
+        }
+        response
     }
 }
 
@@ -797,6 +878,19 @@ impl Reply {
         Self { body: Some(("text/plain; charset=utf-8", Payload::Whole(body.into_bytes()))), ..Self::empty(status) }
     }
 
+    /// A JSON body sent as the documented media type (`application/problem+json`).
+    pub fn json_as<T: Serialize + ?Sized>(status: u16, content_type: &'static str, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => Self { body: Some((content_type, Payload::Whole(bytes))), ..Self::empty(status) },
+            Err(e) => Self { failure: Some(format!("the response body could not be serialized: {e}")), ..Self::empty(status) },
+        }
+    }
+
+    /// A text body sent as the documented media type (`text/xml`, `text/csv`).
+    pub fn text_as(status: u16, content_type: &'static str, body: String) -> Self {
+        Self { body: Some((content_type, Payload::Whole(body.into_bytes()))), ..Self::empty(status) }
+    }
+
     /// A binary body with its content type.
     pub fn bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Self {
         Self { body: Some((content_type, Payload::Whole(body))), ..Self::empty(status) }
@@ -874,7 +968,10 @@ impl Reply {
     /// `render`.
     pub fn respond(self, render: fn(&Rejection) -> serde_json::Value) -> Response {
         if let Some(message) = self.failure {
-            return Rejection::new(StatusCode::INTERNAL_SERVER_ERROR, message, None).refuse(render);
+            let failure = Rejection::new(StatusCode::INTERNAL_SERVER_ERROR, message, None);
+            #[cfg(feature = "tracing")]
+            trace::rejected(&failure);
+            return failure.respond(render);
         }
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = match self.body {
@@ -1031,10 +1128,10 @@ impl IntoResponse for Reply {
 #[doc(hidden)]
 pub type Handler<A> = fn(Arc<A>, Incoming) -> Started;
 
-/// One route: a method of a path, its generated handler, and the operation's id (named in the
-/// request's tracing span).
+/// One route: a method of a path, its generated handler, the operation's id (named in the
+/// request's tracing span), and how its refusals are answered.
 #[doc(hidden)]
-pub type Route<A> = (&'static str, RouteMethod, Handler<A>, &'static str);
+pub type Route<A> = (&'static str, RouteMethod, Handler<A>, &'static str, &'static [Refusal]);
 
 /// Where a request was routed: the path template and the operation id, for its tracing span.
 #[derive(Clone, Copy, Debug)]
@@ -1043,6 +1140,8 @@ struct Site {
     route: &'static str,
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     operation: &'static str,
+    /// How the operation's refusals are answered.
+    refusals: &'static [Refusal],
 }
 
 /// The method a route answers: one axum routes itself, or another one by name (OpenAPI 3.2's
@@ -1057,9 +1156,27 @@ pub enum RouteMethod {
     Streamed(&'static RouteMethod),
 }
 
+/// A route told apart from others on its path and method by a parameter: its selector (the
+/// parameter's name and, when given, value), handler, whether its body streams, and its site.
+type SelectedRoute<A> = (Option<(&'static str, Option<&'static str>)>, Handler<A>, bool, Site);
+
+/// Whether the request carries the selector's parameter (a header, else a query parameter), with
+/// its value when the selector names one.
+fn selects((name, value): (&str, Option<&str>), request: &Request) -> bool {
+    if let Some(found) = request.headers().get(name) {
+        return value.is_none_or(|value| found.as_bytes() == value.as_bytes());
+    }
+    let query = request.uri().query().unwrap_or("");
+    query.split('&').any(|pair| {
+        let (key, found) = pair.split_once('=').unwrap_or((pair, ""));
+        let decoded = |text: &str| percent_encoding::percent_decode_str(&text.replace('+', " ")).decode_utf8_lossy().into_owned();
+        decoded(key) == name && value.is_none_or(|value| decoded(found) == value)
+    })
+}
+
 /// A method axum cannot filter by, by name, its handler, whether its body streams, and its
 /// operation.
-type NamedRoute<A> = (&'static str, Handler<A>, bool, &'static str);
+type NamedRoute<A> = (&'static str, Handler<A>, bool, &'static str, &'static [Refusal]);
 
 /// The methods, as the route table names them.
 #[doc(hidden)]
@@ -1088,28 +1205,67 @@ pub const TRACE: RouteMethod = RouteMethod::Filter(MethodFilter::TRACE);
 pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[Route<A>]) -> axum::Router {
     let mut router = axum::Router::new();
     let mut named: Vec<(&'static str, Vec<NamedRoute<A>>)> = Vec::new();
-    for &(path, method, handler, operation) in routes {
+    // Routes by path (without its selector) and method, each with its selector, in table order.
+    let mut selected: Vec<(&'static str, MethodFilter, Vec<SelectedRoute<A>>)> = Vec::new();
+    for &(path, method, handler, operation, refusals) in routes {
         let (method, streamed) = match method {
             RouteMethod::Streamed(inner) => (*inner, true),
             other => (other, false),
         };
         match method {
             RouteMethod::Filter(filter) => {
-                let site = Site { route: path, operation };
-                router = router.route(
-                    path,
-                    axum::routing::on(filter, move |state: State<Arc<Shared<A>>>, request: Request| {
-                        serve(state, request, handler, streamed, site)
-                    }),
-                );
+                let site = Site { route: path, operation, refusals };
+                let (base, selector) = match path.split_once('#') {
+                    Some((base, selector)) => (base, Some(selector.split_once('=').map_or((selector, None), |(n, v)| (n, Some(v))))),
+                    None => (path, None),
+                };
+                let route = (selector, handler, streamed, site);
+                match selected.iter_mut().find(|(p, f, _)| *p == base && *f == filter) {
+                    Some((_, _, list)) => list.push(route),
+                    None => selected.push((base, filter, vec![route])),
+                }
             }
             RouteMethod::Named(name) => match named.iter_mut().find(|(p, _)| *p == path) {
-                Some((_, methods)) => methods.push((name, handler, streamed, operation)),
-                None => named.push((path, vec![(name, handler, streamed, operation)])),
+                Some((_, methods)) => methods.push((name, handler, streamed, operation, refusals)),
+                None => named.push((path, vec![(name, handler, streamed, operation, refusals)])),
             },
             // Not nested by the generator; read as the method it wraps would be.
             RouteMethod::Streamed(_) => {}
         }
+    }
+    for (path, filter, list) in selected {
+        if let [(None, handler, streamed, site)] = list[..] {
+            router = router.route(
+                path,
+                axum::routing::on(filter, move |state: State<Arc<Shared<A>>>, request: Request| {
+                    serve(state, request, handler, streamed, site)
+                }),
+            );
+            continue;
+        }
+        // Operations told apart by a parameter named after `#` in their path (`/#Action=Get`,
+        // `/things#x-account-id`): the first whose selector the request meets, else the one
+        // without a selector, else a `400` naming the parameter, in the first one's shape.
+        let list: Arc<[SelectedRoute<A>]> = list.into();
+        let dispatch = move |state: State<Arc<Shared<A>>>, request: Request| {
+            let found = list
+                .iter()
+                .find(|(selector, ..)| selector.is_some_and(|s| selects(s, &request)))
+                .or_else(|| list.iter().find(|(selector, ..)| selector.is_none()))
+                .map(|(_, handler, streamed, site)| (*handler, *streamed, *site));
+            let unselected = list.first().map(|(selector, .., site)| (selector.map_or("", |(name, _)| name), site.refusals));
+            async move {
+                match (found, unselected) {
+                    (Some((handler, streamed, site)), _) => serve(state, request, handler, streamed, site).await,
+                    (None, Some((name, refusals))) => {
+                        let message = format!("no operation of this path and method is selected by `{name}`");
+                        Rejection::new(StatusCode::BAD_REQUEST, message, Some(name.to_owned())).refuse(&state.0.config, refusals)
+                    }
+                    (None, None) => not_found(state).await,
+                }
+            }
+        };
+        router = router.route(path, axum::routing::on(filter, dispatch));
     }
     for (path, methods) in named {
         let methods: Arc<[NamedRoute<A>]> = methods.into();
@@ -1117,7 +1273,7 @@ pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[
             let found = methods
                 .iter()
                 .find(|(name, ..)| request.method().as_str() == *name)
-                .map(|(_, handler, streamed, operation)| (*handler, *streamed, Site { route: path, operation }));
+                .map(|(_, handler, streamed, operation, refusals)| (*handler, *streamed, Site { route: path, operation, refusals }));
             async move {
                 match found {
                     Some((handler, streamed, site)) => serve(state, request, handler, streamed, site).await,
@@ -1149,11 +1305,10 @@ fn serve<A: Send + Sync + 'static>(
     site: Site,
 ) -> impl Future<Output = Response> + Send {
     #[cfg(feature = "tracing")]
-    return trace::serve(site, request, move |request| serve_untraced(state, request, handler, streamed));
+    return trace::serve(site, request, move |request| serve_untraced(state, request, handler, streamed, site.refusals));
     #[cfg(not(feature = "tracing"))]
     {
-        let _ = site;
-        serve_untraced(state, request, handler, streamed)
+        serve_untraced(state, request, handler, streamed, site.refusals)
     }
 }
 
@@ -1162,25 +1317,31 @@ async fn serve_untraced<A: Send + Sync + 'static>(
     request: Request,
     handler: Handler<A>,
     streamed: bool,
+    refusals: &'static [Refusal],
 ) -> Response {
-    let render = shared.config.rejection_body;
     let incoming = match Incoming::read(request, shared.config.body_limit, streamed).await {
         Ok(incoming) => incoming,
-        Err(rejection) => return rejection.refuse(render),
+        Err(rejection) => return rejection.refuse(&shared.config, refusals),
     };
     match handler(shared.api.clone(), incoming) {
-        Ok(pending) => pending.await.respond(render),
-        Err(rejection) => rejection.refuse(render),
+        Ok(pending) => pending.await.respond(shared.config.rejection_body),
+        Err(rejection) => rejection.refuse(&shared.config, refusals),
     }
 }
 
 impl Rejection {
-    /// [`respond`](Self::respond) for a request the router refuses, recorded (with the
-    /// `tracing` feature) as an event of the request's span and the span's `rejection` field.
-    fn refuse(self, render: fn(&Rejection) -> serde_json::Value) -> Response {
+    /// The answer to a request the router refuses: in the documented shape of `refusals` when
+    /// one covers its status (unless the configuration renders refusals itself), else
+    /// [`respond`](Self::respond) with the configured renderer; recorded (with the `tracing`
+    /// feature) as an event of the request's span and the span's `rejection` field.
+    fn refuse(self, config: &ServerConfig, refusals: &[Refusal]) -> Response {
         #[cfg(feature = "tracing")]
         trace::rejected(&self);
-        self.respond(render)
+        let documented = refusals.iter().find(|r| r.refused == self.status.as_u16()).filter(|_| config.documented_refusals);
+        match documented {
+            Some(refusal) => refusal.answer(&self),
+            None => self.respond(config.rejection_body),
+        }
     }
 }
 
@@ -1237,14 +1398,15 @@ mod trace {
 /// `404` for paths the API does not define.
 #[doc(hidden)]
 pub async fn not_found<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>) -> Response {
-    Rejection::new(StatusCode::NOT_FOUND, "no operation is defined at this path", None).refuse(shared.config.rejection_body)
+    Rejection::new(StatusCode::NOT_FOUND, "no operation is defined at this path", None)
+        .refuse(&shared.config, shared.config.fallback_refusals)
 }
 
 /// `405` for methods a path does not define.
 #[doc(hidden)]
 pub async fn method_not_allowed<A: Send + Sync + 'static>(State(shared): State<Arc<Shared<A>>>) -> Response {
     Rejection::new(StatusCode::METHOD_NOT_ALLOWED, "this path does not support the request method", None)
-        .refuse(shared.config.rejection_body)
+        .refuse(&shared.config, shared.config.fallback_refusals)
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! Workspace automation: `cargo xtask generate` (and `--check`), `cargo xtask mock`,
-//! `cargo xtask bench` (`--models`, `--streams`), `cargo xtask corpus`, `cargo xtask diff` and
-//! `cargo xtask diff-truth`.
+//! `cargo xtask bench` (`--models`, `--streams`), `cargo xtask corpus`, `cargo xtask conformance`,
+//! `cargo xtask diff` and `cargo xtask diff-truth`.
 //!
 //! Exit codes: 0 success, 1 spec errors or drift, 2 usage or I/O errors.
 
 mod bench;
+#[cfg(unix)]
+mod conformance;
 #[cfg(unix)]
 mod corpus;
 #[cfg(unix)]
@@ -55,6 +57,10 @@ enum Command {
     /// errors are compared with the changes `diff` calls breaking.
     #[cfg(unix)]
     DiffTruth(diff_truth::DiffTruthArgs),
+    /// Build each description's mock server, fuzz it with schemathesis's response checks, and
+    /// report crashes, 5xx, and responses that break the description.
+    #[cfg(unix)]
+    Conformance(conformance::ConformanceArgs),
     /// One spec's generation measurements, as JSON (used by `bench`).
     #[command(hide = true)]
     BenchRun(bench::RunArgs),
@@ -70,6 +76,8 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(&args).map(|()| generate::Outcome::Done),
         #[cfg(unix)]
         Command::Corpus(args) => corpus::run(&args),
+        #[cfg(unix)]
+        Command::Conformance(args) => conformance::run(&args),
         Command::BenchRun(args) => bench::run_one(&args).map(|()| generate::Outcome::Done),
     })
 }

@@ -43,12 +43,24 @@ fn credentials(
 ///
 /// Methods take `self: Arc<Self>`, so their futures own what they use: they can be
 /// spawned, and the router needs no per-operation async code (see `rt::respond`).
+///
+/// The router refuses a request before the method runs when it cannot be read or
+/// breaks the schema (`400`), lacks credentials (`401`), is too large (`413`) or
+/// has a body of the wrong media type (`415`). Each refusal uses the response the
+/// operation documents for its status, else its `4XX` or `default` response;
+/// when none of those is documented, another documented 4xx answers in its place
+/// (`400` first); when the operation documents no 4xx and no `default`, the
+/// router answers in its own shape (`{"status", "error", "message", "location"}`).
+/// Each method's documentation says which applies.
+/// `ServerConfig::rejection_body` renders every refusal itself instead.
 pub trait Api: Send + Sync + 'static {
     /// Create an organization
     ///
     /// Creates a new organization. The organizationId of the new organization is the lowercased original `name`, stripped of any special characters and white spaces; a sequential number (or a GUID) is appended when that ID already exists (`mycoveosearchorg` then `mycoveosearchorg2`). The display name can be changed later, the organizationId never.
     ///
     /// `POST /rest/organizations`, authenticated by `bearerAuth`.
+    ///
+    /// Refusals by the router, before this method runs: `400` as the documented `400` response; `401` as the documented `401` response; `413` answered `400` with the documented `400` response (not documented themselves).
     fn create_organization(
         self: Arc<Self>,
         input: CreateOrganizationInput,
@@ -58,6 +70,8 @@ pub trait Api: Send + Sync + 'static {
     /// Permanently and irreversibly deletes an organization. The access token must grant the Organization - Edit privilege in the target organization.
     ///
     /// `DELETE /rest/organizations/{organizationId}`, authenticated by `bearerAuth`.
+    ///
+    /// Refusals by the router, before this method runs: `400`, `413` answered `401` with the documented `401` response (not documented themselves); `401` as the documented `401` response.
     fn delete_organization(
         self: Arc<Self>,
         input: DeleteOrganizationInput,
@@ -67,6 +81,8 @@ pub trait Api: Send + Sync + 'static {
     /// Lists the organizations the access token allows you to view (the View access level on the Organization domain). An OAuth2 token whose identity may view several organizations gets each of them; an API key only gets the organization it was created in. The `id` property of each element is the organizationId.
     ///
     /// `GET /rest/organizations`, authenticated by `bearerAuth`.
+    ///
+    /// Refusals by the router, before this method runs: `400`, `413` answered `401` with the documented `401` response (not documented themselves); `401` as the documented `401` response.
     fn list_organizations(
         self: Arc<Self>,
         input: ListOrganizationsInput,
@@ -153,20 +169,116 @@ pub fn router<A: Answers>(api: A) -> rt::axum::Router {
 /// the router serves it with the `docs` feature.
 #[cfg(feature = "docs")]
 pub const DESCRIPTION: &str = include_str!("openapi.json");
+#[allow(dead_code)]
+static REFUSALS_0: [rt::Refusal; 3] = [
+    rt::Refusal {
+        refused: 400,
+        status: 400,
+        content_type: "application/json",
+        json: true,
+        body: "{\"errorCode\":\"400\",\"message\":\"string\"}",
+        message: &["/message"],
+        headers: &[],
+    },
+    rt::Refusal {
+        refused: 401,
+        status: 401,
+        content_type: "application/json",
+        json: true,
+        body: "{\"errorCode\":\"401\",\"message\":\"string\"}",
+        message: &["/message"],
+        headers: &[],
+    },
+    rt::Refusal {
+        refused: 413,
+        status: 400,
+        content_type: "application/json",
+        json: true,
+        body: "{\"errorCode\":\"400\",\"message\":\"string\"}",
+        message: &["/message"],
+        headers: &[],
+    },
+];
+#[allow(dead_code)]
+static REFUSALS_1: [rt::Refusal; 3] = [
+    rt::Refusal {
+        refused: 400,
+        status: 401,
+        content_type: "application/json",
+        json: true,
+        body: "{\"errorCode\":\"401\",\"message\":\"string\"}",
+        message: &["/message"],
+        headers: &[],
+    },
+    rt::Refusal {
+        refused: 401,
+        status: 401,
+        content_type: "application/json",
+        json: true,
+        body: "{\"errorCode\":\"401\",\"message\":\"string\"}",
+        message: &["/message"],
+        headers: &[],
+    },
+    rt::Refusal {
+        refused: 413,
+        status: 401,
+        content_type: "application/json",
+        json: true,
+        body: "{\"errorCode\":\"401\",\"message\":\"string\"}",
+        message: &["/message"],
+        headers: &[],
+    },
+];
+/// How requests that reach no operation (`404`, `405`) are refused: in the error
+/// shape most operations document.
+static FALLBACK_REFUSALS: [rt::Refusal; 2] = [
+    rt::Refusal {
+        refused: 404,
+        status: 404,
+        content_type: "application/json",
+        json: true,
+        body: "{\"errorCode\":\"404\",\"message\":\"string\"}",
+        message: &["/message"],
+        headers: &[],
+    },
+    rt::Refusal {
+        refused: 405,
+        status: 405,
+        content_type: "application/json",
+        json: true,
+        body: "{\"errorCode\":\"405\",\"message\":\"string\"}",
+        message: &["/message"],
+        headers: &[],
+    },
+];
 /// An axum router serving `api` with explicit limits.
 pub fn router_with_config<A: Answers>(api: A, config: ServerConfig) -> rt::axum::Router {
     let routes: &[rt::Route<A>] = &[
-        ("/rest/organizations", POST, on_create_organization, "createOrganization"),
-        ("/rest/organizations", GET, on_list_organizations, "listOrganizations"),
+        (
+            "/rest/organizations",
+            POST,
+            on_create_organization,
+            "createOrganization",
+            &REFUSALS_0,
+        ),
+        (
+            "/rest/organizations",
+            GET,
+            on_list_organizations,
+            "listOrganizations",
+            &REFUSALS_1,
+        ),
         (
             "/rest/organizations/{organizationId}",
             DELETE,
             on_delete_organization,
             "deleteOrganization",
+            &REFUSALS_1,
         ),
     ];
     #[cfg(feature = "docs")]
     let config = config.describe(DESCRIPTION, "Coveo Platform API — Organizations");
+    let config = config.fallback_refusals(&FALLBACK_REFUSALS);
     rt::router(api, config, routes)
 }
 fn on_create_organization<A: Answers>(api: Arc<A>, req: Incoming) -> rt::Started {

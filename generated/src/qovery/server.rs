@@ -55,10 +55,22 @@ fn credentials(
 ///
 /// Methods take `self: Arc<Self>`, so their futures own what they use: they can be
 /// spawned, and the router needs no per-operation async code (see `rt::respond`).
+///
+/// The router refuses a request before the method runs when it cannot be read or
+/// breaks the schema (`400`), lacks credentials (`401`), is too large (`413`) or
+/// has a body of the wrong media type (`415`). Each refusal uses the response the
+/// operation documents for its status, else its `4XX` or `default` response;
+/// when none of those is documented, another documented 4xx answers in its place
+/// (`400` first); when the operation documents no 4xx and no `default`, the
+/// router answers in its own shape (`{"status", "error", "message", "location"}`).
+/// Each method's documentation says which applies.
+/// `ServerConfig::rejection_body` renders every refusal itself instead.
 pub trait Api: Send + Sync + 'static {
     /// Create an organization
     ///
     /// `POST /organization`, authenticated by `bearerAuth` or `ApiKeyAuth`.
+    ///
+    /// Refusals by the router, before this method runs: `400` as the documented `400` response; `401` as the documented `401` response; `413`, `415` answered `400` with the documented `400` response (not documented themselves).
     fn create_organization(
         self: Arc<Self>,
         input: CreateOrganizationInput,
@@ -106,13 +118,81 @@ pub fn router<A: Answers>(api: A) -> rt::axum::Router {
 /// the router serves it with the `docs` feature.
 #[cfg(feature = "docs")]
 pub const DESCRIPTION: &str = include_str!("openapi.json");
+#[allow(dead_code)]
+static REFUSALS_0: [rt::Refusal; 4] = [
+    rt::Refusal {
+        refused: 400,
+        status: 400,
+        content_type: "",
+        json: false,
+        body: "",
+        message: &[],
+        headers: &[],
+    },
+    rt::Refusal {
+        refused: 401,
+        status: 401,
+        content_type: "",
+        json: false,
+        body: "",
+        message: &[],
+        headers: &[],
+    },
+    rt::Refusal {
+        refused: 413,
+        status: 400,
+        content_type: "",
+        json: false,
+        body: "",
+        message: &[],
+        headers: &[],
+    },
+    rt::Refusal {
+        refused: 415,
+        status: 400,
+        content_type: "",
+        json: false,
+        body: "",
+        message: &[],
+        headers: &[],
+    },
+];
+/// How requests that reach no operation (`404`, `405`) are refused: in the error
+/// shape most operations document.
+static FALLBACK_REFUSALS: [rt::Refusal; 2] = [
+    rt::Refusal {
+        refused: 404,
+        status: 404,
+        content_type: "",
+        json: false,
+        body: "",
+        message: &[],
+        headers: &[],
+    },
+    rt::Refusal {
+        refused: 405,
+        status: 405,
+        content_type: "",
+        json: false,
+        body: "",
+        message: &[],
+        headers: &[],
+    },
+];
 /// An axum router serving `api` with explicit limits.
 pub fn router_with_config<A: Answers>(api: A, config: ServerConfig) -> rt::axum::Router {
     let routes: &[rt::Route<A>] = &[
-        ("/organization", POST, on_create_organization, "createOrganization"),
+        (
+            "/organization",
+            POST,
+            on_create_organization,
+            "createOrganization",
+            &REFUSALS_0,
+        ),
     ];
     #[cfg(feature = "docs")]
     let config = config.describe(DESCRIPTION, "Qovery API");
+    let config = config.fallback_refusals(&FALLBACK_REFUSALS);
     rt::router(api, config, routes)
 }
 fn on_create_organization<A: Answers>(api: Arc<A>, req: Incoming) -> rt::Started {

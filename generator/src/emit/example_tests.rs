@@ -254,6 +254,8 @@ mod tests {
             examples: Vec::new(),
             model_shadows_std: false,
             checks: Default::default(),
+            response_checks: Default::default(),
+            refusals: Vec::new(),
         }
     }
 

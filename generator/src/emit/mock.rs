@@ -1,23 +1,18 @@
 //! Emits `mock.rs`: `Mock`, an implementation of the server's `Api` that answers every operation
 //! with its documented example (the response's, else its schema's, else a value built from the
-//! schema), with the first documented 2xx status.
+//! schema by `values`), with the first documented 2xx status; examples that break their schema's
+//! constraints are left out.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::chunks::{Chunk, Chunks, PartKind};
 use super::common::{ident, module_allows};
 use super::features::operation_cfg;
 use super::server::reads_accept;
-use crate::diagnostics::unescape_segment;
-use crate::ir::{Api, Media, Operation, Response, ResponseBody, StatusMatch, Type, TypeKind};
-
-/// Past this depth, built values stop adding optional fields and array items.
-const RICH_DEPTH: usize = 3;
-/// Past this depth a required value that cannot be empty is `null` (only a type that contains
-/// itself by required fields gets there, and no finite value of it exists).
-const MAX_DEPTH: usize = 16;
+use crate::ir::{Api, Media, Operation, Response, ResponseBody, StatusMatch, Type};
+use crate::values::{documented_examples, Builder};
 
 /// The file's head, then the `Api` implementation, its methods produced a batch at a time.
 pub fn emit_mock(api: &Api, tag_features: bool) -> Chunks<'_> {
@@ -64,8 +59,9 @@ pub fn emit_mock(api: &Api, tag_features: bool) -> Chunks<'_> {
     let head = quote! {
         #allows
         //! A mock of the API: [`Mock`] answers every operation with its documented example (the
-        //! response's own, else its schema's, else a value built from the schema), with the first
-        //! documented 2xx status (else the first documented one), after the router's own checks.
+        //! response's own, else its schema's, else a value built to the schema's constraints and
+        //! formats), with the first documented 2xx status (else the first documented one), after
+        //! the router's own checks. Examples that break their schema are not sent.
         #[allow(unused_imports)]
         use super::{model, operations, server};
         #[allow(unused_imports)]
@@ -147,7 +143,14 @@ fn answer(api: &Api, op: &Operation, response: &Response) -> TokenStream {
     let variant = ident(&response.rust_name);
     let has_status = !matches!(response.status, StatusMatch::Code(_));
     let body = response.body.as_ref().map(|body| {
-        let candidates = example_candidates(api, op, response);
+        // Only documented examples that satisfy the schema's constraints are sent (lowering
+        // warns about the others).
+        let builder = Builder::new(api);
+        let check = response.body.as_ref().and_then(|b| b.check);
+        let candidates: Vec<Value> = documented_examples(api, op, response)
+            .into_iter()
+            .filter(|example| builder.violation_of(check, example).is_none())
+            .collect();
         match body.media {
             Media::Text => {
                 let text = match candidates.first() {
@@ -186,7 +189,9 @@ fn answer(api: &Api, op: &Operation, response: &Response) -> TokenStream {
         let fields = response.headers.iter().map(|header| {
             let field = ident(&header.rust_name);
             if header.required {
-                let text = build_value(api, &header.ty, 0).to_string();
+                let text = Builder::new(api)
+                    .build(&header.ty, header.check)
+                    .to_string();
                 quote!(#field: example(#name, &[#text]))
             } else {
                 quote!(#field: None)
@@ -241,129 +246,9 @@ fn example_texts<'a>(
     body: &ResponseBody,
     candidates: &[Value],
 ) -> (&'a str, Vec<String>, String) {
-    let built = build_value(api, &body.ty, 0).to_string();
+    let built = Builder::new(api).build(&body.ty, body.check).to_string();
     let mut texts: Vec<String> = candidates.iter().map(Value::to_string).collect();
     texts.dedup();
     texts.retain(|t| *t != built);
     (&op.wire_name, texts, built)
-}
-
-/// The documented examples of a JSON response body, best first: the media type's own, then its
-/// schema's (an inline schema's, or the named type's). Text bodies' examples are not kept in the
-/// IR, so a text body is built.
-fn example_candidates(api: &Api, op: &Operation, response: &Response) -> Vec<Value> {
-    let key = match response.status {
-        StatusMatch::Code(code) => code.to_string(),
-        StatusMatch::Range(hundreds) => format!("{hundreds}XX"),
-        StatusMatch::Default => "default".to_owned(),
-    };
-    let content = format!("{}/responses/{key}/content/", op.pointer);
-    let body = response.body.as_ref();
-    // A schema's examples sit at its own pointer (`example`) or under it (3.1 `examples/<n>`).
-    let of_schema = |rest: &str| rest.is_empty() || rest.starts_with("/examples/");
-    let (mut found, mut schema) = (Vec::new(), Vec::new());
-    for example in &api.examples {
-        let Some(rest) = example.pointer.strip_prefix(&content) else {
-            continue;
-        };
-        // `<escaped media type>/example` or `<escaped media type>/schema[/examples/<n>]`, of the
-        // body's own media type (a status may document JSON and a stream of events).
-        let Some((media, tail)) = rest.split_once('/') else {
-            continue;
-        };
-        let media = unescape_segment(media);
-        let essence = media.split(';').next().unwrap_or_default().trim();
-        if body.is_some_and(|b| !essence.eq_ignore_ascii_case(&b.content_type)) {
-            continue;
-        }
-        if tail == "example" {
-            found.push(example.value.clone());
-        } else if tail.strip_prefix("schema").is_some_and(of_schema) {
-            schema.push(example.value.clone());
-        }
-    }
-    found.extend(schema);
-    if let Some(Type::Named(id)) = response.body.as_ref().map(|b| &b.ty) {
-        let def = api.types.get(*id);
-        found.extend(
-            api.examples
-                .iter()
-                .filter(|e| e.pointer.strip_prefix(&def.pointer).is_some_and(of_schema))
-                .map(|e| e.value.clone()),
-        );
-    }
-    found
-}
-
-/// A value of `ty` built from its schema: required fields (and optional ones near the top),
-/// the first enum value, the first union variant with its tag, format-shaped strings, one item
-/// per array; recursion is bounded.
-pub fn build_value(api: &Api, ty: &Type, depth: usize) -> Value {
-    let rich = depth < RICH_DEPTH;
-    match ty {
-        Type::String => Value::from("string"),
-        Type::Bool => Value::Bool(false),
-        Type::I32 | Type::I64 => Value::from(0),
-        Type::F32 | Type::F64 => Value::from(0.0),
-        Type::Uuid => Value::from("00000000-0000-0000-0000-000000000000"),
-        Type::DateTime => Value::from("1970-01-01T00:00:00Z"),
-        Type::Date => Value::from("1970-01-01"),
-        Type::Binary => Value::from(""),
-        Type::Array(item) if rich => Value::Array(vec![build_value(api, item, depth + 1)]),
-        Type::Array(_) => Value::Array(Vec::new()),
-        Type::Map(value) if rich => Value::Object(Map::from_iter([(
-            "key".to_owned(),
-            build_value(api, value, depth + 1),
-        )])),
-        Type::Map(_) => Value::Object(Map::new()),
-        Type::Nullable(_) | Type::Null if depth >= MAX_DEPTH => Value::Null,
-        Type::Nullable(inner) => build_value(api, inner, depth),
-        Type::Null => Value::Null,
-        Type::Any => Value::Object(Map::new()),
-        Type::Named(_) if depth >= MAX_DEPTH => Value::Null,
-        Type::Named(id) => match &api.types.get(*id).kind {
-            TypeKind::Struct(def) => {
-                let mut object = Map::new();
-                for field in &def.fields {
-                    if field.required || rich {
-                        object.insert(
-                            field.wire_name.clone(),
-                            build_value(api, &field.ty, depth + 1),
-                        );
-                    }
-                }
-                Value::Object(object)
-            }
-            TypeKind::Enum(def) => match def.variants.first() {
-                Some(variant) => match def.repr {
-                    crate::ir::EnumRepr::String => Value::from(variant.wire_name.clone()),
-                    crate::ir::EnumRepr::Integer => variant
-                        .wire_name
-                        .parse::<i64>()
-                        .map(Value::from)
-                        .unwrap_or(Value::Null),
-                },
-                None => Value::Null,
-            },
-            TypeKind::Tagged(def) => {
-                let Some(variant) = def.variants.iter().find(|v| v.readable) else {
-                    return Value::Null;
-                };
-                let mut value = build_value(api, &variant.ty, depth + 1);
-                if let (Value::Object(object), Some(tag)) = (&mut value, variant.tag_values.first())
-                {
-                    object.insert(def.tag.clone(), Value::from(tag.clone()));
-                }
-                value
-            }
-            TypeKind::Untagged(variants) => match variants.first() {
-                Some(variant) => match &variant.literal {
-                    Some(value) => Value::from(value.clone()),
-                    None => build_value(api, &variant.ty, depth + 1),
-                },
-                None => Value::Null,
-            },
-            TypeKind::Alias(inner) | TypeKind::Newtype(inner) => build_value(api, inner, depth + 1),
-        },
-    }
 }

@@ -202,19 +202,28 @@ fn emit_headers_struct(api: &Api, response: &Response) -> Option<TokenStream> {
     })
 }
 
-/// How the table names a body's encoding: `json`, `text`, `bytes "<type>"` (read whole), or a
+/// How the table names a body's encoding: `json`, `text` (each with its media type when it is not
+/// the usual one), `bytes "<type>"` (read whole), or a
 /// stream (`byte_stream`, `sse`, `jsonl`) with its content type, marked `only` when it is the one
 /// media type of its status and so read whatever `Content-Type` the answer names.
 fn table_media(response: &Response, body: &ResponseBody) -> TokenStream {
     let content_type = &body.content_type;
     let only = (!response.alternative).then(|| quote!(only));
     match body.media {
+        // The documented media type when it is not the usual one (`text/xml`), so the server
+        // answers as documented.
+        Media::Text if content_type != "text/plain" && !content_type.contains('*') => {
+            quote!(text #content_type)
+        }
         Media::Text => quote!(text),
         Media::Binary => quote!(byte_stream #content_type #only),
         Media::EventStream => quote!(sse #content_type #only),
         Media::JsonLines => quote!(jsonl #content_type #only),
         Media::Json | Media::Form | Media::Multipart if body.ty == Type::Binary => {
             quote!(bytes #content_type)
+        }
+        Media::Json if content_type != "application/json" && !content_type.contains('*') => {
+            quote!(json #content_type)
         }
         Media::Json | Media::Form | Media::Multipart => quote!(json),
     }

@@ -11,8 +11,8 @@ use super::common::{
 };
 use super::features::operation_cfg;
 use crate::ir::{
-    route_shape, served_operations, Api, ApiKeyLocation, Media, Method, Operation, ParamLocation,
-    SecurityKind, Type,
+    route_base, route_shape, served_operations, Api, ApiKeyLocation, Media, Method, Operation,
+    ParamLocation, Refusal, SecurityKind, Type,
 };
 
 /// The file name of the API's description (the bundled input, as JSON) beside `server.rs`, which
@@ -91,9 +91,11 @@ pub fn emit_server(api: &Api, tag_features: bool, described: bool) -> Chunks<'_>
         let input = ident(&op.names.input);
         let response = ident(&op.names.response);
         let docs = operation_docs(api, op);
+        let refusals = refusal_docs(op);
         quote! {
             #cfg
             #docs
+            #refusals
             fn #method(self: Arc<Self>, input: #input) -> impl Future<Output = #response> + Send;
         }
     });
@@ -188,6 +190,16 @@ pub fn emit_server(api: &Api, tag_features: bool, described: bool) -> Chunks<'_>
                 ///
                 /// Methods take `self: Arc<Self>`, so their futures own what they use: they can be
                 /// spawned, and the router needs no per-operation async code (see `rt::respond`).
+                ///
+                /// The router refuses a request before the method runs when it cannot be read or
+                /// breaks the schema (`400`), lacks credentials (`401`), is too large (`413`) or
+                /// has a body of the wrong media type (`415`). Each refusal uses the response the
+                /// operation documents for its status, else its `4XX` or `default` response;
+                /// when none of those is documented, another documented 4xx answers in its place
+                /// (`400` first); when the operation documents no 4xx and no `default`, the
+                /// router answers in its own shape (`{"status", "error", "message", "location"}`).
+                /// Each method's documentation says which applies.
+                /// `ServerConfig::rejection_body` renders every refusal itself instead.
                 pub trait Api: Send + Sync + 'static {
                     #methods
                 }
@@ -243,6 +255,7 @@ pub fn emit_server(api: &Api, tag_features: bool, described: bool) -> Chunks<'_>
             pub const DESCRIPTION: &str = include_str!(#file);
         }
     });
+    let refusals = Chunk::Items(emit_refusal_tables(api));
     let routes = emit_routes(api, tag_features, described);
     Box::new(
         [
@@ -253,7 +266,7 @@ pub fn emit_server(api: &Api, tag_features: bool, described: bool) -> Chunks<'_>
         ]
         .into_iter()
         .chain(inputs)
-        .chain([Chunk::Items(quote!(#router #description)), routes])
+        .chain([Chunk::Items(quote!(#router #description)), refusals, routes])
         .chain(handlers),
     )
 }
@@ -464,9 +477,12 @@ fn emit_routes(api: &Api, tag_features: bool, described: bool) -> Chunk<'_> {
         .filter_map(|(op, served)| served.then_some(op))
         .collect();
     operations.sort_by(|a, b| a.path.cmp(&b.path));
+    let tables = refusal_tables(api);
+    // One spelling per route shape, selectors (`#...`) aside: axum sees only the part before.
     let mut spelling: std::collections::BTreeMap<String, &str> = Default::default();
     for op in &operations {
-        spelling.entry(route_shape(&op.path)).or_insert(&op.path);
+        let base = route_base(&op.path);
+        spelling.entry(route_shape(base)).or_insert(base);
     }
     let routes = operations.into_iter().map(move |op| {
         let cfg = if tag_features {
@@ -487,9 +503,17 @@ fn emit_routes(api: &Api, tag_features: bool, described: bool) -> Chunk<'_> {
         } else {
             method
         };
-        let path = spelling[&route_shape(&op.path)];
+        let base = route_base(&op.path);
+        let path = format!("{}{}", spelling[&route_shape(base)], &op.path[base.len()..]);
         let id = &op.wire_name;
-        quote!(#cfg (#path, #method, #handler, #id),)
+        let refusals = match tables.get(&refusal_key(&op.refusals)) {
+            Some(index) => {
+                let table = format_ident!("REFUSALS_{}", index);
+                quote!(&#table)
+            }
+            None => quote!(&[]),
+        };
+        quote!(#cfg (#path, #method, #handler, #id, #refusals),)
     });
     let title = &api.title;
     let describe = described.then(|| {
@@ -498,12 +522,18 @@ fn emit_routes(api: &Api, tag_features: bool, described: bool) -> Chunk<'_> {
             let config = config.describe(DESCRIPTION, #title);
         }
     });
+    let fallback = (!api.refusals.is_empty()).then(|| {
+        quote! {
+            let config = config.fallback_refusals(&FALLBACK_REFUSALS);
+        }
+    });
     let router = move |routes: TokenStream| {
         quote! {
             /// An axum router serving `api` with explicit limits.
             pub fn router_with_config<A: Answers>(api: A, config: ServerConfig) -> rt::axum::Router {
                 let routes: &[rt::Route<A>] = &[#routes];
                 #describe
+                #fallback
                 rt::router(api, config, routes)
             }
         }
@@ -527,4 +557,125 @@ fn challenge(kind: &SecurityKind) -> String {
             format!("ApiKey in=\"{place}\", name=\"{}\"", quoted(name))
         }
     }
+}
+
+/// The distinct refusal lists of the operations, by their text, numbered in operation order.
+fn refusal_tables(api: &Api) -> std::collections::BTreeMap<String, usize> {
+    let mut tables = std::collections::BTreeMap::new();
+    for op in &api.operations {
+        if op.refusals.is_empty() {
+            continue;
+        }
+        let next = tables.len();
+        tables.entry(refusal_key(&op.refusals)).or_insert(next);
+    }
+    tables
+}
+
+fn refusal_key(refusals: &[Refusal]) -> String {
+    format!("{refusals:?}")
+}
+
+/// One static per distinct refusal list (`REFUSALS_<n>`), and `FALLBACK_REFUSALS` for requests
+/// that reach no operation.
+fn emit_refusal_tables(api: &Api) -> TokenStream {
+    let tables = refusal_tables(api);
+    let mut ordered: Vec<(&usize, &[Refusal])> = Vec::new();
+    for op in &api.operations {
+        if let Some(index) = tables.get(&refusal_key(&op.refusals)) {
+            if !ordered.iter().any(|(known, _)| *known == index) {
+                ordered.push((index, op.refusals.as_slice()));
+            }
+        }
+    }
+    let statics = ordered.into_iter().map(|(index, refusals)| {
+        let name = format_ident!("REFUSALS_{}", index);
+        let count = proc_macro2::Literal::usize_unsuffixed(refusals.len());
+        let entries = refusals.iter().map(emit_refusal);
+        quote! {
+            #[allow(dead_code)]
+            static #name: [rt::Refusal; #count] = [#(#entries),*];
+        }
+    });
+    let fallback = (!api.refusals.is_empty()).then(|| {
+        let count = proc_macro2::Literal::usize_unsuffixed(api.refusals.len());
+        let entries = api.refusals.iter().map(emit_refusal);
+        quote! {
+            /// How requests that reach no operation (`404`, `405`) are refused: in the error
+            /// shape most operations document.
+            static FALLBACK_REFUSALS: [rt::Refusal; #count] = [#(#entries),*];
+        }
+    });
+    quote!(#(#statics)* #fallback)
+}
+
+fn emit_refusal(refusal: &Refusal) -> TokenStream {
+    let refused = proc_macro2::Literal::u16_unsuffixed(refusal.refused);
+    let status = proc_macro2::Literal::u16_unsuffixed(refusal.status);
+    let content_type = &refusal.content_type;
+    let json = refusal.json;
+    let body = match &refusal.body {
+        Some(serde_json::Value::String(text)) if !json => text.clone(),
+        Some(value) => value.to_string(),
+        None => String::new(),
+    };
+    let message = &refusal.message;
+    let headers = refusal
+        .headers
+        .iter()
+        .map(|(name, value)| quote!((#name, #value)));
+    quote! {
+        rt::Refusal {
+            refused: #refused,
+            status: #status,
+            content_type: #content_type,
+            json: #json,
+            body: #body,
+            message: &[#(#message),*],
+            headers: &[#(#headers),*],
+        }
+    }
+}
+
+/// The documentation lines saying how the router refuses this operation's requests.
+fn refusal_docs(op: &Operation) -> TokenStream {
+    if op.refusals.is_empty() {
+        let line = " Refusals: this operation documents no 4xx and no `default` response, so the router refuses bad requests (`400`, `413`) in its own shape.";
+        return quote!(#[doc = ""] #[doc = #line]);
+    }
+    // Grouped by the response used and whether the refused status is the one answered.
+    let mut groups: Vec<(u16, &str, bool, Vec<u16>)> = Vec::new();
+    for refusal in &op.refusals {
+        let own = refusal.refused == refusal.status;
+        match groups.iter_mut().find(|(status, response, same, _)| {
+            *status == refusal.status && *response == refusal.response && *same == own
+        }) {
+            Some((.., refused)) => refused.push(refusal.refused),
+            None => groups.push((
+                refusal.status,
+                refusal.response.as_str(),
+                own,
+                vec![refusal.refused],
+            )),
+        }
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(status, response, own, refused)| {
+            let listed: Vec<String> = refused.iter().map(|r| format!("`{r}`")).collect();
+            if *own {
+                format!("{} as the documented `{response}` response", listed.join(", "))
+            } else {
+                format!(
+                    "{} answered `{status}` with the documented `{response}` response (not documented themselves)",
+                    listed.join(", ")
+                )
+            }
+        })
+        .collect();
+    let line = format!(
+        " Refusals by the router, before this method runs: {}.",
+        parts.join("; ")
+    );
+    quote!(#[doc = ""] #[doc = #line])
 }

@@ -37,7 +37,11 @@ pub fn emit_validation(api: &Api) -> Chunks<'_> {
         }
     };
     let nodes = api.checks.nodes.iter().map(|rules| {
-        let checks = rules.iter().map(emit_rule);
+        // Shapes guide the generator's value builder only (the lowering drops them here too).
+        let checks = rules
+            .iter()
+            .filter(|rule| !matches!(rule, Rule::Shape(_)))
+            .map(emit_rule);
         quote!(&[#(#checks),*],)
     });
     Box::new(
@@ -65,6 +69,9 @@ fn emit_rule(rule: &Rule) -> TokenStream {
             quote!(C::Type(K::#kind))
         }
         Rule::Nullable => quote!(C::Nullable),
+        // Filtered out above: a shape only guides the value builder. Nothing here would make
+        // the table fail to parse, never check something else.
+        Rule::Shape(_) => TokenStream::new(),
         Rule::MinLength(v) => {
             let v = n(*v);
             quote!(C::MinLength(#v))
@@ -141,6 +148,10 @@ fn emit_rule(rule: &Rule) -> TokenStream {
         Rule::AnyOf(nodes) => {
             let nodes = nodes.iter().map(|v| id(*v));
             quote!(C::AnyOf(&[#(#nodes),*]))
+        }
+        Rule::AllOf(nodes) => {
+            let nodes = nodes.iter().map(|v| id(*v));
+            quote!(C::AllOf(&[#(#nodes),*]))
         }
         Rule::OneOf(tag, mapping) => {
             let entries = mapping.iter().map(|(value, node)| {

@@ -103,6 +103,7 @@ fn repair_schema(schema: &mut Value, pointer: &str, warnings: &mut Diagnostics) 
             "it is ignored, so the schema admits any type",
         ));
     }
+    drop_contradicted(map, pointer, warnings);
     // A container of schemas for `$ref`s to reach (the bundler already made each one it
     // reaches a component); it constrains nothing itself.
     map.remove("definitions");
@@ -137,6 +138,56 @@ fn repair_schema(schema: &mut Value, pointer: &str, warnings: &mut Diagnostics) 
             &format!("it is read as the text \"{text}\""),
         ));
         *value = Value::String(text);
+    }
+}
+
+/// Keywords that only apply to objects, and to arrays.
+const OBJECT_KEYWORDS: &[&str] = &[
+    "properties",
+    "additionalProperties",
+    "required",
+    "minProperties",
+    "maxProperties",
+];
+const ARRAY_KEYWORDS: &[&str] = &["items", "minItems", "maxItems", "uniqueItems"];
+
+/// A `type` that contradicts keywords of another type (`type: array` with `properties`): the
+/// `type` holds, as in JSON Schema, where those keywords constrain only values of their own
+/// type, which this schema admits none of; they are removed, with a warning.
+fn drop_contradicted(map: &mut Mapping, pointer: &str, warnings: &mut Diagnostics) {
+    let Some(Value::String(ty)) = map.get("type") else {
+        return;
+    };
+    let ty = ty.clone();
+    let foreign: Vec<&str> = match ty.as_str() {
+        "object" => ARRAY_KEYWORDS.to_vec(),
+        "array" => OBJECT_KEYWORDS.to_vec(),
+        "string" | "integer" | "number" | "boolean" => OBJECT_KEYWORDS
+            .iter()
+            .chain(ARRAY_KEYWORDS)
+            .copied()
+            .collect(),
+        _ => return,
+    };
+    let mut named = Vec::new();
+    for keyword in foreign {
+        let Some(value) = map.remove(keyword) else {
+            continue;
+        };
+        // An empty list or map, or `required: false` (a Swagger 2.0 habit), says nothing.
+        let says_nothing = match &value {
+            Value::Sequence(items) => items.is_empty(),
+            Value::Mapping(entries) => entries.is_empty(),
+            Value::Bool(flag) => !flag,
+            Value::Null => true,
+            _ => false,
+        };
+        if !says_nothing {
+            named.push(format!("`{keyword}`"));
+        }
+    }
+    if !named.is_empty() {
+        warnings.push(catalog::type_contradiction(pointer, &ty, &named.join(", ")));
     }
 }
 
@@ -175,6 +226,21 @@ mod tests {
                 "#/components/schemas/A/properties/h",
             ]
         );
+    }
+
+    #[test]
+    fn the_type_holds_over_keywords_of_another_type() {
+        let (document, places) = repaired(
+            "paths: {}\ncomponents:\n  schemas:\n    Portfolios:\n      type: array\n      items: {type: string}\n      required: [id]\n      properties:\n        id: {type: string}\n    Name:\n      type: string\n      required: []\n    Thing:\n      type: object\n      properties: {a: {type: string}}\n",
+        );
+        let schemas = &document["components"]["schemas"];
+        assert!(schemas["Portfolios"].get("properties").is_none());
+        assert!(schemas["Portfolios"].get("required").is_none());
+        assert!(schemas["Portfolios"].get("items").is_some());
+        assert!(schemas["Name"].get("required").is_none());
+        assert!(schemas["Thing"].get("properties").is_some());
+        // An empty `required` says nothing: only the contradiction that changes a reading warns.
+        assert_eq!(places, ["#/components/schemas/Portfolios"]);
     }
 
     #[test]

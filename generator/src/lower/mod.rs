@@ -4,9 +4,11 @@
 //! name before any is lowered, then operations are lowered, then the type arena is sorted.
 
 mod cycles;
+pub(crate) mod mock_examples;
 mod operation;
 pub(crate) mod pagination;
 mod refs;
+pub(crate) mod refusals;
 mod schema;
 mod security;
 mod tags;
@@ -83,7 +85,7 @@ pub fn lower_api_owned(spec: OpenAPI) -> Result<Lowered, Diagnostics> {
     }
     let schemes = security::lower_security_schemes(spec, &mut lowerer.diagnostics);
     let mut operations = operation::lower_operations(&mut lowerer, &schemes);
-    let checks = lowerer.finish_checks(&mut operations);
+    let (checks, response_checks) = lowerer.finish_checks(&mut operations);
     lowerer.flatten_union_cycles();
     for (index, next) in cycles::alias_loops(&lowerer.defs) {
         let (pointer, target) = (&lowerer.defs[index].pointer, &lowerer.defs[next].pointer);
@@ -148,6 +150,8 @@ pub fn lower_api_owned(spec: OpenAPI) -> Result<Lowered, Diagnostics> {
         model_shadows_std,
         examples,
         checks,
+        response_checks,
+        refusals: Vec::new(),
     };
     Ok(Lowered {
         api,

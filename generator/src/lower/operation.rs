@@ -298,6 +298,7 @@ fn lower_operation<'a>(
         body,
         responses,
         security,
+        refusals: Vec::new(),
         names,
         x_pagination: op.extensions.get("x-pagination").cloned(),
         pagination: None,
@@ -702,10 +703,18 @@ fn lower_responses<'a>(
             );
             let example_at = join(&defined_at, &["content", content_type]);
             record_media_example(lowerer, media, kind, &ty, &example_at);
+            // The constraints the mock and the router's refusals build values to.
+            let check = match (kind, &media.schema) {
+                (Media::Json | Media::EventStream | Media::JsonLines, Some(schema)) => {
+                    Some(lowerer.check_node(schema, &join(&media_pointer, &["schema"])))
+                }
+                _ => None,
+            };
             ResponseBody {
                 media: kind,
                 content_type: media_essence(content_type),
                 ty,
+                check,
             }
         };
         let body = first.map(|chosen| read_body(lowerer, chosen, &rust_name));
@@ -733,11 +742,13 @@ fn lower_responses<'a>(
                 continue;
             };
             let hint = format!("{stem}{rust_name}{}", names::type_name(name));
-            let ty = match &header.format {
+            let (ty, check) = match &header.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    lowerer.type_of(schema, &hint, &join(&header_at, &["schema"]))
+                    let at = join(&header_at, &["schema"]);
+                    let ty = lowerer.type_of(schema, &hint, &at);
+                    (ty, Some(lowerer.check_node(schema, &at)))
                 }
-                ParameterSchemaOrContent::Content(_) => Type::String,
+                ParameterSchemaOrContent::Content(_) => (Type::String, None),
             };
             headers.push(ResponseHeader {
                 wire_name: name.clone(),
@@ -745,6 +756,7 @@ fn lower_responses<'a>(
                 ty,
                 required: header.required,
                 doc: header.description.clone(),
+                check,
             });
         }
         let headers_type = (!headers.is_empty())

@@ -157,11 +157,19 @@ impl<'a> Lowerer<'a> {
                 }
                 let format = match &s.format {
                     VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => None,
-                    _ => None,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Some("date"),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Some("date-time"),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Some("byte"),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Some("binary"),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Password) => Some("password"),
+                    VariantOrUnknownOrEmpty::Empty => None,
                 };
-                if let Some(f @ ("email" | "ipv4" | "ipv6" | "uri")) = format {
-                    rules.push(Rule::Format(f.to_owned()));
+                match format {
+                    Some(f @ ("email" | "ipv4" | "ipv6" | "uri")) => {
+                        rules.push(Rule::Format(f.to_owned()));
+                    }
+                    Some(f) => rules.push(Rule::Shape(f.to_owned())),
+                    None => {}
                 }
                 enum_rule(&mut rules, s.enumeration.iter().map(|v| v.clone().into()));
             }
@@ -242,35 +250,21 @@ impl<'a> Lowerer<'a> {
             SchemaKind::AnyOf { any_of } => {
                 rules.push(self.union_rule(schema, any_of, &join(pointer, &["anyOf"]), walk));
             }
-            SchemaKind::AllOf { all_of } => {
-                for (index, member) in all_of.iter().enumerate() {
-                    let at = join(pointer, &["allOf", &index.to_string()]);
-                    // A member that is a component is merged from inside it; one the walk is
-                    // already inside of (a schema that includes itself) adds no checks here.
-                    let (member, at, inside) = match member {
-                        ReferenceOr::Item(member) => (member, at, walk.nested()),
-                        ReferenceOr::Reference { reference } => {
-                            match self.component_schema_named(reference) {
-                                Some((member, at, name)) => (member, at, walk.enter(&name)),
-                                None => continue,
-                            }
-                        }
-                    };
-                    if let Some(inside) = inside {
-                        let member_rules = self.schema_rules(member, &at, &inside);
-                        merge_rules(&mut rules, member_rules);
-                    }
-                }
-            }
+            SchemaKind::AllOf { all_of } => self.merge_all_of(&mut rules, all_of, pointer, walk),
             SchemaKind::Any(any) => {
+                // `allOf` beside other keywords (`{allOf: [$ref: Base], properties: {...}}`):
+                // the members' checks hold too.
+                self.merge_all_of(&mut rules, &any.all_of, pointer, walk);
                 if !any.properties.is_empty() || any.additional_properties.is_some() {
+                    let mut own = Vec::new();
                     self.object_rules(
-                        &mut rules,
+                        &mut own,
                         &any.properties,
                         any.additional_properties.as_ref(),
                         pointer,
                         walk,
                     );
+                    self.merge_rules(&mut rules, own);
                 }
                 push_some(
                     &mut rules,
@@ -282,6 +276,9 @@ impl<'a> Lowerer<'a> {
                 );
                 if let Some(pattern) = &any.pattern {
                     self.pattern_rule(&mut rules, pattern, &join(pointer, &["pattern"]));
+                }
+                if let Some(format) = &any.format {
+                    rules.push(Rule::Shape(format.clone()));
                 }
                 let exclusive = |flag: Option<bool>| flag.unwrap_or(false);
                 push_some(
@@ -409,16 +406,74 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The finished table, with `check`s of trivial nodes dropped and the table pruned to the
-    /// nodes parameters and bodies reach.
-    pub(crate) fn finish_checks(&mut self, operations: &mut [Operation]) -> Checks {
+    /// Merges every `allOf` member's rules into `rules`.
+    fn merge_all_of(
+        &mut self,
+        rules: &mut Vec<Rule>,
+        all_of: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        walk: &Walk,
+    ) {
+        for (index, member) in all_of.iter().enumerate() {
+            let at = join(pointer, &["allOf", &index.to_string()]);
+            // A member that is a component is merged from inside it; one the walk is already
+            // inside of (a schema that includes itself) adds no checks here.
+            let (member, at, inside) = match member {
+                ReferenceOr::Item(member) => (member, at, walk.nested()),
+                ReferenceOr::Reference { reference } => {
+                    match self.component_schema_named(reference) {
+                        Some((member, at, name)) => (member, at, walk.enter(&name)),
+                        None => continue,
+                    }
+                }
+            };
+            if let Some(inside) = inside {
+                let member_rules = self.schema_rules(member, &at, &inside);
+                self.merge_rules(rules, member_rules);
+            }
+        }
+    }
+
+    /// [`merge_rules_into`], with a node of its own for a property two members declare.
+    fn merge_rules(&mut self, rules: &mut Vec<Rule>, member: Vec<Rule>) {
+        let mut both = |a: u32, b: u32| {
+            let id = self.new_check_node();
+            self.checks.nodes[id as usize] = vec![Rule::AllOf(vec![a, b])];
+            id
+        };
+        merge_rules_into(rules, member, &mut both);
+    }
+
+    /// The finished tables: the requests' (`check`s of trivial nodes dropped, pruned to the
+    /// nodes parameters and bodies reach), and the responses' (every node responses reach, as
+    /// lowered, for the value builder).
+    pub(crate) fn finish_checks(&mut self, operations: &mut [Operation]) -> (Checks, Checks) {
         let builder = std::mem::take(&mut self.checks);
         let mut patterns: Vec<(String, u32)> = builder.patterns.into_iter().collect();
         patterns.sort_by_key(|(_, id)| *id);
+        let patterns: Vec<String> = patterns.into_iter().map(|(p, _)| p).collect();
         let mut nodes = builder.nodes;
         if nodes.is_empty() {
             nodes.push(Vec::new());
         }
+        // Responses: what they reach, untouched (a builder needs the types and every branch).
+        let mut response_roots = Vec::new();
+        for op in operations.iter_mut() {
+            for response in &mut op.responses {
+                let body = response.body.as_mut().map(|b| &mut b.check);
+                let headers = response.headers.iter_mut().map(|h| &mut h.check);
+                response_roots.extend(body.into_iter().chain(headers));
+            }
+        }
+        let (response_nodes, new_id) =
+            reachable(&nodes, response_roots.iter().filter_map(|n| **n).collect());
+        for n in response_roots.into_iter().flatten() {
+            *n = new_id[*n as usize];
+        }
+        let response_checks = Checks {
+            nodes: response_nodes,
+            patterns: patterns.clone(),
+        };
         let live = constraining(&nodes);
         // Children that constrain nothing become node 0, except union branches (they still
         // decide which branch a value takes) and declared names `NoAdditional` needs.
@@ -440,8 +495,9 @@ impl<'a> Lowerer<'a> {
                     _ => {}
                 }
             }
+            // Shapes only guide the value builder; a request is not checked against them.
             rules.retain(|rule| {
-                !matches!(rule, Rule::Items(0) | Rule::Additional(0))
+                !matches!(rule, Rule::Items(0) | Rule::Additional(0) | Rule::Shape(_))
                     && !matches!(rule, Rule::Properties(list) if list.is_empty())
             });
         }
@@ -456,10 +512,7 @@ impl<'a> Lowerer<'a> {
                 root(&mut body.check);
             }
         }
-        // Keep node 0 and what the roots reach, in order, and renumber.
-        let mut keep = vec![false; nodes.len()];
-        keep[0] = true;
-        let mut stack: Vec<u32> = operations
+        let roots: Vec<u32> = operations
             .iter()
             .flat_map(|op| {
                 op.params
@@ -468,27 +521,7 @@ impl<'a> Lowerer<'a> {
                     .chain(op.body.as_ref().and_then(|b| b.check))
             })
             .collect();
-        while let Some(n) = stack.pop() {
-            if std::mem::replace(&mut keep[n as usize], true) {
-                continue;
-            }
-            for_each_child(&nodes[n as usize], &mut |child| stack.push(child));
-        }
-        let mut new_id = vec![0u32; nodes.len()];
-        let mut next = 0u32;
-        for (old, kept) in keep.iter().enumerate() {
-            if *kept {
-                new_id[old] = next;
-                next += 1;
-            }
-        }
-        let mut kept_nodes = Vec::new();
-        for (old, mut rules) in nodes.into_iter().enumerate() {
-            if keep[old] {
-                for_each_child_mut(&mut rules, &mut |child| *child = new_id[*child as usize]);
-                kept_nodes.push(rules);
-            }
-        }
+        let (kept_nodes, new_id) = reachable(&nodes, roots);
         for op in operations.iter_mut() {
             let params = op.params.iter_mut().map(|p| &mut p.check);
             let body = op.body.as_mut().map(|b| &mut b.check);
@@ -497,11 +530,41 @@ impl<'a> Lowerer<'a> {
             }
         }
         // Patterns no kept node uses stay in the table: they are few and cost nothing.
-        Checks {
+        let checks = Checks {
             nodes: kept_nodes,
-            patterns: patterns.into_iter().map(|(p, _)| p).collect(),
+            patterns,
+        };
+        (checks, response_checks)
+    }
+}
+
+/// Node 0 and what `roots` reach, in order and renumbered, with each old node's new number.
+fn reachable(nodes: &[Vec<Rule>], mut stack: Vec<u32>) -> (Vec<Vec<Rule>>, Vec<u32>) {
+    let mut keep = vec![false; nodes.len()];
+    keep[0] = true;
+    while let Some(n) = stack.pop() {
+        if std::mem::replace(&mut keep[n as usize], true) {
+            continue;
+        }
+        for_each_child(&nodes[n as usize], &mut |child| stack.push(child));
+    }
+    let mut new_id = vec![0u32; nodes.len()];
+    let mut next = 0u32;
+    for (old, kept) in keep.iter().enumerate() {
+        if *kept {
+            new_id[old] = next;
+            next += 1;
         }
     }
+    let mut kept_nodes = Vec::new();
+    for (old, rules) in nodes.iter().enumerate() {
+        if keep[old] {
+            let mut rules = rules.clone();
+            for_each_child_mut(&mut rules, &mut |child| *child = new_id[*child as usize]);
+            kept_nodes.push(rules);
+        }
+    }
+    (kept_nodes, new_id)
 }
 
 /// Which nodes constrain something, themselves or through a child (a fixpoint over cycles).
@@ -512,10 +575,12 @@ fn constraining(nodes: &[Vec<Rule>]) -> Vec<bool> {
                 rule,
                 Rule::Type(_)
                     | Rule::Nullable
+                    | Rule::Shape(_)
                     | Rule::Items(_)
                     | Rule::Properties(_)
                     | Rule::Additional(_)
                     | Rule::AnyOf(_)
+                    | Rule::AllOf(_)
                     | Rule::OneOf(..)
             )
         })
@@ -545,7 +610,7 @@ fn for_each_child(rules: &[Rule], f: &mut dyn FnMut(u32)) {
         match rule {
             Rule::Items(n) | Rule::Additional(n) => f(*n),
             Rule::Properties(list) => list.iter().for_each(|(_, n, _)| f(*n)),
-            Rule::AnyOf(list) => list.iter().for_each(|n| f(*n)),
+            Rule::AnyOf(list) | Rule::AllOf(list) => list.iter().for_each(|n| f(*n)),
             Rule::OneOf(_, list) => list.iter().for_each(|(_, n)| f(*n)),
             _ => {}
         }
@@ -557,7 +622,7 @@ fn for_each_child_mut(rules: &mut [Rule], f: &mut dyn FnMut(&mut u32)) {
         match rule {
             Rule::Items(n) | Rule::Additional(n) => f(n),
             Rule::Properties(list) => list.iter_mut().for_each(|(_, n, _)| f(n)),
-            Rule::AnyOf(list) => list.iter_mut().for_each(&mut *f),
+            Rule::AnyOf(list) | Rule::AllOf(list) => list.iter_mut().for_each(&mut *f),
             Rule::OneOf(_, list) => list.iter_mut().for_each(|(_, n)| f(n)),
             _ => {}
         }
@@ -579,8 +644,13 @@ fn enum_rule(rules: &mut Vec<Rule>, values: impl Iterator<Item = serde_json::Val
 }
 
 /// Merges an `allOf` member's rules into the node's: declared properties are united (so
-/// `additionalProperties: false` sees them all), the rest added once.
-fn merge_rules(rules: &mut Vec<Rule>, member: Vec<Rule>) {
+/// `additionalProperties: false` sees them all; a property two members declare must meet both
+/// nodes), the rest added once.
+fn merge_rules_into(
+    rules: &mut Vec<Rule>,
+    member: Vec<Rule>,
+    both: &mut dyn FnMut(u32, u32) -> u32,
+) {
     for rule in member {
         match rule {
             Rule::Properties(list) => {
@@ -589,7 +659,11 @@ fn merge_rules(rules: &mut Vec<Rule>, member: Vec<Rule>) {
                 {
                     for entry in list {
                         match existing.iter_mut().find(|(name, _, _)| *name == entry.0) {
-                            Some(found) => *found = entry,
+                            Some(found) if found.1 == entry.1 => {}
+                            Some(found) => {
+                                found.1 = both(found.1, entry.1);
+                                found.2 |= entry.2;
+                            }
                             None => existing.push(entry),
                         }
                     }

@@ -9,7 +9,7 @@ mod classify;
 pub mod fetch;
 mod lint;
 mod report;
-mod select;
+pub(crate) mod select;
 mod sweep;
 
 use std::fs;
