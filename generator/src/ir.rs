@@ -699,6 +699,30 @@ impl Operation {
             response.headers.iter().for_each(|h| f(&h.ty));
         }
     }
+
+    /// The required parameters in the order a client method takes them: path parameters in
+    /// template order, then the others. A variable the template names twice (`/a/{id}/b/{id}`)
+    /// is one argument. The emitted client and `diff` both follow it.
+    pub fn required_in_call_order(&self) -> Vec<&Param> {
+        let required: Vec<&Param> = self.params.iter().filter(|p| p.required).collect();
+        let mut ordered: Vec<&Param> = Vec::new();
+        for name in template_params(&self.path) {
+            if let Some(p) = required
+                .iter()
+                .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
+            {
+                if !ordered.iter().any(|o| std::ptr::eq(*o, *p)) {
+                    ordered.push(p);
+                }
+            }
+        }
+        ordered.extend(
+            required
+                .iter()
+                .filter(|p| p.location != ParamLocation::Path),
+        );
+        ordered
+    }
 }
 
 /// Names of `{param}` segments in a path template, in order.

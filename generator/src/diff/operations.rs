@@ -12,7 +12,7 @@ use super::types::{
     type_text, Spelling,
 };
 use super::{Change, Impact, Kind, Subject};
-use crate::ir::{Api, Operation, Param, ParamLocation, Response, StatusMatch};
+use crate::ir::{Api, Operation, Param, Response, StatusMatch};
 
 /// Both versions with how each spells types.
 struct Sides<'a> {
@@ -255,7 +255,7 @@ impl OperationDiff<'_, '_> {
         // Required parameters are positional: a call breaks when the argument types change, not
         // when a parameter only changes its name.
         let positional = |api: &Api, op: &Operation, sp: Spelling| -> Vec<String> {
-            ordered_required(op)
+            op.required_in_call_order()
                 .into_iter()
                 .map(|p| param_arg_text(api, p, sp))
                 .collect()
@@ -415,7 +415,7 @@ impl OperationDiff<'_, '_> {
         // Required parameters are positional: the same names in another order break calls (or,
         // worse, swap values of one type).
         let order = |op: &Operation| -> Vec<String> {
-            ordered_required(op)
+            op.required_in_call_order()
                 .into_iter()
                 .map(|p| p.rust_name.clone())
                 .collect()
@@ -669,29 +669,6 @@ fn client_param_text(api: &Api, p: &Param, spelling: Spelling) -> String {
     } else {
         param_field_text(api, p, spelling)
     }
-}
-
-/// The required parameters in the client method's order: path parameters in template order,
-/// then the others (as `emit/client.rs` orders them).
-fn ordered_required(op: &Operation) -> Vec<&Param> {
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let mut ordered: Vec<&Param> = Vec::new();
-    for name in crate::ir::template_params(&op.path) {
-        if let Some(p) = required
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
-        {
-            if !ordered.iter().any(|o| std::ptr::eq(*o, *p)) {
-                ordered.push(p);
-            }
-        }
-    }
-    ordered.extend(
-        required
-            .iter()
-            .filter(|p| p.location != ParamLocation::Path),
-    );
-    ordered
 }
 
 /// Whether a status is read by another response of the list: a range or `default`.

@@ -339,30 +339,6 @@ fn accepting_name(methods: &HashSet<&str>, op: &Operation) -> Option<String> {
     (!methods.contains(name.as_str())).then_some(name)
 }
 
-/// The required parameters as the method takes them: path parameters in template order, then
-/// the others. A variable the template names twice (`/a/{id}/b/{id}`) is one argument, filled
-/// at both places (see `path_args`).
-fn ordered_required(op: &Operation) -> Vec<&Param> {
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let mut ordered: Vec<&Param> = Vec::new();
-    for name in crate::ir::template_params(&op.path) {
-        if let Some(p) = required
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
-        {
-            if !ordered.iter().any(|o| std::ptr::eq(*o, *p)) {
-                ordered.push(p);
-            }
-        }
-    }
-    ordered.extend(
-        required
-            .iter()
-            .filter(|p| p.location != ParamLocation::Path),
-    );
-    ordered
-}
-
 /// The name of the method that reads every page (`<method>_all`), for an operation that
 /// pages; `None` when it does not, or when another operation already has the name.
 fn all_name(methods: &HashSet<&str>, op: &Operation) -> Option<String> {
@@ -412,7 +388,7 @@ fn emit_all(api: &Api, op: &Operation, name: &str) -> TokenStream {
     let response = ident(&op.names.response);
     let variant = ident(&paging.variant);
     let item = rust_type(api, &paging.item, ModelPath::Sibling);
-    let ordered = ordered_required(op);
+    let ordered = op.required_in_call_order();
     let args = ordered.iter().map(|p| {
         let name = ident(&p.rust_name);
         let ty = param_arg(api, &p.ty);
@@ -631,7 +607,7 @@ fn emit_method(api: &Api, op: &Operation, accepting: Option<&str>) -> TokenStrea
     let response = ident(&op.names.response);
     let has_options = !optional_params(op).is_empty();
 
-    let ordered = ordered_required(op);
+    let ordered = op.required_in_call_order();
     let args = ordered.iter().map(|p| {
         let name = ident(&p.rust_name);
         let ty = param_arg(api, &p.ty);
