@@ -17,14 +17,21 @@ STATUS = "status_code_conformance"
 SERVER = "not_a_server_error"
 
 
+def control(text, allowed=""):
+    return any((ord(c) < 0x20 and c not in allowed) or ord(c) == 0x7F for c in str(text))
+
+
 def not_http(request):
-    """Whether the request is not valid HTTP: a header value with a control character, which the
-    server's HTTP parser (hyper) refuses with a bare 400 before any router sees it."""
+    """Whether the request is not valid HTTP: a header value with a control character, or a
+    request target with a control character or a space (schemathesis sends a path parameter's
+    invalid value unencoded), which the server's HTTP parser (hyper) refuses with a bare 400
+    before any router sees it."""
     for values in (request.get("headers") or {}).values():
         for value in values if isinstance(values, list) else [values]:
-            if any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in str(value)):
+            if control(value, "\t"):
                 return True
-    return False
+    uri = str(request.get("uri") or "")
+    return control(uri) or " " in uri
 
 
 def main(path):
@@ -42,6 +49,7 @@ def main(path):
     counts = {"requests": 0, "not_http": 0, "server_errors": 0, "schema": 0, "content_type": 0, "headers": 0, "undocumented": 0}
     examples = {}
     undocumented = {}
+    by_operation = {}
     for interaction in interactions:
         counts["requests"] += 1
         request = interaction.get("request") or {}
@@ -69,11 +77,14 @@ def main(path):
                 operation = "%s %s" % (request.get("method"), (request.get("uri") or "").split("?")[0])
                 undocumented.setdefault(status, 0)
                 undocumented[status] += 1
+                by_operation.setdefault("%s %s" % (status, operation), 0)
+                by_operation["%s %s" % (status, operation)] += 1
             listed = examples.setdefault(name, [])
             if len(listed) < 5:
                 message = (check.get("message") or "").strip().splitlines()
                 listed.append({"at": where, "message": " ".join(message)[:600]})
-    print(json.dumps({"counts": counts, "examples": examples, "undocumented": undocumented}))
+    top = sorted(by_operation.items(), key=lambda kv: -kv[1])[:20]
+    print(json.dumps({"counts": counts, "examples": examples, "undocumented": undocumented, "undocumented_by_operation": dict(top)}))
 
 
 if __name__ == "__main__":
