@@ -34,6 +34,14 @@ def not_http(request):
     return control(uri) or " " in uri
 
 
+def parser_refusal(response):
+    """Whether the answer is the HTTP parser's own: a bare 400 that closes the connection, which
+    hyper sends for a request it cannot read (the cassette hides credential headers, so the
+    offending value is not always visible). The router never closes the connection itself."""
+    headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+    return headers.get("connection") == ["close"] and headers.get("content-length") == ["0"]
+
+
 def main(path):
     with open(path, encoding="utf-8", errors="replace") as f:
         text = f.read()
@@ -56,7 +64,7 @@ def main(path):
         response = interaction.get("response") or {}
         status = str(((response.get("status") or {}).get("code")) or "")
         where = "%s %s -> %s" % (request.get("method"), request.get("uri"), status)
-        if not_http(request) and status == "400":
+        if status == "400" and (not_http(request) or parser_refusal(response)):
             counts["not_http"] += 1
             continue
         if status.startswith("5"):
