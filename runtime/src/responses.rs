@@ -28,7 +28,9 @@
 /// streamed entries before its buffered one.
 ///
 /// A status the table does not list is the client's `Error::UnexpectedStatus`. Attributes
-/// before the name (the operation's `cfg`) go on both impls.
+/// before the name (the operation's `cfg`) go on both impls. `responses!(Name buffered { ... })`
+/// says the table has no streamed entry, so the client's stream methods keep their defaults
+/// and the compiler expands less.
 ///
 /// Every entry is expanded by a few helper rules, one after another, never by a recursion over
 /// the table, so long tables need no `recursion_limit`.
@@ -156,6 +158,41 @@ macro_rules! responses {
         $crate::responses!(@reply $crate::responses!(@status $pattern $($keep)?) $(, $body, $media $($content_type)?)?)
             $($(.header($wire, &$bound.$name))*)?
     };
+    // `Encode::encode`, the server's half.
+    (@encode $(#[$attr:meta])* $name:ident { $($pattern:tt => $variant:ident $(($($tuple:tt)*))? $({ $($braced:tt)* })?),* $(,)? }) => {
+        #[cfg(feature = "server")]
+        $(#[$attr])*
+        impl $crate::server::Encode for $name {
+            fn encode(self) -> $crate::server::Reply {
+                match self {
+                    $(
+                        $crate::responses!(@entry any pattern (body headers) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?) =>
+                            $crate::responses!(@entry any encode (body headers) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?),
+                    )*
+                }
+            }
+        }
+    };
+    // A table without streamed entries: `Decode`'s default `streams` and `decode_stream` hold
+    // (the generator marks such tables, most of them, so each entry is expanded for one client
+    // method rather than four).
+    (
+        $(#[$attr:meta])*
+        $name:ident buffered { $($pattern:tt => $variant:ident $(($($tuple:tt)*))? $({ $($braced:tt)* })?),* $(,)? }
+    ) => {
+        #[cfg(feature = "client")]
+        $(#[$attr])*
+        impl $crate::client::Decode for $name {
+            #[allow(unused_variables)]
+            fn decode(response: $crate::client::RawResponse) -> ::core::result::Result<Self, $crate::client::Error> {
+                let status = response.status.as_u16();
+                $($crate::responses!(@entry exact decode (response status) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
+                $($crate::responses!(@entry ranged decode (response status) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
+                ::core::result::Result::Err(response.unexpected())
+            }
+        }
+        $crate::responses!(@encode $(#[$attr])* $name { $($pattern => $variant $(($($tuple)*))? $({ $($braced)* })?),* });
+    };
     (
         $(#[$attr:meta])*
         $name:ident { $($pattern:tt => $variant:ident $(($($tuple:tt)*))? $({ $($braced:tt)* })?),* $(,)? }
@@ -193,17 +230,6 @@ macro_rules! responses {
                 ::core::result::Result::Err(response.unexpected())
             }
         }
-        #[cfg(feature = "server")]
-        $(#[$attr])*
-        impl $crate::server::Encode for $name {
-            fn encode(self) -> $crate::server::Reply {
-                match self {
-                    $(
-                        $crate::responses!(@entry any pattern (body headers) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?) =>
-                            $crate::responses!(@entry any encode (body headers) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?),
-                    )*
-                }
-            }
-        }
+        $crate::responses!(@encode $(#[$attr])* $name { $($pattern => $variant $(($($tuple)*))? $({ $($braced)* })?),* });
     };
 }

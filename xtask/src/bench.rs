@@ -158,7 +158,9 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     let peer = if args.no_peer || !qovery.exists() {
         Value::Null
     } else {
-        peer_comparison(&qovery, &bench_dir, args.runs, !args.no_check)?
+        // The check comparison reuses the crate `check_times` wrote and its client features.
+        let client_features = checks["client_features"].as_str();
+        peer_comparison(&qovery, &bench_dir, args.runs, client_features)?
     };
     let targets = targets(&rows, &checks, &peer, &args.synthetic);
     let report = json!({
@@ -299,9 +301,12 @@ fn check_times(spec: &Path, bench_dir: &Path) -> Result<Value> {
     let client = cargo_check(&crate_dir, &target_dir, &client_args)?;
     let one_tag = cargo_check(&crate_dir, &target_dir, &one_tag_args)?;
     Ok(json!({
-        "all_features_s": all,
-        "client_only_s": client,
-        "one_tag_s": one_tag,
+        "all_features_s": all.wall_s,
+        "all_features_cpu_s": all.cpu_s,
+        "client_only_s": client.wall_s,
+        "client_only_cpu_s": client.cpu_s,
+        "client_features": client_features,
+        "one_tag_s": one_tag.wall_s,
         "one_tag": tag,
         "one_tag_operations": tag_operations,
     }))
@@ -309,9 +314,15 @@ fn check_times(spec: &Path, bench_dir: &Path) -> Result<Value> {
 
 /// Ours against the peer on the Qovery spec, in alternated runs: generation by the two installed
 /// commands (ours from the original spec, the peer from the copy with its edits; both write a
-/// crate), and `cargo check` of our full crate (all features) against the peer's client-only
-/// crate, each crate alone after its dependencies.
-fn peer_comparison(spec: &Path, bench_dir: &Path, runs: usize, check: bool) -> Result<Value> {
+/// crate), and, given the client features of the crate `check_times` wrote, `cargo check` of
+/// our full crate (all features) and of our client alone against the peer's client-only crate,
+/// each crate alone after its dependencies. Wall and CPU time both.
+fn peer_comparison(
+    spec: &Path,
+    bench_dir: &Path,
+    runs: usize,
+    client_features: Option<&str>,
+) -> Result<Value> {
     let root = workspace_root();
     let peer = crate::peer::installed()?;
     let peer_dir = bench_dir.join("peer-out");
@@ -334,38 +345,36 @@ fn peer_comparison(spec: &Path, bench_dir: &Path, runs: usize, check: bool) -> R
     let ours_out = bench_dir.join("ours-out/qovery");
     let peer_out = peer_dir.join("qovery_peer");
     eprintln!("generating with both commands, alternated ({runs} runs each)...");
-    let (mut ours_s, mut peer_s) = (Vec::new(), Vec::new());
+    let (mut ours_g, mut peer_g) = (Vec::new(), Vec::new());
     for _ in 0..runs.max(1) {
-        let started = Instant::now();
-        let status = Command::new(&ours)
-            .args(["--quiet", "--crate-name", "qovery", "--spec"])
-            .arg(spec)
-            .arg("--out")
-            .arg(&ours_out)
-            .status()?;
-        ours_s.push(started.elapsed().as_secs_f64());
-        if !status.success() {
+        let (status, measured) = Measured::child(|| {
+            Command::new(&ours)
+                .args(["--quiet", "--crate-name", "qovery", "--spec"])
+                .arg(spec)
+                .arg("--out")
+                .arg(&ours_out)
+                .status()
+        });
+        ours_g.push(measured);
+        if !status?.success() {
             bail!("openapi-gen failed on {}", spec.display());
         }
-        peer_s.push(crate::peer::generate(
-            &peer,
-            &peer_spec,
-            &peer_out,
-            "qovery_peer",
-        )?);
+        let (generated, measured) =
+            Measured::child(|| crate::peer::generate(&peer, &peer_spec, &peer_out, "qovery_peer"));
+        generated?;
+        peer_g.push(measured);
     }
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let (ours_generate, peer_generate) = (median(ours_s), median(peer_s));
+    let (ours_generate, peer_generate) = (medians(&ours_g), medians(&peer_g));
     let mut report = json!({
         "peer": format!("{} {}", crate::peer::PEER, crate::peer::PEER_VERSION),
-        "generate_ours_s": ours_generate,
-        "generate_peer_s": peer_generate,
-        "generate_ratio": ours_generate / peer_generate,
+        "generate_ours_s": ours_generate.wall_s,
+        "generate_peer_s": peer_generate.wall_s,
+        "generate_ratio": ours_generate.wall_s / peer_generate.wall_s,
+        "generate_ours_cpu_s": ours_generate.cpu_s,
+        "generate_peer_cpu_s": peer_generate.cpu_s,
+        "generate_cpu_ratio": ours_generate.cpu_s / peer_generate.cpu_s,
     });
-    if check {
+    if let Some(client_features) = client_features {
         // The peer's crate sits under this workspace's target directory: it is a workspace of
         // its own.
         let manifest = peer_out.join("Cargo.toml");
@@ -374,49 +383,109 @@ fn peer_comparison(spec: &Path, bench_dir: &Path, runs: usize, check: bool) -> R
         let ours_crate = bench_dir.join("qovery_full");
         let peer_target = bench_dir.join("peer-check-target");
         let ours_target = bench_dir.join("check-target");
+        // Ours with every feature (client, server, models), and ours with what the peer's crate
+        // holds (the client and its models): like for like.
+        let client_args = ["--no-default-features", "--features", client_features];
         eprintln!("building the peer crate's dependencies (not timed)...");
         cargo_check(&peer_out, &peer_target, &[])?;
         cargo_check(&ours_crate, &ours_target, &[])?;
-        eprintln!("timing cargo check of both crates, alternated ({runs} runs each)...");
-        let (mut ours_c, mut peer_c) = (Vec::new(), Vec::new());
+        cargo_check(&ours_crate, &ours_target, &client_args)?;
+        eprintln!("timing cargo check of the three, alternated ({runs} runs each)...");
+        let (mut ours_c, mut ours_client_c, mut peer_c) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..runs.max(1) {
             ours_c.push(cargo_check(&ours_crate, &ours_target, &[])?);
             peer_c.push(cargo_check(&peer_out, &peer_target, &[])?);
+            ours_client_c.push(cargo_check(&ours_crate, &ours_target, &client_args)?);
         }
-        let (ours_check, peer_check) = (median(ours_c), median(peer_c));
-        report["check_ours_all_features_s"] = json!(ours_check);
-        report["check_peer_client_s"] = json!(peer_check);
-        report["check_ratio"] = json!(ours_check / peer_check);
+        let (ours, ours_client, peer) =
+            (medians(&ours_c), medians(&ours_client_c), medians(&peer_c));
+        report["check_ours_all_features_s"] = json!(ours.wall_s);
+        report["check_ours_client_s"] = json!(ours_client.wall_s);
+        report["check_peer_client_s"] = json!(peer.wall_s);
+        report["check_ratio"] = json!(ours.wall_s / peer.wall_s);
+        report["check_client_ratio"] = json!(ours_client.wall_s / peer.wall_s);
+        report["check_ours_all_features_cpu_s"] = json!(ours.cpu_s);
+        report["check_ours_client_cpu_s"] = json!(ours_client.cpu_s);
+        report["check_peer_client_cpu_s"] = json!(peer.cpu_s);
+        report["check_cpu_ratio"] = json!(ours.cpu_s / peer.cpu_s);
+        report["check_client_cpu_ratio"] = json!(ours_client.cpu_s / peer.cpu_s);
     }
     Ok(report)
 }
 
 /// One `cargo check` of the crate alone: its `lib.rs` is touched so only it is rechecked, and
 /// `CARGO_INCREMENTAL=0` so the incremental cache does not hide the cost.
-fn cargo_check(crate_dir: &Path, target_dir: &Path, args: &[&str]) -> Result<f64> {
+fn cargo_check(crate_dir: &Path, target_dir: &Path, args: &[&str]) -> Result<Measured> {
     let lib = crate_dir.join("src/lib.rs");
     fs::File::options()
         .append(true)
         .open(&lib)?
         .set_modified(SystemTime::now())?;
-    let started = Instant::now();
-    let status = Command::new(env!("CARGO"))
-        .current_dir(crate_dir)
-        .env("CARGO_INCREMENTAL", "0")
-        .env("CARGO_TARGET_DIR", target_dir)
-        .args(["check", "--quiet"])
-        .args(args)
-        .status()
-        .context("running cargo check")?;
-    let elapsed = started.elapsed().as_secs_f64();
-    if !status.success() {
+    let (status, measured) = Measured::child(|| {
+        Command::new(env!("CARGO"))
+            .current_dir(crate_dir)
+            .env("CARGO_INCREMENTAL", "0")
+            .env("CARGO_TARGET_DIR", target_dir)
+            .args(["check", "--quiet"])
+            .args(args)
+            .status()
+            .context("running cargo check")
+    });
+    if !status?.success() {
         bail!(
             "cargo check {} failed in {}",
             args.join(" "),
             crate_dir.display()
         );
     }
-    Ok(elapsed)
+    Ok(measured)
+}
+
+/// The wall time and the CPU time (user and system, of every process it waited for) of one
+/// timed command. On a shared machine the CPU time moves far less with the load than the wall
+/// time does, so both are reported; a parallel program's wall time is what its user waits for.
+#[derive(Clone, Copy)]
+struct Measured {
+    wall_s: f64,
+    cpu_s: f64,
+}
+
+impl Measured {
+    /// Runs `run`, which starts child processes and waits for them, and measures it.
+    fn child<T>(run: impl FnOnce() -> T) -> (T, Measured) {
+        let (cpu_before, started) = (children_cpu_s(), Instant::now());
+        let value = run();
+        let measured = Measured {
+            wall_s: started.elapsed().as_secs_f64(),
+            cpu_s: children_cpu_s() - cpu_before,
+        };
+        (value, measured)
+    }
+}
+
+/// The user and system time of every child process this one has waited for, in seconds.
+fn children_cpu_s() -> f64 {
+    // SAFETY: `getrusage` only writes the struct it is given, which is zeroed plain data.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// The median of the wall times and, apart, of the CPU times.
+fn medians(runs: &[Measured]) -> Measured {
+    let median = |f: fn(&Measured) -> f64| {
+        let mut v: Vec<f64> = runs.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    Measured {
+        wall_s: median(|m| m.wall_s),
+        cpu_s: median(|m| m.cpu_s),
+    }
 }
 
 /// Each target with the measured figure and whether it holds.
@@ -496,8 +565,20 @@ fn targets(rows: &[Value], checks: &Value, peer: &Value, sizes: &[usize]) -> Val
             "ratio",
         );
         add(
+            "generate Qovery / the peer's (CPU time)",
+            peer["generate_cpu_ratio"].as_f64(),
+            MAX_GENERATE_PEER_RATIO,
+            "ratio",
+        );
+        add(
             "cargo check all features / the peer's client",
             peer["check_ratio"].as_f64(),
+            MAX_CHECK_PEER_RATIO,
+            "ratio",
+        );
+        add(
+            "cargo check all features / the peer's client (CPU)",
+            peer["check_cpu_ratio"].as_f64(),
             MAX_CHECK_PEER_RATIO,
             "ratio",
         );
@@ -556,13 +637,27 @@ fn print_table(report: &Value) {
             peer["generate_peer_s"].as_f64().unwrap_or(f64::NAN),
             peer["generate_ratio"].as_f64().unwrap_or(f64::NAN),
         );
+        println!(
+            "  generation CPU time (user + system) {:.2} s against {:.2} s: {:.2}x",
+            peer["generate_ours_cpu_s"].as_f64().unwrap_or(f64::NAN),
+            peer["generate_peer_cpu_s"].as_f64().unwrap_or(f64::NAN),
+            peer["generate_cpu_ratio"].as_f64().unwrap_or(f64::NAN),
+        );
         if peer.get("check_ratio").is_some() {
-            println!(
-                "  cargo check, our crate with all features against the peer's client: {:.1} s against {:.1} s: {:.2}x",
-                peer["check_ours_all_features_s"].as_f64().unwrap_or(f64::NAN),
-                peer["check_peer_client_s"].as_f64().unwrap_or(f64::NAN),
-                peer["check_ratio"].as_f64().unwrap_or(f64::NAN),
-            );
+            for (what, ours, ratio) in [
+                ("our crate with all features", "all_features", "check"),
+                ("our client alone", "client", "check_client"),
+            ] {
+                println!(
+                    "  cargo check, {what} against the peer's client: {:.1} s against {:.1} s: {:.2}x (CPU time {:.1} s against {:.1} s: {:.2}x)",
+                    peer[format!("check_ours_{ours}_s")].as_f64().unwrap_or(f64::NAN),
+                    peer["check_peer_client_s"].as_f64().unwrap_or(f64::NAN),
+                    peer[format!("{ratio}_ratio")].as_f64().unwrap_or(f64::NAN),
+                    peer[format!("check_ours_{ours}_cpu_s")].as_f64().unwrap_or(f64::NAN),
+                    peer["check_peer_client_cpu_s"].as_f64().unwrap_or(f64::NAN),
+                    peer[format!("{ratio}_cpu_ratio")].as_f64().unwrap_or(f64::NAN),
+                );
+            }
         }
     }
     let checks = &report["cargo_check"];

@@ -18,8 +18,8 @@ pub enum CreateOrganizationResponse {
     Forbidden(model::Error),
 }
 rt::responses!(
-    CreateOrganizationResponse { 201 => Created(json), 400 => BadRequest(json), 401 =>
-    Unauthorized(json), 403 => Forbidden(json) }
+    CreateOrganizationResponse buffered { 201 => Created(json), 400 => BadRequest(json),
+    401 => Unauthorized(json), 403 => Forbidden(json) }
 );
 /// The documented responses of `deleteOrganization` (`DELETE /rest/organizations/{organizationId}`).
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +34,8 @@ pub enum DeleteOrganizationResponse {
     NotFound(model::Error),
 }
 rt::responses!(
-    DeleteOrganizationResponse { 204 => NoContent, 401 => Unauthorized(json), 403 =>
-    Forbidden(json), 404 => NotFound(json) }
+    DeleteOrganizationResponse buffered { 204 => NoContent, 401 => Unauthorized(json),
+    403 => Forbidden(json), 404 => NotFound(json) }
 );
 /// The documented responses of `listOrganizations` (`GET /rest/organizations`).
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +48,6 @@ pub enum ListOrganizationsResponse {
     Forbidden(model::Error),
 }
 rt::responses!(
-    ListOrganizationsResponse { 200 => Ok(json), 401 => Unauthorized(json), 403 =>
-    Forbidden(json) }
+    ListOrganizationsResponse buffered { 200 => Ok(json), 401 => Unauthorized(json), 403
+    => Forbidden(json) }
 );

@@ -22,6 +22,6 @@ pub enum CreateOrganizationResponse {
     Conflict,
 }
 rt::responses!(
-    CreateOrganizationResponse { 201 => Created(json), 400 => BadRequest, 401 =>
+    CreateOrganizationResponse buffered { 201 => Created(json), 400 => BadRequest, 401 =>
     Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict }
 );

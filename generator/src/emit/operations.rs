@@ -283,5 +283,15 @@ fn emit_response_table(op: &Operation, cfg: &TokenStream) -> TokenStream {
     }
     entries.sort_by_key(|(rank, first, _)| (*rank, *first));
     let entries = entries.into_iter().map(|(.., e)| e);
-    quote!(rt::responses!(#cfg #name { #(#entries),* });)
+    // Most operations stream nothing; saying so spares the compiler the client's stream methods.
+    let streams = op.responses.iter().any(|r| {
+        r.body.as_ref().is_some_and(|b| {
+            matches!(
+                b.media,
+                Media::Binary | Media::EventStream | Media::JsonLines
+            )
+        })
+    });
+    let buffered = (!streams).then(|| quote!(buffered));
+    quote!(rt::responses!(#cfg #name #buffered { #(#entries),* });)
 }

@@ -152,6 +152,18 @@ pub(crate) fn bundle(
     };
     let walks = bundler.discover(&root_label);
     bundler.finish_diagnostics()?;
+    if let [walk] = walks.as_slice() {
+        if walk.target.is_none()
+            && walk
+                .found
+                .iter()
+                .all(|f| matches!(f.resolved, Resolved::Unchanged))
+        {
+            // Every reference is local and stays as written (the common single-file spec): the
+            // root is its own bundle, moved rather than copied and walked again.
+            return Ok(bundler.unchanged(&root_label));
+        }
+    }
     let names = bundler.name_targets(&root_label, &walks);
     bundler.assemble(&root_label, walks, &names)
 }
@@ -541,6 +553,23 @@ impl Bundler {
             warnings,
             files: files.into_iter().collect(),
         })
+    }
+
+    /// The bundle of a root document that needs nothing copied or rewritten: the root itself.
+    fn unchanged(mut self, root_label: &str) -> Bundle {
+        let value = self
+            .documents
+            .remove(root_label)
+            .map_or(Value::Null, |d| d.value);
+        let mut files: BTreeSet<PathBuf> = self.paths.into_values().collect();
+        files.extend(self.texts);
+        Bundle {
+            value,
+            origins: Vec::new(),
+            changed: false,
+            warnings: Diagnostics::default(),
+            files: files.into_iter().collect(),
+        }
     }
 
     /// Where the copy of a target lives in the bundled document.
