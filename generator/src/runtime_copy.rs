@@ -11,6 +11,7 @@ use crate::OutputFile;
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../../runtime/Cargo.toml")),
     ("src/lib.rs", include_str!("../../runtime/src/lib.rs")),
+    ("src/binary.rs", include_str!("../../runtime/src/binary.rs")),
     ("src/call.rs", include_str!("../../runtime/src/call.rs")),
     ("src/client.rs", include_str!("../../runtime/src/client.rs")),
     ("src/docs.rs", include_str!("../../runtime/src/docs.rs")),

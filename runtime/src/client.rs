@@ -6,7 +6,7 @@ use std::fmt;
 use bytes::Bytes;
 use futures_util::StreamExt as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -679,6 +679,7 @@ impl Request {
         }
         let (http, request) = cookies.apply(query.apply(builder?)).build_split();
         let mut request = request?;
+        send_selector(&mut request, operation.path)?;
         if let Some(follow) = follow {
             let url = request.url().join(&follow).map_err(|e| Error::InvalidRequest(format!("next page URL: {e}")))?;
             // The request carries the client's credentials: they go to the API's own origin only.
@@ -692,6 +693,30 @@ impl Request {
         }
         Ok((http, settings, operation, keyed, request))
     }
+}
+
+/// A path's selector (`/#Action=DescribeStacks`, `/#X-Amz-Target=Service.Op`), which tells this
+/// operation from the others on its path, is sent when the operation did not send that parameter
+/// itself (its description does not declare it): as a header when it is named like one (`X-`),
+/// else as a query parameter. The URL's fragment is never sent.
+fn send_selector(request: &mut reqwest::Request, template: &str) -> Result<(), Error> {
+    let Some((name, Some(value))) = template.split_once('#').map(|(_, s)| s.split_once('=').map_or((s, None), |(n, v)| (n, Some(v))))
+    else {
+        return Ok(());
+    };
+    request.url_mut().set_fragment(None);
+    let in_query = request.url().query_pairs().any(|(key, _)| key == name);
+    if in_query || request.headers().contains_key(name) {
+        return Ok(());
+    }
+    if name.get(..2).is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-")) {
+        let header = HeaderName::try_from(name).map_err(|e| Error::InvalidRequest(format!("selector `{name}`: {e}")))?;
+        let value = HeaderValue::try_from(value).map_err(|e| Error::InvalidRequest(format!("selector `{name}`: {e}")))?;
+        request.headers_mut().insert(header, value);
+    } else {
+        request.url_mut().query_pairs_mut().append_pair(name, value);
+    }
+    Ok(())
 }
 
 /// Reads the whole response, up to `limit` bytes.

@@ -1,7 +1,7 @@
 //! Runtime support for the code `openapi-gen` generates: what the generated models, clients and
 //! servers share, written and tested once here instead of in every generated crate.
 //!
-//! A user of a generated API meets [`Secret`] (credentials), [`client::Error`], [`client::Call`]
+//! A user of a generated API meets [`Secret`] (credentials), [`Base64`] (bytes inside JSON), [`client::Error`], [`client::Call`]
 //! and [`client::RawResponse`] (with the `client` feature), and [`server::ServerConfig`] and
 //! [`server::Rejection`] (with the `server` feature). Everything else is called only by generated
 //! code: the macros that write the models' serde impls and the response tables, and the helpers
@@ -10,6 +10,7 @@
 //! Two generated APIs that depend on the same copy of this crate share its types: one `Secret`,
 //! one `client::Error`.
 
+mod binary;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "docs")]
@@ -44,6 +45,8 @@ pub mod __private {
 }
 
 use std::fmt;
+
+pub use binary::{Base64, Base64Error};
 
 /// A credential (token, API key, password) that never shows up in `Debug` output or logs.
 #[derive(Clone, PartialEq, Eq)]

@@ -41,7 +41,7 @@ macro_rules! responses {
     (@read $response:ident text) => { $response.text()? };
     (@read $response:ident json $content_type:literal) => { $response.json()? };
     (@read $response:ident text $content_type:literal) => { $response.text()? };
-    (@read $response:ident bytes $content_type:literal) => { $response.bytes()? };
+    (@read $response:ident bytes $content_type:literal) => { ::core::convert::From::from($response.bytes()?) };
     (@read $response:ident sse $content_type:literal) => { $response.event_stream() };
     (@read $response:ident jsonl $content_type:literal) => { $response.json_lines() };
     (@read $response:ident byte_stream $content_type:literal) => { $response.byte_stream() };
@@ -52,7 +52,7 @@ macro_rules! responses {
     (@reply $status:expr, $body:ident, text) => { $crate::server::Reply::text($status, $body) };
     (@reply $status:expr, $body:ident, json $content_type:literal) => { $crate::server::Reply::json_as($status, $content_type, &$body) };
     (@reply $status:expr, $body:ident, text $content_type:literal) => { $crate::server::Reply::text_as($status, $content_type, $body) };
-    (@reply $status:expr, $body:ident, bytes $content_type:literal) => { $crate::server::Reply::bytes($status, $content_type, $body) };
+    (@reply $status:expr, $body:ident, bytes $content_type:literal) => { $crate::server::Reply::bytes($status, $content_type, ::core::convert::From::from($body)) };
     (@reply $status:expr, $body:ident, sse $content_type:literal) => { $crate::server::Reply::sse($status, $body) };
     (@reply $status:expr, $body:ident, jsonl $content_type:literal) => { $crate::server::Reply::json_lines($status, $content_type, $body) };
     (@reply $status:expr, $body:ident, byte_stream $content_type:literal) => {

@@ -1245,7 +1245,9 @@ pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[
         }
         // Operations told apart by a parameter named after `#` in their path (`/#Action=Get`,
         // `/things#x-account-id`): the first whose selector the request meets, else the one
-        // without a selector, else a `400` naming the parameter, in the first one's shape.
+        // without a selector, else a `400` naming the parameter, in the shape of the first
+        // operation that documents one (the request may have been meant for any of them, and
+        // the router's own shape is documented for none).
         let list: Arc<[SelectedRoute<A>]> = list.into();
         let dispatch = move |state: State<Arc<Shared<A>>>, request: Request| {
             let found = list
@@ -1253,7 +1255,11 @@ pub fn router<A: Send + Sync + 'static>(api: A, config: ServerConfig, routes: &[
                 .find(|(selector, ..)| selector.is_some_and(|s| selects(s, &request)))
                 .or_else(|| list.iter().find(|(selector, ..)| selector.is_none()))
                 .map(|(_, handler, streamed, site)| (*handler, *streamed, *site));
-            let unselected = list.first().map(|(selector, .., site)| (selector.map_or("", |(name, _)| name), site.refusals));
+            let unselected = list
+                .iter()
+                .find(|(.., site)| site.refusals.iter().any(|r| r.refused == StatusCode::BAD_REQUEST.as_u16()))
+                .or(list.first())
+                .map(|(selector, .., site)| (selector.map_or("", |(name, _)| name), site.refusals));
             async move {
                 match (found, unselected) {
                     (Some((handler, streamed, site)), _) => serve(state, request, handler, streamed, site).await,

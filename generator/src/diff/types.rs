@@ -87,7 +87,7 @@ fn type_text_at(api: &Api, ty: &Type, s: Spelling, depth: usize) -> String {
         Type::Uuid => s.std("::uuid::Uuid", "Uuid"),
         Type::DateTime => s.std("::chrono::DateTime<::chrono::Utc>", "DateTime<Utc>"),
         Type::Date => s.std("::chrono::NaiveDate", "NaiveDate"),
-        Type::Binary => format!("{}<u8>", s.std("::std::vec::Vec", "Vec")),
+        Type::Binary => s.std("::openapi_gen_runtime::Base64", "Base64"),
         Type::Array(inner) => format!(
             "{}<{}>",
             s.std("::std::vec::Vec", "Vec"),

@@ -799,7 +799,7 @@ fn emit_multipart(api: &Api, ty: &Type) -> TokenStream {
         let wire = &f.wire_name;
         let part = |value: TokenStream| {
             if f.ty == Type::Binary {
-                quote!(rt::reqwest::multipart::Part::bytes(#value.clone()).file_name(#wire))
+                quote!(rt::reqwest::multipart::Part::bytes(#value.to_vec()).file_name(#wire))
             } else {
                 quote!(rt::text_part(#wire, #value)?)
             }

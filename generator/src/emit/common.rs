@@ -96,10 +96,8 @@ pub fn rust_type(api: &Api, ty: &Type, at: ModelPath) -> TokenStream {
         Type::Uuid => quote!(::uuid::Uuid),
         Type::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Type::Date => quote!(::chrono::NaiveDate),
-        Type::Binary => {
-            let vec = std.vec();
-            quote!(#vec<u8>)
-        }
+        // Bytes inside JSON (and parameters and form fields) travel as base64 text.
+        Type::Binary => quote!(::openapi_gen_runtime::Base64),
         Type::Array(inner) => {
             let inner = rust_type(api, inner, at);
             let vec = std.vec();

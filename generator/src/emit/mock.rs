@@ -168,7 +168,9 @@ fn answer(api: &Api, op: &Operation, response: &Response) -> TokenStream {
                 let bytes = Literal::byte_string(bytes.as_bytes());
                 quote!(::openapi_gen_runtime::stream::ByteStream::from(#bytes.to_vec()))
             }
-            _ if body.ty == Type::Binary => quote!(::std::vec::Vec::new()),
+            Media::Form | Media::Multipart if body.ty == Type::Binary => {
+                quote!(::openapi_gen_runtime::Base64::default())
+            }
             Media::Json | Media::Form | Media::Multipart => {
                 typed_example(api, op, body, &candidates)
             }

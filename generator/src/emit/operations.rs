@@ -219,7 +219,8 @@ fn table_media(response: &Response, body: &ResponseBody) -> TokenStream {
         Media::Binary => quote!(byte_stream #content_type #only),
         Media::EventStream => quote!(sse #content_type #only),
         Media::JsonLines => quote!(jsonl #content_type #only),
-        Media::Json | Media::Form | Media::Multipart if body.ty == Type::Binary => {
+        // Bytes as a JSON body are a base64 string, like bytes anywhere inside JSON.
+        Media::Form | Media::Multipart if body.ty == Type::Binary => {
             quote!(bytes #content_type)
         }
         Media::Json if content_type != "application/json" && !content_type.contains('*') => {

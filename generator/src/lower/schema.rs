@@ -920,7 +920,7 @@ impl<'a> Lowerer<'a> {
 
     /// The one value a variant allows for the tag property (`type: {const: message}` or a
     /// one-value `enum`), looked up in its properties and its `allOf` members.
-    fn pinned_tag_value(
+    pub(super) fn pinned_tag_value(
         &mut self,
         member: &'a ReferenceOr<Schema>,
         property: &str,

@@ -375,11 +375,17 @@ impl<'a> Lowerer<'a> {
                     };
                     mapping.push((value.clone(), self.component_check(&reference, walk)));
                 }
+                // Without a mapping, a branch is selected by its schema's name, or by the one
+                // value it pins the tag property to, as the union's type reads it.
+                let property = &discriminator.property_name;
                 for (branch, node) in branches.iter().zip(&nodes) {
                     if let ReferenceOr::Reference { reference } = branch {
-                        if let Some(name) = local_name(reference, "schemas") {
-                            if !mapping.iter().any(|(value, _)| *value == name) {
-                                mapping.push((name, *node));
+                        let value = self
+                            .pinned_tag_value(branch, property, pointer, walk)
+                            .or_else(|| local_name(reference, "schemas"));
+                        if let Some(value) = value {
+                            if !mapping.iter().any(|(known, _)| *known == value) {
+                                mapping.push((value, *node));
                             }
                         }
                     }

@@ -217,8 +217,7 @@ impl<'a> Builder<'a> {
             Type::Uuid => Value::from(uuid(nth)),
             Type::DateTime => Value::from(format!("2020-01-{:02}T00:00:00Z", 1 + nth % 28)),
             Type::Date => Value::from(format!("2020-01-{:02}", 1 + nth % 28)),
-            // Bytes are `Vec<u8>`, which reads a JSON array of numbers.
-            Type::Binary => Value::Array(Vec::new()),
+            Type::Binary => Value::from(base64(&rules, nth)),
             Type::Bool => Value::Bool(nth % 2 == 1),
             Type::I32 => integer(&rules, i64::from(i32::MIN), i64::from(i32::MAX), nth),
             Type::I64 => integer(&rules, i64::MIN, i64::MAX, nth),
@@ -300,7 +299,7 @@ impl<'a> Builder<'a> {
                         |index: usize, variant: &crate::ir::UnionVariant| match &variant.literal {
                             Some(value) => Value::from(value.clone()),
                             None => {
-                                let node = nodes.get(index).copied().unwrap_or(0);
+                                let node = self.branch_node(&variant.ty, nodes, index);
                                 self.value(&variant.ty, node, depth + 1, nth)
                             }
                         };
@@ -318,6 +317,52 @@ impl<'a> Builder<'a> {
                     self.value(inner, node, depth + 1, nth)
                 }
             },
+        }
+    }
+
+    /// The branch node of a union (`anyOf`, `oneOf` without a discriminator) that describes a
+    /// variant of type `ty`. Variants are not in the branches' order (the reader tries the most
+    /// specific first, and a string `enum` member is one variant per value), and the response
+    /// table does not check `required`, so a wrong branch would pass the union's check while
+    /// leaving the variant's own constraints out: a struct takes the branch that declares most of
+    /// its fields, another type the first branch of its JSON type, else the one at its index.
+    fn branch_node(&self, ty: &Type, nodes: &[u32], index: usize) -> u32 {
+        let by_index = nodes.get(index).copied().unwrap_or(0);
+        let fields = match ty {
+            Type::Named(id) => match &self.api.types.get(*id).kind {
+                TypeKind::Struct(def) => Some(&def.fields),
+                _ => None,
+            },
+            _ => None,
+        };
+        match fields {
+            Some(fields) => nodes
+                .iter()
+                .map(|node| {
+                    let rules = self.rules(*node);
+                    let declared = fields
+                        .iter()
+                        .filter(|f| {
+                            rules
+                                .properties
+                                .iter()
+                                .any(|(name, _)| *name == f.wire_name)
+                        })
+                        .count();
+                    (declared, *node)
+                })
+                .filter(|(declared, _)| *declared > 0)
+                // The most fields declared; the first such branch on a tie.
+                .min_by_key(|(declared, _)| std::cmp::Reverse(*declared))
+                .map_or(by_index, |(_, node)| node),
+            None => {
+                let kind = json_kind(ty);
+                nodes
+                    .iter()
+                    .find(|node| kind.is_some() && self.rules(**node).kind == kind)
+                    .copied()
+                    .unwrap_or(by_index)
+            }
         }
     }
 
@@ -342,7 +387,7 @@ impl<'a> Builder<'a> {
             Some("time") => format!("00:00:{:02}Z", nth % 60),
             Some("duration") => format!("P{}D", 1 + nth),
             Some("uuid") => uuid(nth),
-            Some("byte") => ["c3RyaW5n", "YQ==", "Yg==", "Yw=="][nth % 4].to_owned(),
+            Some("byte") => BASE64[nth % BASE64.len()].to_owned(),
             Some("int32" | "int64" | "integer" | "number" | "double" | "float" | "decimal") => {
                 nth.to_string()
             }
@@ -453,6 +498,39 @@ fn suffix(nth: usize) -> String {
 
 fn uuid(nth: usize) -> String {
     format!("00000000-0000-4000-8000-{:012x}", nth)
+}
+
+/// The JSON type values of `ty` take, when it has one.
+fn json_kind(ty: &Type) -> Option<JsonKind> {
+    match ty {
+        Type::String | Type::Uuid | Type::DateTime | Type::Date | Type::Binary => {
+            Some(JsonKind::String)
+        }
+        Type::Bool => Some(JsonKind::Boolean),
+        Type::I32 | Type::I64 => Some(JsonKind::Integer),
+        Type::F32 | Type::F64 => Some(JsonKind::Number),
+        Type::Array(_) => Some(JsonKind::Array),
+        Type::Map(_) => Some(JsonKind::Object),
+        _ => None,
+    }
+}
+
+/// Base64 texts (`format: byte`), each whole groups with padding.
+const BASE64: [&str; 4] = ["c3RyaW5n", "YQ==", "Yg==", "Yw=="];
+
+/// Bytes inside JSON, as the models write them (`rt::Base64`): base64 text of a length the rules
+/// allow, unpadded (`AA`, `AAA`) when no whole group fits.
+fn base64(rules: &Rules<'_>, nth: usize) -> String {
+    let min = rules.min_length.unwrap_or(0).min(4096) as usize;
+    let max = rules.max_length.map_or(usize::MAX, |m| m as usize);
+    let text = BASE64[nth % BASE64.len()];
+    if (min..=max).contains(&text.len()) {
+        return text.to_owned();
+    }
+    // A length of one more than a multiple of four is never base64.
+    (min..=max.min(min + 4))
+        .find(|len| len % 4 != 1)
+        .map_or_else(|| text.to_owned(), |len| "A".repeat(len))
 }
 
 /// `text` padded or cut to `min..=max` characters.

@@ -53,6 +53,12 @@ async fn the_mock_builds_values_to_the_constraints_and_formats() {
     assert_eq!(report["labels"].as_object().map(|m| m.len()), Some(2), "{report}");
     assert_eq!(report["shape"], json!({"kind": "Circle", "radius": 1}));
 
+    // A union's variants are tried most specific first, not in the branches' order: each is
+    // built to its own branch (here the enterprise's `format: uri`).
+    let (status, _, owner) = send(http.get(format!("{base}/owners/first"))).await;
+    assert_eq!(status, 200, "{owner}");
+    assert_eq!(owner["website"], "https://example.com/", "{owner}");
+
     // The documented example breaks `maxLength: 2`: a built value is sent instead.
     let (status, _, part) = send(http.get(format!("{base}/parts/first"))).await;
     assert_eq!((status, part), (200, json!({"name": "st"})));

@@ -89,7 +89,7 @@ async fn every_response_and_body_shape_crosses_the_wire() {
     let form = PutItemFormBody { name: "a b&c".to_owned() };
     assert_eq!(client.put_item_form(5, &form).await.unwrap(), PutItemFormResponse::NoContent);
     let upload = UploadItemBody {
-        file: vec![0, 255, 1],
+        file: vec![0, 255, 1].into(),
         title: "t".to_owned(),
         note: Some("n".to_owned()),
     };

@@ -181,7 +181,7 @@ async fn a_valid_request_reaches_the_implementation() {
     assert_eq!(answer, PutThingResponse::NoContent);
     let form = PostFormBody { title: "abc".to_owned() };
     assert_eq!(client.post_form(&form).await.unwrap(), PostFormResponse::NoContent);
-    let upload = PostUploadBody { file: vec![1, 2], count: 9 };
+    let upload = PostUploadBody { file: vec![1, 2].into(), count: 9 };
     assert_eq!(client.post_upload(&upload).await.unwrap(), PostUploadResponse::NoContent);
 }
 
