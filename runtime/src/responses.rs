@@ -158,6 +158,16 @@ macro_rules! responses {
         $crate::responses!(@reply $crate::responses!(@status $pattern $($keep)?) $(, $body, $media $($content_type)?)?)
             $($(.header($wire, &$bound.$name))*)?
     };
+    // `Decode::decode`, the same for every table: exact codes, then ranges and `_`.
+    (@decode { $($pattern:tt => $variant:ident $(($($tuple:tt)*))? $({ $($braced:tt)* })?),* }) => {
+        #[allow(unused_variables)]
+        fn decode(response: $crate::client::RawResponse) -> ::core::result::Result<Self, $crate::client::Error> {
+            let status = response.status.as_u16();
+            $($crate::responses!(@entry exact decode (response status) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
+            $($crate::responses!(@entry ranged decode (response status) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
+            ::core::result::Result::Err(response.unexpected())
+        }
+    };
     // `Encode::encode`, the server's half.
     (@encode $(#[$attr:meta])* $name:ident { $($pattern:tt => $variant:ident $(($($tuple:tt)*))? $({ $($braced:tt)* })?),* $(,)? }) => {
         #[cfg(feature = "server")]
@@ -183,13 +193,7 @@ macro_rules! responses {
         #[cfg(feature = "client")]
         $(#[$attr])*
         impl $crate::client::Decode for $name {
-            #[allow(unused_variables)]
-            fn decode(response: $crate::client::RawResponse) -> ::core::result::Result<Self, $crate::client::Error> {
-                let status = response.status.as_u16();
-                $($crate::responses!(@entry exact decode (response status) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
-                $($crate::responses!(@entry ranged decode (response status) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
-                ::core::result::Result::Err(response.unexpected())
-            }
+            $crate::responses!(@decode { $($pattern => $variant $(($($tuple)*))? $({ $($braced)* })?),* });
         }
         $crate::responses!(@encode $(#[$attr])* $name { $($pattern => $variant $(($($tuple)*))? $({ $($braced)* })?),* });
     };
@@ -208,13 +212,7 @@ macro_rules! responses {
                 false
             }
 
-            #[allow(unused_variables)]
-            fn decode(response: $crate::client::RawResponse) -> ::core::result::Result<Self, $crate::client::Error> {
-                let status = response.status.as_u16();
-                $($crate::responses!(@entry exact decode (response status) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
-                $($crate::responses!(@entry ranged decode (response status) $pattern => $variant $(($($tuple)*))? $({ $($braced)* })?);)*
-                ::core::result::Result::Err(response.unexpected())
-            }
+            $crate::responses!(@decode { $($pattern => $variant $(($($tuple)*))? $({ $($braced)* })?),* });
 
             #[allow(unused_variables)]
             fn decode_stream(response: $crate::client::StreamedResponse) -> ::core::result::Result<Self, $crate::client::Error> {
