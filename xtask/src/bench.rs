@@ -206,11 +206,7 @@ pub fn run_one(args: &RunArgs) -> Result<()> {
         summary = Some(output.summary);
     }
     let summary = summary.expect("at least one run");
-    let median = |index: usize| {
-        let mut values: Vec<Duration> = samples.iter().map(|s| s[index]).collect();
-        values.sort();
-        values[values.len() / 2].as_secs_f64() * 1000.0
-    };
+    let median = |index: usize| median(samples.iter().map(|s| s[index].as_secs_f64() * 1000.0));
     let result = json!({
         "operations": summary.operations,
         "types": summary.types,
@@ -477,15 +473,17 @@ fn children_cpu_s() -> f64 {
 
 /// The median of the wall times and, apart, of the CPU times.
 fn medians(runs: &[Measured]) -> Measured {
-    let median = |f: fn(&Measured) -> f64| {
-        let mut v: Vec<f64> = runs.iter().map(f).collect();
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     Measured {
-        wall_s: median(|m| m.wall_s),
-        cpu_s: median(|m| m.cpu_s),
+        wall_s: median(runs.iter().map(|m| m.wall_s)),
+        cpu_s: median(runs.iter().map(|m| m.cpu_s)),
     }
+}
+
+/// The middle value (the upper one of an even count); there is at least one.
+fn median(values: impl IntoIterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.into_iter().collect();
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
 /// Each target with the measured figure and whether it holds.
